@@ -1,0 +1,24 @@
+// What a check needs to evaluate, and what it returns. Checks read the learner's environment only through the
+// backend, so the same check works against a local folder and a container.
+import type { Backend, SessionEnv } from '../terminal/backend.ts';
+import type { CheckSpec } from '../lesson/model.ts';
+import type { CheckOutcome } from '../protocol/messages.ts';
+
+export type { CheckOutcome };
+
+/** The last run cell's captured result, for `output:` checks. */
+export interface LastRun {
+  cellId: string;
+  output: string;
+  exitCode: number | null;
+}
+
+export interface CheckContext {
+  backend: Backend;
+  env: SessionEnv;
+  lessonDir: string; // script paths resolve inside it
+  lastRun?: LastRun;
+  signal?: AbortSignal;
+}
+
+export type Evaluator = (spec: CheckSpec, ctx: CheckContext) => Promise<CheckOutcome>;

@@ -1,0 +1,102 @@
+// The public model of what an archive holds. Shared by `stepwise inspect --json`, checks and the image explorer.
+// docs/inspect-json.md documents this shape; changing a field name is a breaking change.
+
+export type ArchiveFormat = 'docker-archive' | 'oci-archive' | 'oci-layout' | 'tar' | 'docker-engine';
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+export interface ImageConfig {
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  Env: string[] | null;
+  WorkingDir: string | null;
+  User: string | null;
+  ExposedPorts: string[] | null; // keys of the config's ExposedPorts object, e.g. "6379/tcp"
+  Labels: Record<string, string> | null;
+  architecture: string | null;
+  os: string | null;
+  history: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  created: string | null;
+  createdBy: string | null;
+  comment: string | null;
+  emptyLayer: boolean;
+}
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'whiteout' | 'opaque';
+
+/** One path in a layer's tar, normalised: absolute, directories end in '/'. */
+export interface LayerEntry {
+  path: string;
+  kind: EntryKind;
+  size: number; // bytes of content (0 for non-regular files)
+  mode: number; // permission bits, e.g. 0o644
+  linkTarget?: string; // symlink/hardlink target as written in the header
+  sparse?: boolean; // GNU sparse entry: size is the logical size, reported honestly
+}
+
+export interface LayerChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+export interface Layer {
+  digest: string | null; // digest of the stored blob (compressed when compressed); null where the archive names none
+  diffId: string | null; // sha256 of the whole decompressed stream, as computed while reading
+  declaredDiffId: string | null; // as the image config says
+  mediaType: string | null;
+  compression: Compression;
+  size: number; // stored bytes
+  uncompressedSize: number;
+  entries: number; // tar entries excluding the root dir and meta headers
+  verified: boolean; // blob digest (where declared) and diff_id both matched
+  createdBy: string | null; // from history, for the explorer
+  /** Only filled when the caller asks for entries (tree, files, layers view); bounded by MAX_ENTRIES. */
+  entryList?: LayerEntry[];
+  changes?: LayerChanges;
+}
+
+/** Who last wrote each path of the merged filesystem. */
+export interface MergedPath {
+  path: string; // absolute; directories end in '/'
+  kind: EntryKind;
+  size: number;
+  layer: number; // index into Image.layers; -1 for directories implied by deeper paths
+}
+
+export interface Image {
+  tags: string[];
+  configDigest: string | null;
+  manifestDigest: string | null;
+  platform: string | null; // e.g. "linux/arm/v7"
+  config: ImageConfig;
+  layers: Layer[];
+  fileCount: number; // non-directory paths of the merged filesystem
+  wastedBytes: number; // bytes in lower layers overwritten or removed by upper ones
+  paths?: MergedPath[]; // with files/tree option
+}
+
+export interface InspectResult {
+  source: string;
+  format: ArchiveFormat;
+  verified: boolean; // true only when every digest and diff_id matched
+  images: Image[];
+  /** For format 'tar': the plain entries of the tar itself. */
+  tar?: { entries: number; compression: Compression; paths?: MergedPath[] };
+  warnings: string[];
+}
+
+export interface InspectOptions {
+  /** Collect per-path detail: merged paths, per-layer entry lists and changes. Costs memory per entry. */
+  files?: boolean;
+  /** For docker:// sources: the engine to read from. */
+  engine?: EngineLike;
+  signal?: AbortSignal;
+}
+
+/** The smallest slice of a Docker engine the core needs: a stream of `GET /images/{name}/get`. */
+export interface EngineLike {
+  exportImage(ref: string): Promise<NodeJS.ReadableStream>;
+}

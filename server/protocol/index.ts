@@ -1,0 +1,4 @@
+export * from './messages.ts';
+export * from './frames.ts';
+export * from './limits.ts';
+export * from './api.ts';

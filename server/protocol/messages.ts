@@ -1,0 +1,134 @@
+// The wire protocol between the browser and the server: one WebSocket per session.
+// Binary frames carry terminal bytes (see frames.ts); text frames carry these JSON messages.
+// Pure types and codecs: no Node and no DOM imports, so both ends compile it.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** WebSocket close code for a message with an unknown protocol version. */
+export const CLOSE_BAD_VERSION = 4400;
+/** Close code for a message that fails validation. */
+export const CLOSE_BAD_MESSAGE = 4401;
+/** Close code when the server replaces this socket with a newer one for the same session. */
+export const CLOSE_REPLACED = 4409;
+
+const term = z.number().int().min(0).max(15); // 0 = T1; MAX_TERMINALS_PER_SESSION bounds it further
+const id = z.string().min(1).max(200);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    v: z.literal(1),
+    type: z.literal('hello'),
+    lessonId: id,
+    /** Sent on reconnect: the session to reattach to. */
+    sessionId: id.optional(),
+    cols: z.number().int(),
+    rows: z.number().int(),
+  }),
+  z.object({ v: z.literal(1), type: z.literal('resize'), term, cols: z.number().int(), rows: z.number().int() }),
+  z.object({ v: z.literal(1), type: z.literal('ack'), term, bytes: z.number().int().min(0).max(2 ** 31) }),
+  z.object({ v: z.literal(1), type: z.literal('run'), cellId: id }),
+  z.object({ v: z.literal(1), type: z.literal('interrupt'), term }),
+  z.object({ v: z.literal(1), type: z.literal('check'), stepId: id }),
+  z.object({ v: z.literal(1), type: z.literal('reset') }),
+  /** Open a terminal tab (T2...) or restart one whose shell exited. */
+  z.object({ v: z.literal(1), type: z.literal('openTerminal'), term }),
+  /** Replay the cells of steps before `stepId` into a fresh environment ("Catch up"). */
+  z.object({ v: z.literal(1), type: z.literal('catchUp'), stepId: id }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+const checkOutcome = z.object({
+  kind: z.string(),
+  target: z.string(),
+  passed: z.boolean(),
+  expected: z.string(),
+  seen: z.string(),
+  hint: z.string().optional(),
+  /** Set when the check inspected an image: what the explorer can open. */
+  inspectSource: z.string().optional(),
+});
+export type CheckOutcome = z.infer<typeof checkOutcome>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    v: z.literal(1),
+    type: z.literal('welcome'),
+    sessionId: id,
+    /** true when the environment was created for this connection (nothing ran in it yet). */
+    fresh: z.boolean(),
+    terminals: z.array(term),
+    completedSteps: z.array(id),
+  }),
+  z.object({ v: z.literal(1), type: z.literal('snapshot'), term, data: z.string(), seq: z.number().int().min(0) }),
+  z.object({ v: z.literal(1), type: z.literal('runQueued'), cellId: id, position: z.number().int().min(0) }),
+  z.object({ v: z.literal(1), type: z.literal('runStarted'), cellId: id }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal('runResult'),
+    cellId: id,
+    exitCode: z.number().int().nullable(), // null when interrupted before the shell reported
+    output: z.string(),
+    durationMs: z.number().min(0),
+    truncated: z.boolean(),
+  }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal('checkResult'),
+    stepId: id,
+    passed: z.boolean(),
+    results: z.array(checkOutcome),
+  }),
+  z.object({ v: z.literal(1), type: z.literal('progress'), completedSteps: z.array(id) }),
+  z.object({ v: z.literal(1), type: z.literal('exited'), term, exitCode: z.number().int().nullable() }),
+  z.object({ v: z.literal(1), type: z.literal('resetDone'), ok: z.boolean(), message: z.string().optional() }),
+  z.object({ v: z.literal(1), type: z.literal('catchUpDone'), ok: z.boolean(), message: z.string().optional() }),
+  z.object({ v: z.literal(1), type: z.literal('lessonChanged'), lessonId: id }),
+  z.object({ v: z.literal(1), type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** Distributes Omit over a union so each message keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type ServerMessageBody = DistributiveOmit<ServerMessage, 'v'>;
+export type ClientMessageBody = DistributiveOmit<ClientMessage, 'v'>;
+
+export type DecodeResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; closeCode: number; reason: string };
+
+function decode<T>(text: string, schema: z.ZodType<T>): DecodeResult<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, closeCode: CLOSE_BAD_MESSAGE, reason: 'message is not JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null || !('v' in raw)) {
+    return { ok: false, closeCode: CLOSE_BAD_VERSION, reason: 'message has no protocol version' };
+  }
+  if ((raw as { v: unknown }).v !== PROTOCOL_VERSION) {
+    return { ok: false, closeCode: CLOSE_BAD_VERSION, reason: `unsupported protocol version` };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, closeCode: CLOSE_BAD_MESSAGE, reason: `invalid message: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
+  }
+  return { ok: true, message: parsed.data };
+}
+
+export function decodeClientMessage(text: string): DecodeResult<ClientMessage> {
+  return decode(text, clientMessageSchema);
+}
+
+export function decodeServerMessage(text: string): DecodeResult<ServerMessage> {
+  return decode(text, serverMessageSchema);
+}
+
+export function encodeServerMessage(body: ServerMessageBody): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, ...body });
+}
+
+export function encodeClientMessage(body: ClientMessageBody): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, ...body });
+}

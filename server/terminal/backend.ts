@@ -1,0 +1,88 @@
+// The session backend interface (DESIGN.md "Terminals and sessions"). Checks and terminals reach the learner's
+// environment only through this, so the same check works against a local folder and a container.
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+
+export interface EnvironmentSpec {
+  sessionId: string; // unique per session; used for directory and container names and reaping labels
+  lessonId: string;
+  lessonDir: string; // absolute; assets and scripts are copied from here
+  image?: string; // docker backend: the shell image (default stepwise/shell)
+  requires: string[]; // lesson requirements, e.g. ['docker']; a backend that cannot meet them throws BackendError
+  env?: Record<string, string>; // extra environment for the shell and exec
+}
+
+/** A live environment for one learner. `workdir` is the learner's working directory inside it. */
+export interface SessionEnv {
+  readonly id: string;
+  readonly backend: BackendName;
+  readonly workdir: string;
+  readonly createdAt: number; // ms since epoch
+}
+
+export type BackendName = 'local' | 'docker';
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** A pseudo-terminal running the learner's shell with stepwise's shell integration. */
+export interface PtyHandle {
+  readonly pid: number;
+  write(data: string | Buffer): void;
+  resize(size: TerminalSize): void;
+  pause(): void;
+  resume(): void;
+  onData(listener: (data: Buffer) => void): Disposable;
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): Disposable;
+  /** Kill the whole process group (local) or exec session (docker). Idempotent. */
+  kill(): void;
+}
+
+export interface ExecResult {
+  exitCode: number; // 124 on timeout, like coreutils `timeout`
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  timeoutMs: number;
+  cwd?: string; // default: env.workdir
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  create(spec: EnvironmentSpec): Promise<SessionEnv>;
+  openTerminal(env: SessionEnv, size: TerminalSize): Promise<PtyHandle>;
+  /** Runs argv without a pty. A timeout kills the command's whole process group. */
+  exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult>;
+  /** A tar stream of `path` (relative to workdir, or absolute inside the environment). Rejects if it is missing. */
+  readTar(env: SessionEnv, path: string): Promise<Readable>;
+  /** Copies a host file or folder into the environment at `target` (relative to workdir). */
+  copyIn(env: SessionEnv, hostPath: string, target: string): Promise<void>;
+  /** The Docker engine the learner's shell uses, or null where the environment has none. */
+  engine(env: SessionEnv): Docker | null;
+  /** Ends the whole unit: process group or container, and its working directory. Idempotent. */
+  destroy(env: SessionEnv): Promise<void>;
+  /** Environments left by an earlier server run, for reaping. */
+  list(): Promise<string[]>;
+}
+
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  constructor(
+    readonly code: 'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
