@@ -1,5 +1,6 @@
 // The public model of what an archive holds. Shared by `stepwise inspect --json`, checks and the image explorer.
 // docs/inspect-json.md documents this shape; changing a field name is a breaking change.
+import type { Limits } from './limits.ts';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive' | 'oci-layout' | 'tar' | 'docker-engine';
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -43,7 +44,8 @@ export interface LayerChanges {
 }
 
 export interface Layer {
-  digest: string | null; // digest of the stored blob (compressed when compressed); null where the archive names none
+  digest: string | null; // sha256 of the stored blob (compressed when compressed), as computed while reading
+  declaredDigest: string | null; // the blob digest the archive declares (OCI descriptor, LayerSources, blob path); null where it names none
   diffId: string | null; // sha256 of the whole decompressed stream, as computed while reading
   declaredDiffId: string | null; // as the image config says
   mediaType: string | null;
@@ -74,7 +76,7 @@ export interface Image {
   config: ImageConfig;
   layers: Layer[];
   fileCount: number; // non-directory paths of the merged filesystem
-  wastedBytes: number; // bytes in lower layers overwritten or removed by upper ones
+  wastedBytes: number; // dive's figure: every copy of each path written by two or more layers (see docs/inspect-json.md)
   paths?: MergedPath[]; // with files/tree option
 }
 
@@ -94,6 +96,8 @@ export interface InspectOptions {
   /** For docker:// sources: the engine to read from. */
   engine?: EngineLike;
   signal?: AbortSignal;
+  /** Overrides for the hostile-input limits (server/core/limits.ts); the defaults suit real archives. */
+  limits?: Partial<Limits>;
 }
 
 /** The smallest slice of a Docker engine the core needs: a stream of `GET /images/{name}/get`. */

@@ -14,3 +14,18 @@ export function decodeTerminalFrame(frame: Uint8Array): { term: number; payload:
   if (frame.byteLength < 1) return null;
   return { term: frame[0]!, payload: frame.subarray(1) };
 }
+
+/** Builds one frame from several payload chunks (a batch) with a single copy. */
+export function encodeTerminalFrameParts(term: number, parts: readonly Uint8Array[]): Uint8Array {
+  if (!Number.isInteger(term) || term < 0 || term > 255) throw new RangeError(`terminal index ${term} out of range`);
+  let length = 1;
+  for (const part of parts) length += part.byteLength;
+  const frame = new Uint8Array(length);
+  frame[0] = term;
+  let offset = 1;
+  for (const part of parts) {
+    frame.set(part, offset);
+    offset += part.byteLength;
+  }
+  return frame;
+}

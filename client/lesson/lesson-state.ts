@@ -1,0 +1,92 @@
+// What the lesson page knows besides the lesson itself: which steps are complete, each cell's latest run, each
+// step's latest check and how much help was revealed. Fed by server messages; read by the views. No DOM:
+// unit-tested under node.
+import type { ServerMessage } from '../../server/protocol/index.ts';
+import type { CellRunState } from './cell-state.ts';
+import type { CheckState } from './check-panel.ts';
+import type { HelpState } from './help-panel.ts';
+
+/** What a message changed, so the page redraws only that. */
+export type StateChange =
+  | { kind: 'cell'; cellId: string }
+  | { kind: 'check'; stepId: string }
+  | { kind: 'progress' }
+  | { kind: 'none' };
+
+const IDLE_CELL: CellRunState = { state: 'idle' };
+const IDLE_CHECK: CheckState = { state: 'idle' };
+const NO_HELP: HelpState = { hintsShown: 0, solutionShown: false };
+
+export class LessonState {
+  private completedSet = new Set<string>();
+  private readonly cells = new Map<string, CellRunState>();
+  private readonly checks = new Map<string, CheckState>();
+  private readonly help = new Map<string, HelpState>();
+
+  get completed(): ReadonlySet<string> {
+    return this.completedSet;
+  }
+
+  cell(id: string): CellRunState {
+    return this.cells.get(id) ?? IDLE_CELL;
+  }
+
+  check(stepId: string): CheckState {
+    return this.checks.get(stepId) ?? IDLE_CHECK;
+  }
+
+  helpFor(stepId: string): HelpState {
+    return this.help.get(stepId) ?? NO_HELP;
+  }
+
+  setHelp(stepId: string, next: HelpState): void {
+    this.help.set(stepId, next);
+  }
+
+  /** Replaces the completed set; returns whether it changed. */
+  setCompleted(ids: readonly string[]): boolean {
+    const next = new Set(ids);
+    const same = next.size === this.completedSet.size && [...next].every((id) => this.completedSet.has(id));
+    this.completedSet = next;
+    return !same;
+  }
+
+  /** Marks a Run or Check as sent, before the server answers. */
+  runSent(cellId: string): void {
+    this.cells.set(cellId, { state: 'sent' });
+  }
+
+  checkSent(stepId: string): void {
+    this.checks.set(stepId, { state: 'checking' });
+  }
+
+  /** Forgets runs and checks: the environment they describe is gone (Reset, or a fresh environment). */
+  clearRuns(): void {
+    this.cells.clear();
+    this.checks.clear();
+  }
+
+  /** Applies the run, check and progress messages. Others are the page's business and change nothing here. */
+  apply(msg: ServerMessage): StateChange {
+    switch (msg.type) {
+      case 'runQueued':
+        this.cells.set(msg.cellId, { state: 'queued', position: msg.position });
+        return { kind: 'cell', cellId: msg.cellId };
+      case 'runStarted':
+        this.cells.set(msg.cellId, { state: 'running' });
+        return { kind: 'cell', cellId: msg.cellId };
+      case 'runResult':
+        this.cells.set(msg.cellId, { state: 'done', result: msg });
+        return { kind: 'cell', cellId: msg.cellId };
+      case 'checkResult':
+        this.checks.set(msg.stepId, { state: 'done', message: msg });
+        return { kind: 'check', stepId: msg.stepId };
+      case 'progress':
+        return this.setCompleted(msg.completedSteps) ? { kind: 'progress' } : { kind: 'none' };
+      case 'welcome':
+        return this.setCompleted(msg.completedSteps) ? { kind: 'progress' } : { kind: 'none' };
+      default:
+        return { kind: 'none' };
+    }
+  }
+}

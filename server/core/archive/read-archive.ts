@@ -1,0 +1,144 @@
+// One streaming pass over an archive tar (plain, gzip or zstd). Legacy docker saves put manifest.json last, so
+// nothing is decided while reading: every regular member that could be a layer is scanned as one (hashes,
+// compression, entries) and every small member that could be metadata keeps its bytes. The manifests are
+// matched against what was seen once the stream ends. No member's data is ever held beyond those limits.
+import { BlobScanner, type BlobScan } from '../blob-scan.ts';
+import { MAGIC_BYTES, sniffCompression } from '../compress/decoder.ts';
+import type { ByteSource } from '../compress/stream.ts';
+import type { EntryBudget, Limits } from '../limits.ts';
+import type { Compression, LayerEntry } from '../model.ts';
+import { EntryCollector } from '../tar/entry-collector.ts';
+import { BLOCK } from '../tar/header.ts';
+import { openTar } from './open-tar.ts';
+import { TarReader, type TarEntry, type TarEntryType, type TarSink } from '../tar/reader.ts';
+
+export interface Member {
+  path: string; // canonical, relative to the archive root
+  type: TarEntryType;
+  size: number;
+  linkName: string;
+  /** The bytes of a small member that may be metadata (manifest.json, a config, an OCI manifest). */
+  json: Buffer | null;
+  /** It may be metadata but was not kept: the metadata budget was spent. */
+  jsonDropped: boolean;
+  /** The member read as a layer; null for members too small to be a tar. */
+  scan: BlobScan | null;
+}
+
+export interface ArchiveContents {
+  label: string;
+  compression: Compression; // of the archive itself
+  members: Map<string, Member>; // a later duplicate replaces an earlier one
+  listing: LayerEntry[]; // the archive's own entries in order, for format 'tar'
+}
+
+export interface ReadArchiveOptions {
+  label: string;
+  limits: Limits;
+  budget: EntryBudget;
+  signal?: AbortSignal;
+}
+
+/** Members that may hold metadata: top-level files (manifest.json, index.json, <id>.json) and OCI blobs. */
+const METADATA_PATH = /^(?:[^/]+|blobs\/[a-z0-9]+\/[A-Za-z0-9=_-]+)$/;
+
+export async function readArchive(source: ByteSource, opts: ReadArchiveOptions): Promise<ArchiveContents> {
+  const { label, limits } = opts;
+  const { compression, tar } = await openTar(source, label, limits);
+  const contents: ArchiveContents = { label, compression, members: new Map(), listing: [] };
+  const collector = new EntryCollector(label, opts.budget, false);
+  let metadataBytes = 0;
+
+  const reader = new TarReader({
+    label,
+    limits,
+    onEntry: (e: TarEntry): TarSink | null => {
+      const listed = collector.add(e);
+      if (!listed) return null;
+      const path = listed.path.replace(/^\/|\/$/g, '');
+      const member: Member = { path, type: e.type, size: e.size, linkName: e.linkName, json: null, jsonDropped: false, scan: null };
+      contents.members.set(path, member);
+      if (e.type !== 'file' || e.size === 0) return null;
+      const mayBeJson = METADATA_PATH.test(path) && e.size <= limits.maxJsonBytes;
+      const keepJson = (): boolean => {
+        if (metadataBytes + e.size > limits.maxMetadataBytes) {
+          member.jsonDropped = true;
+          return false;
+        }
+        metadataBytes += e.size;
+        return true;
+      };
+      return new MemberSink(member, `${label}: member ${path}`, mayBeJson ? keepJson : null, limits, opts.budget);
+    },
+  });
+
+  for await (const chunk of tar) {
+    opts.signal?.throwIfAborted();
+    const wait = reader.write(chunk);
+    if (wait) await wait;
+  }
+  const wait = reader.end();
+  if (wait) await wait;
+  contents.listing = collector.entries;
+  return contents;
+}
+
+/**
+ * Receives one member's data: keeps it when it may be metadata (its name and size allow, and it starts like
+ * JSON), and scans it when it may be a layer.
+ */
+class MemberSink implements TarSink {
+  private jsonChunks: Uint8Array[] | null = null;
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private scanner: BlobScanner | null = null;
+  private decided = false;
+
+  /** `keepJson`: asked once the first bytes look like JSON; says whether the metadata budget allows keeping. */
+  constructor(
+    private readonly member: Member,
+    private readonly label: string,
+    private readonly keepJson: (() => boolean) | null,
+    private readonly limits: Limits,
+    private readonly budget: EntryBudget,
+  ) {}
+
+  write(chunk: Uint8Array): void | Promise<void> {
+    if (this.decided) {
+      this.jsonChunks?.push(chunk);
+      return this.scanner?.write(chunk);
+    }
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes >= MAGIC_BYTES) return this.decide();
+  }
+
+  async end(): Promise<void> {
+    if (!this.decided) await this.decide();
+    if (this.jsonChunks) this.member.json = Buffer.concat(this.jsonChunks);
+    if (this.scanner) {
+      await this.scanner.end();
+      this.member.scan = this.scanner.result();
+    }
+  }
+
+  /** Scans members big enough to be a tar, or compressed ones; tiny plain members are not layers. */
+  private decide(): void | Promise<void> {
+    this.decided = true;
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (this.keepJson && startsLikeJson(head) && this.keepJson()) this.jsonChunks = [head];
+    if (this.member.size < BLOCK && sniffCompression(head) === 'none') return;
+    this.scanner = new BlobScanner(this.label, this.member.size, this.limits, this.budget);
+    return this.scanner.write(head);
+  }
+}
+
+/** JSON metadata starts with '{' or '[' (after optional whitespace); a layer never does. */
+function startsLikeJson(head: Uint8Array): boolean {
+  for (const b of head) {
+    if (b === 0x7b || b === 0x5b) return true;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return head.length > 0;
+}

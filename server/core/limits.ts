@@ -1,0 +1,70 @@
+// Limits that keep hostile archives from exhausting memory or time. Each default is a named constant with its
+// reason and unit; `InspectOptions.limits` may override any of them (tests use small ones).
+
+/** Entries kept across one inspect (outer members plus every layer's entries): ~200 B each, so ~200 MB at most. */
+export const MAX_ENTRIES = 1_000_000;
+/** Bytes of one PAX or GNU long-name header: real ones are a few hundred bytes; 1 MiB is generous. */
+export const MAX_META_HEADER_BYTES = 1024 * 1024;
+/** Bytes of a path after PAX/GNU long names are applied: Linux PATH_MAX. */
+export const MAX_PATH_BYTES = 4096;
+/** Bytes one tar entry may claim: 1 TiB, far beyond any real layer file; a bigger size is a lie. */
+export const MAX_ENTRY_BYTES = 2 ** 40;
+/** Decompressed bytes per compressed byte, once past the floor below: gzip peaks near 1032:1 on zeros. */
+export const MAX_DECOMPRESSION_RATIO = 250;
+/** Decompressed bytes before the ratio is enforced, so tiny highly compressible layers pass: 16 MiB. */
+export const DECOMPRESSION_RATIO_FLOOR_BYTES = 16 * 1024 * 1024;
+/** Symlink hops when resolving one archive member (Docker dedups layers with one hop). */
+export const MAX_SYMLINK_HOPS = 16;
+/** Bytes of one JSON member (manifest.json, index.json, a config, an OCI manifest): 8 MiB. */
+export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+/** Bytes of metadata members kept while streaming, in total: a real archive's configs are a few MB. */
+export const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+/** Nesting of OCI indexes (index → index → manifest): real layouts nest two deep. */
+export const MAX_INDEX_DEPTH = 8;
+/** GNU sparse extension blocks after one 'S' header: 21 map entries each; 4096 blocks is 86k holes. */
+export const MAX_SPARSE_EXTENSION_BLOCKS = 4096;
+
+export interface Limits {
+  maxEntries: number;
+  maxMetaHeaderBytes: number;
+  maxPathBytes: number;
+  maxEntryBytes: number;
+  maxDecompressionRatio: number;
+  decompressionRatioFloorBytes: number;
+  maxSymlinkHops: number;
+  maxJsonBytes: number;
+  maxMetadataBytes: number;
+  maxIndexDepth: number;
+  maxSparseExtensionBlocks: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxEntries: MAX_ENTRIES,
+  maxMetaHeaderBytes: MAX_META_HEADER_BYTES,
+  maxPathBytes: MAX_PATH_BYTES,
+  maxEntryBytes: MAX_ENTRY_BYTES,
+  maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
+  decompressionRatioFloorBytes: DECOMPRESSION_RATIO_FLOOR_BYTES,
+  maxSymlinkHops: MAX_SYMLINK_HOPS,
+  maxJsonBytes: MAX_JSON_BYTES,
+  maxMetadataBytes: MAX_METADATA_BYTES,
+  maxIndexDepth: MAX_INDEX_DEPTH,
+  maxSparseExtensionBlocks: MAX_SPARSE_EXTENSION_BLOCKS,
+});
+
+export function resolveLimits(overrides?: Partial<Limits>): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+/** Counts entries kept across one inspect; throws TAR_TOO_MANY_ENTRIES past the limit. */
+export class EntryBudget {
+  private used = 0;
+  constructor(readonly max: number) {}
+  take(n: number): boolean {
+    this.used += n;
+    return this.used <= this.max;
+  }
+  get count(): number {
+    return this.used;
+  }
+}

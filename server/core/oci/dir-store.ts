@@ -1,0 +1,76 @@
+// OCI blobs in a layout directory. A blob must resolve (symlinks included) to a file inside the directory.
+import { createReadStream } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { BlobScanner, type BlobScan } from '../blob-scan.ts';
+import { CoreError } from '../errors.ts';
+import type { EntryBudget, Limits } from '../limits.ts';
+import { blobPath, type BlobStore } from './blob-store.ts';
+
+/** Read size for layer files: large reads keep per-chunk overhead small against sha256 and tar parsing. */
+export const FILE_READ_CHUNK_BYTES = 1024 * 1024;
+
+export class DirBlobStore implements BlobStore {
+  private readonly scans = new Map<string, Promise<BlobScan>>();
+
+  private constructor(
+    private readonly root: string, // realpath of the layout directory
+    readonly label: string,
+    private readonly limits: Limits,
+    private readonly budget: EntryBudget,
+  ) {}
+
+  static async open(dir: string, label: string, limits: Limits, budget: EntryBudget): Promise<DirBlobStore> {
+    return new DirBlobStore(await realpath(dir), label, limits, budget);
+  }
+
+  /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
+  async file(rel: string, what: string): Promise<{ path: string; size: number }> {
+    let real: string;
+    try {
+      real = await realpath(join(this.root, rel));
+    } catch (e: unknown) {
+      throw new CoreError('MEMBER_MISSING', `${what} "${rel}" is not in ${this.label} (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (!real.startsWith(this.root + sep)) {
+      throw new CoreError('TAR_PATH_ESCAPE', `${what} "${rel}" in ${this.label} leads outside the directory`);
+    }
+    const info = await stat(real);
+    if (!info.isFile()) throw new CoreError('MEMBER_MISSING', `${what} "${rel}" in ${this.label} is not a file`);
+    return { path: real, size: info.size };
+  }
+
+  async json(digest: string, what: string): Promise<Buffer> {
+    return this.readJson(blobPath(digest), what);
+  }
+
+  async readJson(rel: string, what: string): Promise<Buffer> {
+    const { path, size } = await this.file(rel, what);
+    if (size > this.limits.maxJsonBytes) {
+      throw new CoreError('MANIFEST_INVALID', `${what} "${rel}" is ${size} bytes, over the ${this.limits.maxJsonBytes}-byte limit for JSON`);
+    }
+    return readFile(path);
+  }
+
+  layer(digest: string, what: string): Promise<BlobScan> {
+    let scan = this.scans.get(digest);
+    if (!scan) {
+      scan = this.scanFile(blobPath(digest), what);
+      this.scans.set(digest, scan);
+    }
+    return scan;
+  }
+
+  private async scanFile(rel: string, what: string): Promise<BlobScan> {
+    const { path, size } = await this.file(rel, what);
+    const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget);
+    for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      const wait = scanner.write(chunk);
+      if (wait) await wait;
+    }
+    await scanner.end();
+    const result = scanner.result();
+    if (result.error) throw result.error;
+    return result;
+  }
+}

@@ -1,0 +1,35 @@
+// Loading one lesson, whatever its format.
+import { resolve } from 'node:path';
+import type { LessonError } from './errors.ts';
+import { loadKatacodaLesson } from './katacoda/loader.ts';
+import { lessonId, locateLesson } from './locate.ts';
+import type { Lesson } from './model.ts';
+import { loadNativeLesson } from './native/loader.ts';
+
+/**
+ * Loads a lesson folder (lesson.md or index.json), a lesson .md file, or an index.json. Problems inside the
+ * lesson are in `lesson.problems`; a path that is not a lesson throws a LessonError.
+ */
+export async function loadLesson(path: string, opts: { root?: string } = {}): Promise<Lesson> {
+  const location = await locateLesson(path);
+  const id = lessonId(location, opts.root);
+  return location.format === 'native' ? loadNativeLesson(location.file, id) : loadKatacodaLesson(location.dir, location.file, id);
+}
+
+/** A stand-in for a lesson whose files could not be read at all: no steps, and the reason as its one error. */
+export function unreadableLesson(path: string, id: string, error: LessonError): Lesson {
+  return {
+    id,
+    dir: resolve(path),
+    format: path.toLowerCase().endsWith('.md') ? 'native' : 'katacoda',
+    title: id,
+    description: '',
+    unlock: 'checks',
+    meta: {},
+    environment: { requires: [], terminals: 1 },
+    setup: [],
+    steps: [],
+    assets: [],
+    problems: [{ file: path, line: 1, severity: 'error', message: error.message.startsWith(path) ? error.message.slice(path.length).replace(/^:\s*/, '') : error.message }],
+  };
+}

@@ -1,0 +1,110 @@
+// YAML (and JSON, which is YAML) with line numbers: every problem points at the line of the key or value it is about.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { SourceRef } from './model.ts';
+import type { ProblemList } from './problems.ts';
+
+export type PathKey = string | number;
+
+/** A parsed YAML text and a way back from a value's path to its line in the file. */
+export class YamlSource {
+  constructor(
+    readonly doc: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+    /** The file line (1-based) of the text's first line. */
+    readonly baseLine: number,
+    readonly file: string,
+  ) {}
+
+  private cached: { value: unknown } | undefined;
+
+  /** The plain JS value. Throws if alias expansion goes beyond MAX_YAML_ALIASES (checked once by parseYamlSource). */
+  get value(): unknown {
+    this.cached ??= { value: this.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
+    return this.cached.value;
+  }
+
+  /** The line of the node at `path`; for a path that does not exist, the line of its deepest existing parent. */
+  lineOf(path: readonly PathKey[], which: 'key' | 'value' = 'key'): number {
+    return this.lineAt(this.lineOfNode(this.doc.contents, path, which));
+  }
+
+  ref(path: readonly PathKey[], which: 'key' | 'value' = 'key'): SourceRef {
+    return { file: this.file, line: this.lineOf(path, which) };
+  }
+
+  /** The node at `path` itself (for walking sequences item by item). */
+  nodeAt(path: readonly PathKey[]): unknown {
+    return path.length === 0 ? this.doc.contents : this.doc.getIn(path, true);
+  }
+
+  lineOfNodeValue(node: unknown): number {
+    return this.lineAt(offsetOf(node) ?? 0);
+  }
+
+  private lineAt(offset: number): number {
+    return this.baseLine + this.lineCounter.linePos(offset).line - 1;
+  }
+
+  private lineOfNode(node: unknown, path: readonly PathKey[], which: 'key' | 'value'): number {
+    let current: unknown = node;
+    let offset = offsetOf(current) ?? 0;
+    for (const [i, key] of path.entries()) {
+      const last = i === path.length - 1;
+      if (isMap(current)) {
+        const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) return offset;
+        const keyOffset = offsetOf(pair.key) ?? offset;
+        offset = last && which === 'key' ? keyOffset : offsetOf(pair.value) ?? keyOffset;
+        current = pair.value;
+      } else if (isSeq(current) && typeof key === 'number') {
+        const item: unknown = current.items[key];
+        if (item === undefined) return offset;
+        current = item;
+        offset = offsetOf(current) ?? offset;
+      } else {
+        return offset;
+      }
+    }
+    return offset;
+  }
+}
+
+/** YAML anchors and aliases can expand exponentially ("billion laughs"); lesson YAML needs very few. */
+const MAX_YAML_ALIASES = 100;
+
+function offsetOf(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as YamlNode).range;
+    if (range) return range[0];
+  }
+  return undefined;
+}
+
+/**
+ * Parses `text` (whose first line is line `baseLine` of `file`). Syntax errors and warnings go to `problems`;
+ * returns null when the text is not valid YAML.
+ */
+export function parseYamlSource(text: string, file: string, baseLine: number, problems: ProblemList): YamlSource | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const lineOfError = (pos: { line: number } | undefined) => baseLine + (pos ? pos.line : 1) - 1;
+  for (const w of doc.warnings) problems.warning({ file, line: lineOfError(w.linePos?.[0]) }, `YAML: ${firstLine(w.message)}`);
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.error({ file, line: lineOfError(e.linePos?.[0]) }, `bad YAML: ${firstLine(e.message)}`);
+    return null;
+  }
+  const source = new YamlSource(doc, lineCounter, baseLine, file);
+  try {
+    void source.value; // alias expansion limits are enforced here
+  } catch (e: unknown) {
+    problems.error({ file, line: baseLine }, `bad YAML: ${e instanceof Error ? firstLine(e.message) : String(e)}`);
+    return null;
+  }
+  return source;
+}
+
+/** yaml's pretty messages add " at line N, column M:" and an excerpt; file:line already says where. */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+}

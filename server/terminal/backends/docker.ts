@@ -1,0 +1,202 @@
+// The docker backend (DESIGN.md "Terminals and sessions"): one container per learner through the Engine API,
+// running as uid 1000 with no privileges, all capabilities dropped, no-new-privileges, pids and memory limits
+// and no network, labelled for reaping. Its default image, stepwise/shell, is built from the host's own files
+// (docker-shell-image.ts). Terminals and commands are Docker execs (docker-pty.ts, docker-exec.ts); files move
+// through the archive endpoints (docker-tar.ts). Lessons that need a Docker engine are refused: an engine inside
+// a container needs privileges.
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { BackendError } from '../backend.ts';
+import type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from '../backend.ts';
+import { SHELL_RC } from '../shell-integration.ts';
+import { clampSize } from '../../protocol/limits.ts';
+import { DEFAULT_SCOPE, MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL, SUPPORT_DIR, containerSpec } from './docker-container-spec.ts';
+import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
+import { runContainerExec } from './docker-exec.ts';
+import { openDockerPty } from './docker-pty.ts';
+import { DEFAULT_SHELL_IMAGE, ensureShellImage } from './docker-shell-image.ts';
+import { LEARNER_GID, LEARNER_HOME, LEARNER_UID } from './docker-learner.ts';
+import { containerPath, packHostPath, packSupportFiles, putContainerTar, readContainerTar, targetName } from './docker-tar.ts';
+import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
+
+/** The shell-integration rc inside the container (root-owned, so the learner cannot change what stepwise reads). */
+export const CONTAINER_RC_PATH = `${SUPPORT_DIR}/bashrc`;
+/** `mkdir -p` for copyIn's target folder is quick; this only bounds a wedged container (ms). */
+const MKDIR_TIMEOUT_MS = 30_000;
+
+export const REFUSE_DOCKER_MESSAGE =
+  'the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local';
+
+export interface DockerBackendOptions {
+  docker: Docker;
+  /** The image for lessons that name none. Default stepwise/shell:latest. */
+  image?: string;
+  /** The image name stepwise builds from the host when it is asked for. Default stepwise/shell:latest. */
+  shellImage?: string;
+  /** Labels this server's containers, so list() never offers another server's (or test's) learners. */
+  scope?: string;
+}
+
+const ContainerSummarySchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }));
+
+export class DockerBackend implements Backend {
+  readonly name = 'docker' as const;
+  readonly docker: Docker;
+  private readonly image: string;
+  private readonly shellImage: string;
+  private readonly scope: string;
+  /** Session id → container id, for the environments this instance made. */
+  private readonly live = new Map<string, string>();
+
+  constructor(opts: DockerBackendOptions) {
+    this.docker = opts.docker;
+    this.shellImage = opts.shellImage ?? DEFAULT_SHELL_IMAGE;
+    this.image = opts.image ?? this.shellImage;
+    this.scope = opts.scope ?? DEFAULT_SCOPE;
+  }
+
+  async create(spec: EnvironmentSpec): Promise<SessionEnv> {
+    if (spec.requires.includes('docker')) throw new BackendError('REQUIRES_UNMET', REFUSE_DOCKER_MESSAGE);
+    if (this.live.has(spec.sessionId)) throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
+    const image = spec.image ?? this.image;
+    await this.provideImage(image);
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(
+        containerSpec({
+          sessionId: spec.sessionId,
+          lessonId: spec.lessonId,
+          image,
+          scope: this.scope,
+          env: spec.env ?? {},
+          network: spec.requires.includes('network'),
+        }),
+      );
+    } catch (err) {
+      throw new BackendError('CREATE_FAILED', `cannot create a container for session ${spec.sessionId} from ${image}: ${engineMessage(err)}`);
+    }
+    try {
+      const support = packSupportFiles(
+        [
+          { path: SUPPORT_DIR, uid: 0, gid: 0 },
+          { path: LEARNER_HOME, uid: LEARNER_UID, gid: LEARNER_GID },
+        ],
+        [{ path: CONTAINER_RC_PATH, content: SHELL_RC, mode: 0o644 }],
+      );
+      await putContainerTar(this.docker, container.id, '/', support);
+      await container.start();
+    } catch (err) {
+      await this.removeContainer(container.id);
+      throw new BackendError('CREATE_FAILED', `cannot start the container for session ${spec.sessionId}: ${engineMessage(err)}`);
+    }
+    this.live.set(spec.sessionId, container.id);
+    return { id: spec.sessionId, backend: 'docker', workdir: LEARNER_HOME, createdAt: Date.now() };
+  }
+
+  async openTerminal(env: SessionEnv, size: TerminalSize): Promise<PtyHandle> {
+    return openDockerPty({
+      docker: this.docker,
+      containerId: this.containerOf(env),
+      argv: ['bash', '--rcfile', CONTAINER_RC_PATH, '-i'],
+      env: { COLORTERM: 'truecolor' },
+      cwd: env.workdir,
+      size: clampSize(size.cols, size.rows),
+    });
+  }
+
+  async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
+    const cwd = opts.cwd === undefined ? undefined : containerPath(env.workdir, opts.cwd);
+    return runContainerExec({ docker: this.docker, containerId: this.containerOf(env), workdir: env.workdir }, argv, { ...opts, cwd });
+  }
+
+  /** Members are named as `path` was given, like the local backend's (see docker-tar-rename.ts). */
+  async readTar(env: SessionEnv, path: string): Promise<Readable> {
+    const absolute = containerPath(env.workdir, path);
+    const archive = await readContainerTar(this.docker, this.containerOf(env), absolute);
+    return renameTarMembers(archive, posix.basename(absolute), localMemberName(path));
+  }
+
+  async copyIn(env: SessionEnv, hostPath: string, target: string): Promise<void> {
+    const containerId = this.containerOf(env);
+    const absolute = containerPath(env.workdir, target);
+    const name = targetName(absolute);
+    const parent = posix.dirname(absolute);
+    const mkdir = await this.exec(env, ['mkdir', '-p', '--', parent], { timeoutMs: MKDIR_TIMEOUT_MS });
+    if (mkdir.exitCode !== 0) {
+      throw new BackendError('EXEC_FAILED', `cannot copy ${hostPath} to ${target}: mkdir ${parent} failed: ${mkdir.stderr.trim()}`);
+    }
+    await putContainerTar(this.docker, containerId, parent, packHostPath(hostPath, name));
+  }
+
+  /** There is no engine inside a learner's container (create() refuses lessons that need one). */
+  engine(_env: SessionEnv): Docker | null {
+    return null;
+  }
+
+  /** Removes the session's container (and so every process in it). Idempotent; finds reaped sessions by label. */
+  async destroy(env: SessionEnv): Promise<void> {
+    const known = this.live.get(env.id);
+    this.live.delete(env.id);
+    const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
+    for (const id of ids) await this.removeContainer(id);
+  }
+
+  /** Sessions in this backend's scope whose containers this instance did not make: left by an earlier run. */
+  async list(): Promise<string[]> {
+    const sessions = new Set<string>();
+    for (const c of await this.managedContainers()) if (!this.live.has(c.sessionId)) sessions.add(c.sessionId);
+    return [...sessions].sort();
+  }
+
+  /** The container of a live session, for tests and diagnostics. */
+  containerId(env: SessionEnv): string {
+    return this.containerOf(env);
+  }
+
+  private containerOf(env: SessionEnv): string {
+    const id = this.live.get(env.id);
+    if (!id) throw new BackendError('NOT_FOUND', `session ${env.id} has no container (destroyed or never made)`);
+    return id;
+  }
+
+  private async managedContainers(sessionId?: string): Promise<{ id: string; sessionId: string }[]> {
+    const label = [`${MANAGED_LABEL}=1`, `${SCOPE_LABEL}=${this.scope}`];
+    if (sessionId !== undefined) label.push(`${SESSION_LABEL}=${sessionId}`);
+    const raw: unknown = await this.docker.listContainers({ all: true, filters: { label } });
+    return ContainerSummarySchema.parse(raw).map((c) => ({ id: c.Id, sessionId: c.Labels?.[SESSION_LABEL] ?? '' }));
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true });
+    } catch (err) {
+      // 404: already gone; 409: another destroy is removing it right now. Both mean "it will not stay".
+      if (isEngineStatus(err, 404) || isEngineStatus(err, 409)) return;
+      throw new BackendError('EXEC_FAILED', `cannot remove container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    }
+  }
+
+  /** The shell image is built from the host when missing or stale; any other image must be present or pullable. */
+  private async provideImage(image: string): Promise<void> {
+    if (image === this.shellImage) {
+      await ensureShellImage(this.docker, image);
+      return;
+    }
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (!isEngineStatus(err, 404)) throw new BackendError('CREATE_FAILED', `cannot inspect image ${image}: ${engineMessage(err)}`);
+    }
+    try {
+      const progress = (await this.docker.pull(image)) as Readable;
+      const text = (await readAll(progress)).toString('utf8');
+      const failure = /"error"\s*:\s*"([^"]*)"/.exec(text);
+      if (failure) throw new Error(failure[1]);
+    } catch (err) {
+      throw new BackendError('CREATE_FAILED', `image ${image} is not in the engine and could not be pulled: ${engineMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Typed errors of the terminal layer. `code` is stable (the client shows messages and may branch on codes);
+// `message` names the thing (terminal, cell, step, lesson) and never carries a stack trace.
+
+export type TerminalErrorCode =
+  | 'SHELL_START_FAILED' // the shell exited or stayed silent before its first prompt
+  | 'SHELL_EXITED' // a run was asked of, or queued on, a shell that has exited
+  | 'DISPOSED'; // the terminal was closed (session reset or ended) before the run finished
+
+export class TerminalError extends Error {
+  override readonly name = 'TerminalError';
+  constructor(
+    readonly code: TerminalErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type SessionErrorCode =
+  | 'LESSON_NOT_FOUND'
+  | 'STEP_NOT_FOUND'
+  | 'CELL_NOT_FOUND'
+  | 'CELL_NOT_RUNNABLE'
+  | 'TERMINAL_NOT_OPEN'
+  | 'TOO_MANY_SESSIONS'
+  | 'TOO_MANY_TERMINALS'
+  | 'BUSY' // a reset or catch-up is already running
+  | 'SESSION_CLOSED'
+  | 'CHECKS_FAILED_TO_RUN';
+
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A code and a plain message for any error, for the `error` message on the wire. Stack traces stay in logs. */
+export function describeError(e: unknown): { code: string; message: string } {
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code !== '') {
+    return { code: e.code, message: e.message };
+  }
+  return { code: 'INTERNAL', message: 'internal error (details are in the server log)' };
+}

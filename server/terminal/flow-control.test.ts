@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlowControl, type Pausable } from './flow-control.ts';
+import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/limits.ts';
+
+const K = 1024;
+
+function recorder(): Pausable & { calls: string[] } {
+  const calls: string[] = [];
+  return { calls, pause: () => calls.push('pause'), resume: () => calls.push('resume') };
+}
+
+test('pauses once above the high watermark and resumes once below the low one', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  flow.account(600 * K);
+  flow.account(400 * K);
+  assert.deepEqual(pty.calls, [], 'exactly at high is not above it');
+  flow.account(1);
+  assert.deepEqual(pty.calls, ['pause']);
+  flow.account(5000 * K); // more bytes while paused (already read from the pty) do not pause twice
+  assert.deepEqual(pty.calls, ['pause']);
+  flow.commit(5000 * K);
+  assert.equal(flow.unacked, 1000 * K + 1);
+  assert.deepEqual(pty.calls, ['pause'], 'between the watermarks it stays paused (hysteresis)');
+  flow.commit(800 * K + 1);
+  assert.deepEqual(pty.calls, ['pause'], 'exactly at low is not below it');
+  flow.commit(1);
+  assert.deepEqual(pty.calls, ['pause', 'resume']);
+  assert.equal(flow.isPaused, false);
+});
+
+test('an ack larger than what was sent cannot bank credit', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  flow.commit(1_000_000 * K);
+  assert.equal(flow.unacked, 0);
+  flow.account(1000 * K + 1);
+  assert.deepEqual(pty.calls, ['pause']);
+});
+
+test('reset (a new reader with a fresh snapshot) resumes a paused pty', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  flow.account(2000 * K);
+  flow.reset();
+  assert.deepEqual(pty.calls, ['pause', 'resume']);
+  assert.equal(flow.unacked, 0);
+});
+
+test('a reader that acks every chunk it gets never blocks, at the real watermarks', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty);
+  let sentUnprocessed = 0;
+  for (let i = 0; i < 10_000; i++) {
+    if (flow.isPaused) {
+      flow.commit(sentUnprocessed); // the client catches up
+      sentUnprocessed = 0;
+      assert.equal(flow.isPaused, false);
+    }
+    flow.account(4096);
+    sentUnprocessed += 4096;
+    assert.ok(flow.unacked <= FLOW_HIGH_WATERMARK + 4096, 'in flight stays within high + one chunk');
+  }
+  assert.ok(pty.calls.length > 0);
+});
+
+test('refuses watermarks that could block forever', () => {
+  const pty = recorder();
+  assert.throws(() => new FlowControl(pty, 100, 200), RangeError);
+  assert.throws(() => new FlowControl(pty, 100 * K, 16 * K), /ACK_EVERY_BYTES/);
+  assert.ok(FLOW_LOW_WATERMARK < FLOW_HIGH_WATERMARK);
+});

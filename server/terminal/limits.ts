@@ -1,0 +1,47 @@
+// Server-side session limits (DESIGN.md "Security defaults"). Each is a named default with its reason and
+// unit; createServer / `stepwise serve` may override any of them.
+
+export interface SessionLimits {
+  /** Sessions (one learner + one lesson each) one server holds at once. */
+  maxSessions: number;
+  /** Terminals (T1, T2, ...) per session. */
+  maxTerminalsPerSession: number;
+  /** A session whose client sent nothing for this long (ms) is closed, connected or not. */
+  idleTimeoutMs: number;
+  /** A session with no connected client is kept this long (ms) for the page to come back (reload, sleep). */
+  reconnectGraceMs: number;
+  /** No session lives longer than this (ms), however busy. */
+  maxSessionAgeMs: number;
+  /** How often (ms) idle and old sessions are looked for. */
+  reapIntervalMs: number;
+}
+
+const MINUTE = 60_000;
+
+export const DEFAULT_SESSION_LIMITS: Readonly<SessionLimits> = Object.freeze({
+  maxSessions: 16, // a learner's own machine: a few tabs; each session holds shells and maybe containers
+  maxTerminalsPerSession: 4, // lessons use T1..T3; the protocol allows up to 16
+  idleTimeoutMs: 60 * MINUTE, // long enough to read a step; a closed laptop gets its environment back via Catch up
+  reconnectGraceMs: 15 * MINUTE, // a reload or a short network drop must find the same shell
+  maxSessionAgeMs: 12 * 60 * MINUTE, // a workday; nothing runs unattended for ever
+  reapIntervalMs: 30_000, // reaping is not urgent; checking twice a minute is cheap
+});
+
+/** Protocol bound on terminal indexes (0..15, see protocol/messages.ts). */
+const PROTOCOL_MAX_TERMINALS = 16;
+
+export function sessionLimits(overrides: Partial<SessionLimits> = {}): SessionLimits {
+  const limits = { ...DEFAULT_SESSION_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`session limit ${name} must be a number >= 0, not ${value}`);
+  }
+  if (limits.maxTerminalsPerSession < 1 || limits.maxTerminalsPerSession > PROTOCOL_MAX_TERMINALS) {
+    throw new RangeError(`maxTerminalsPerSession must be 1..${PROTOCOL_MAX_TERMINALS}`);
+  }
+  return limits;
+}
+
+/** Setup commands (Reset) each get this long (ms): they may remove images or pull from a registry. */
+export const SETUP_COMMAND_TIMEOUT_MS = 5 * MINUTE;
+/** Each replayed cell in Catch up gets this long (ms) before it is interrupted. */
+export const CATCH_UP_CELL_TIMEOUT_MS = 10 * MINUTE;

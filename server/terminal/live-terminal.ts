@@ -1,0 +1,148 @@
+// One terminal of a session as a client sees it: the shell, its screen mirror, its byte sequence, flow
+// control, and the current client's output batching. It survives the client: a reattaching client gets a
+// snapshot and then the live stream from the snapshot's seq, so nothing is lost or doubled.
+//
+// Data path (the hot path, in order): pty chunk -> flow.account -> batcher -> client.sendFrame. The mirror
+// gets the same chunk after, and parses it later (screen-mirror.ts).
+// While no client is attached nothing acks, so the shell is paused once FLOW_HIGH_WATERMARK bytes pile up:
+// a detached `yes` costs nothing. Attaching resets the count (the snapshot covers everything before it).
+import type { TerminalSize } from './backend.ts';
+import { DisposableStore, type Disposable } from './lifecycle.ts';
+import { FlowControl } from './flow-control.ts';
+import { OutputBatcher } from './output-batcher.ts';
+import { ScreenMirror } from './screen-mirror.ts';
+import type { ShellTerminal } from './shell-terminal.ts';
+import type { SessionClient } from './session-client.ts';
+import { clampSize } from '../protocol/limits.ts';
+import { encodeTerminalFrameParts } from '../protocol/frames.ts';
+
+interface Attachment extends Disposable {
+  client: SessionClient;
+  live: boolean; // false while its snapshot is being made; output meanwhile waits in `held`
+  held: Buffer[];
+  batcher: OutputBatcher;
+}
+
+export class LiveTerminal implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly shellStore = this.store.add(new DisposableStore());
+  private readonly mirror: ScreenMirror;
+  private readonly flow: FlowControl;
+  private attachment: Attachment | null = null;
+  private size: TerminalSize;
+  private current: ShellTerminal;
+
+  constructor(
+    shell: ShellTerminal,
+    readonly index: number,
+    size: TerminalSize,
+    private readonly onExited: (term: number, exitCode: number | null) => void,
+  ) {
+    this.size = clampSize(size.cols, size.rows);
+    this.mirror = this.store.add(new ScreenMirror(this.size));
+    this.flow = new FlowControl({ pause: () => this.current.pause(), resume: () => this.current.resume() });
+    this.current = shell;
+    this.adopt(shell);
+    this.store.add({ dispose: () => this.detach() });
+    this.store.add({ dispose: () => this.current.dispose() });
+  }
+
+  get shell(): ShellTerminal {
+    return this.current;
+  }
+
+  /** Output bytes so far (the seq of the next byte). */
+  get seq(): number {
+    return this.mirror.seq;
+  }
+
+  get unackedBytes(): number {
+    return this.flow.unacked;
+  }
+
+  /** Replaces an exited shell with a new one. The screen and the byte sequence carry on. */
+  restart(shell: ShellTerminal): void {
+    this.shellStore.dispose();
+    this.current.dispose();
+    this.current = shell;
+    this.adopt(shell);
+    if (this.flow.isPaused) shell.pause();
+  }
+
+  /**
+   * Makes `client` the reader: it gets a snapshot, then every byte after the snapshot's seq.
+   * Resolves once the snapshot is sent (or the attachment was superseded meanwhile).
+   */
+  async attach(client: SessionClient): Promise<void> {
+    this.detach();
+    const from = this.mirror.seq;
+    this.flow.reset();
+    const attachment: Attachment = {
+      client,
+      live: false,
+      held: [],
+      batcher: new OutputBatcher((parts) => client.sendFrame(encodeTerminalFrameParts(this.index, parts))),
+      dispose: () => attachment.batcher.dispose(),
+    };
+    this.attachment = attachment;
+    const snapshot = await this.mirror.snapshot(from);
+    if (this.attachment !== attachment) return;
+    client.send({ type: 'snapshot', term: this.index, data: snapshot.data, seq: snapshot.seq });
+    // The snapshot may be ahead of `from` (a chunk boundary later): skip what it already shows.
+    let skip = snapshot.seq - from;
+    for (const chunk of attachment.held) {
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        this.flow.commit(chunk.length); // never sent, so never acked
+        continue;
+      }
+      this.flow.commit(skip);
+      attachment.batcher.push(skip > 0 ? chunk.subarray(skip) : chunk);
+      skip = 0;
+    }
+    attachment.held = [];
+    attachment.live = true;
+  }
+
+  /** The client is gone: stop sending. The shell keeps running (until the flow window fills). */
+  detach(client?: SessionClient): void {
+    if (!this.attachment || (client && this.attachment.client !== client)) return;
+    this.attachment.dispose();
+    this.attachment = null;
+  }
+
+  /** Learner keystrokes or paste. */
+  write(data: Buffer | string): void {
+    this.attachment?.batcher.noteInput();
+    this.current.write(data);
+  }
+
+  ack(bytes: number): void {
+    this.flow.commit(bytes);
+  }
+
+  resize(size: TerminalSize): void {
+    const clamped = clampSize(size.cols, size.rows);
+    if (clamped.cols === this.size.cols && clamped.rows === this.size.rows) return;
+    this.size = clamped;
+    this.current.resize(clamped);
+    this.mirror.resize(clamped);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  private adopt(shell: ShellTerminal): void {
+    this.shellStore.add(shell.onData((chunk) => this.handleOutput(chunk)));
+    this.shellStore.add(shell.onExit(({ exitCode }) => this.onExited(this.index, exitCode)));
+  }
+
+  private handleOutput(chunk: Buffer): void {
+    this.flow.account(chunk.length);
+    const attachment = this.attachment;
+    if (attachment?.live) attachment.batcher.push(chunk);
+    else if (attachment) attachment.held.push(chunk);
+    this.mirror.write(chunk);
+  }
+}

@@ -1,0 +1,410 @@
+// A session: one learner working through one lesson (DESIGN.md "Terminals and sessions"). It owns the
+// learner's environment (from the backend), its terminals, the queue of runs, the last run's result (for
+// `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
+// one dispose(), which also destroys the environment.
+import type { Logger } from 'pino';
+import type { Backend, EnvironmentSpec, SessionEnv, TerminalSize } from './backend.ts';
+import type { Cell, Lesson, Step } from '../lesson/model.ts';
+import { stepCells } from '../lesson/cells.ts';
+import type { LastRun } from '../checks/types.ts';
+import { CLOSE_REPLACED } from '../protocol/messages.ts';
+import type { ServerMessageBody } from '../protocol/messages.ts';
+import { DisposableStore, type Disposable } from './lifecycle.ts';
+import { LiveTerminal } from './live-terminal.ts';
+import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
+import { SessionError, TerminalError, describeError } from './errors.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS, type SessionLimits } from './limits.ts';
+import type { SessionClient } from './session-client.ts';
+import type { StepChecker } from './step-checks.ts';
+
+/** Where completed steps are remembered (server/http/progress-store.ts implements it). */
+export interface ProgressTracker {
+  completedSteps(lessonId: string): string[];
+  markComplete(lessonId: string, stepId: string): Promise<string[]>;
+}
+
+export interface SessionDeps {
+  backend: Backend;
+  progress: ProgressTracker;
+  limits: SessionLimits;
+  checkStep: StepChecker;
+  log: Logger;
+}
+
+export class Session implements Disposable {
+  private readonly store = new DisposableStore();
+  private terminalStore = this.store.add(new DisposableStore()); // replaced on Reset
+  private readonly terminals = new Map<number, LiveTerminal>();
+  private readonly opening = new Map<number, Promise<LiveTerminal>>();
+  private client: SessionClient | null = null;
+  private lastRun: LastRun | undefined;
+  private operation: 'reset' | 'catchUp' | null = null;
+  private generation = 0;
+  private size: TerminalSize;
+  private destroyed: Promise<void> | null = null;
+  /** Until its first client is welcomed, the environment is fresh: nothing ran in it. */
+  private fresh = true;
+  readonly createdAt = Date.now();
+  lastActivity = Date.now();
+
+  private constructor(
+    readonly id: string,
+    private lessonValue: Lesson,
+    private env: SessionEnv,
+    private readonly deps: SessionDeps,
+    size: TerminalSize,
+  ) {
+    this.size = size;
+  }
+
+  /** Makes the environment (assets copied in) and opens T1. */
+  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps): Promise<Session> {
+    const env = await createEnvironment(deps.backend, id, lesson);
+    const session = new Session(id, lesson, env, deps, size);
+    try {
+      await session.terminal(0);
+    } catch (e: unknown) {
+      session.dispose();
+      await session.closed();
+      throw e;
+    }
+    return session;
+  }
+
+  get lesson(): Lesson {
+    return this.lessonValue;
+  }
+
+  get environment(): SessionEnv {
+    return this.env;
+  }
+
+  get backend(): Backend {
+    return this.deps.backend;
+  }
+
+  get attached(): boolean {
+    return this.client !== null;
+  }
+
+  get isClosed(): boolean {
+    return this.store.isDisposed;
+  }
+
+  terminalInfo(term: number): LiveTerminal | undefined {
+    return this.terminals.get(term);
+  }
+
+  /** The lesson's files changed (--watch): later runs and checks use the new version. */
+  replaceLesson(lesson: Lesson): void {
+    this.lessonValue = lesson;
+  }
+
+  /** Makes `client` this session's client (closing a previous one), welcomes it and sends each screen. */
+  async attach(client: SessionClient): Promise<void> {
+    if (this.isClosed) throw new SessionError('SESSION_CLOSED', `session ${this.id} has ended`);
+    const previous = this.client;
+    this.client = client;
+    this.touch();
+    if (previous && previous !== client) previous.close(CLOSE_REPLACED, 'this session was opened in another connection');
+    client.send({
+      type: 'welcome',
+      sessionId: this.id,
+      fresh: this.fresh,
+      terminals: [...this.terminals.keys()].sort((a, b) => a - b),
+      completedSteps: this.deps.progress.completedSteps(this.lesson.id),
+    });
+    this.fresh = false;
+    await Promise.all([...this.terminals.values()].map((t) => t.attach(client)));
+  }
+
+  detach(client: SessionClient): void {
+    if (this.client !== client) return;
+    this.client = null;
+    for (const t of this.terminals.values()) t.detach(client);
+  }
+
+  input(term: number, data: Buffer): void {
+    this.touch();
+    this.terminals.get(term)?.write(data);
+  }
+
+  ack(term: number, bytes: number): void {
+    this.terminals.get(term)?.ack(bytes);
+  }
+
+  resize(term: number, size: TerminalSize): void {
+    this.touch();
+    if (term === 0) this.size = size;
+    this.terminals.get(term)?.resize(size);
+  }
+
+  interrupt(term: number): void {
+    this.touch();
+    this.terminals.get(term)?.shell.interrupt();
+  }
+
+  /** Opens terminal `term`, or restarts its shell if it exited. */
+  async openTerminal(term: number): Promise<void> {
+    this.touch();
+    const live = this.terminals.get(term);
+    if (!live) {
+      await this.terminal(term);
+      return;
+    }
+    if (live.shell.exited) {
+      const shell = await ShellTerminal.open(this.backend, this.env, this.size, { term });
+      if (this.terminals.get(term) !== live) {
+        shell.dispose();
+        return;
+      }
+      live.restart(shell);
+      this.watchShell(live, shell);
+    }
+  }
+
+  /** Runs a lesson cell in its terminal and reports runQueued / runStarted / runResult. */
+  async run(cellId: string): Promise<CellRunResult | null> {
+    this.touch();
+    const cell = this.findCell(cellId);
+    return this.runCell(cell);
+  }
+
+  async check(stepId: string): Promise<void> {
+    this.touch();
+    const step = this.findStep(stepId);
+    let verdict: Awaited<ReturnType<StepChecker>>;
+    try {
+      verdict = await this.deps.checkStep(step, {
+        backend: this.backend,
+        env: this.env,
+        lessonDir: this.lesson.dir,
+        ...(this.lastRun ? { lastRun: this.lastRun } : {}),
+      });
+    } catch (e: unknown) {
+      this.deps.log.error({ err: e, session: this.id, step: stepId }, 'checks failed to run');
+      const { message } = describeError(e);
+      throw new SessionError('CHECKS_FAILED_TO_RUN', `the checks of step "${step.title}" could not run: ${message}`);
+    }
+    this.send({ type: 'checkResult', stepId, passed: verdict.passed, results: verdict.results });
+    if (verdict.passed) {
+      const completedSteps = await this.deps.progress.markComplete(this.lesson.id, step.id);
+      this.send({ type: 'progress', completedSteps });
+    }
+  }
+
+  /** A fresh environment: destroy this one, make a new one, run the lesson's setup, reopen the terminals. */
+  async reset(): Promise<void> {
+    this.touch();
+    await this.exclusive('reset', async () => {
+      const open = [...this.terminals.keys()];
+      this.closeTerminals();
+      const old = this.env;
+      await this.backend.destroy(old);
+      this.generation++;
+      this.env = await createEnvironment(this.backend, `${this.id}-${this.generation}`, this.lesson);
+      this.lastRun = undefined;
+      const setupError = await this.runSetup();
+      for (const term of open.length > 0 ? open : [0]) await this.terminal(term);
+      this.send(setupError ? { type: 'resetDone', ok: false, message: setupError } : { type: 'resetDone', ok: true });
+    }, 'resetDone');
+  }
+
+  /** Replays the runnable cells of the steps before `stepId`, stopping at the first unexpected exit status. */
+  async catchUp(stepId: string): Promise<void> {
+    this.touch();
+    const target = this.findStep(stepId);
+    await this.exclusive('catchUp', async () => {
+      const cells = this.lesson.steps
+        .filter((s) => s.index < target.index)
+        .flatMap((s) => stepCells(s))
+        .filter((c) => c.runnable && c.kind === 'exec');
+      for (const cell of cells) {
+        const result = await this.runCell(cell, CATCH_UP_CELL_TIMEOUT_MS);
+        if (!result || result.exitCode !== cell.expectExit) {
+          const seen = result ? `exit status ${result.exitCode ?? 'unknown'}` : 'no result';
+          this.send({ type: 'catchUpDone', ok: false, message: `stopped at ${cell.id} (${cell.command.split('\n')[0]}): ${seen}, expected ${cell.expectExit}` });
+          return;
+        }
+      }
+      this.send({ type: 'catchUpDone', ok: true });
+    }, 'catchUpDone');
+  }
+
+  /** Closes the terminals and destroys the environment. Idempotent; `closed()` resolves when it is gone. */
+  dispose(): void {
+    if (this.store.isDisposed) return;
+    const client = this.client;
+    this.client = null;
+    this.closeTerminals();
+    this.store.dispose();
+    if (client) client.close(1001, 'the session ended');
+    const env = this.env;
+    this.destroyed = this.backend.destroy(env).catch((e: unknown) => {
+      this.deps.log.error({ err: e, session: this.id }, 'destroying the environment failed');
+    });
+  }
+
+  closed(): Promise<void> {
+    return this.destroyed ?? Promise.resolve();
+  }
+
+  private async runCell(cell: Cell, timeoutMs?: number): Promise<CellRunResult | null> {
+    const live = await this.terminal(cell.terminal - 1);
+    switch (cell.kind) {
+      case 'interrupt':
+        live.shell.interrupt();
+        return null;
+      case 'keys':
+        live.write(cell.noNewline ? cell.command : `${cell.command}\r`);
+        return null;
+      case 'copy':
+        throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cell.id} is for copying, not running`);
+      case 'exec':
+        break;
+    }
+    if (cell.noNewline) {
+      live.write(cell.command);
+      return null;
+    }
+    const ahead = live.shell.queuedRuns;
+    if (ahead > 0 || live.shell.busy) this.send({ type: 'runQueued', cellId: cell.id, position: ahead });
+    let result: CellRunResult;
+    try {
+      result = await live.shell.run(cell.command, { cellId: cell.id, ...(timeoutMs ? { timeoutMs } : {}) });
+    } catch (e: unknown) {
+      if (!(e instanceof TerminalError)) throw e;
+      this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
+      if (e.code !== 'DISPOSED') this.send({ type: 'error', code: e.code, message: e.message });
+      return null;
+    }
+    this.lastRun = { cellId: cell.id, output: result.output, exitCode: result.exitCode };
+    this.send({
+      type: 'runResult',
+      cellId: cell.id,
+      exitCode: result.exitCode,
+      output: result.output,
+      durationMs: Math.round(result.durationMs),
+      truncated: result.truncated,
+    });
+    return result;
+  }
+
+  /** The terminal at `term`, opened (and shown to the client) if it is not open yet. */
+  private terminal(term: number): Promise<LiveTerminal> {
+    const live = this.terminals.get(term);
+    if (live) return Promise.resolve(live);
+    const pending = this.opening.get(term);
+    if (pending) return pending;
+    if (term < 0 || term >= this.deps.limits.maxTerminalsPerSession) {
+      return Promise.reject(
+        new SessionError('TOO_MANY_TERMINALS', `T${term + 1} is beyond this server's ${this.deps.limits.maxTerminalsPerSession} terminals per session`),
+      );
+    }
+    const store = this.terminalStore;
+    const env = this.env;
+    const opening = (async () => {
+      const shell = await ShellTerminal.open(this.backend, env, this.size, { term });
+      if (store.isDisposed) {
+        shell.dispose();
+        throw new TerminalError('DISPOSED', `T${term + 1} was closed while it opened`);
+      }
+      const created = store.add(new LiveTerminal(shell, term, this.size, (t, exitCode) => this.send({ type: 'exited', term: t, exitCode })));
+      this.watchShell(created, shell);
+      this.terminals.set(term, created);
+      if (this.client) await created.attach(this.client);
+      return created;
+    })();
+    this.opening.set(term, opening);
+    const forget = () => {
+      if (this.opening.get(term) === opening) this.opening.delete(term);
+    };
+    opening.then(forget, forget);
+    return opening;
+  }
+
+  private watchShell(live: LiveTerminal, shell: ShellTerminal): void {
+    const subscription = shell.onRunStart(({ cellId }) => {
+      if (cellId !== undefined) this.send({ type: 'runStarted', cellId });
+    });
+    this.terminalStore.add(subscription);
+    void live;
+  }
+
+  private closeTerminals(): void {
+    this.terminalStore.dispose();
+    this.terminals.clear();
+    this.opening.clear();
+    if (!this.store.isDisposed) this.terminalStore = this.store.add(new DisposableStore());
+  }
+
+  /** Runs the lesson's setup commands through exec. Returns a reason if one failed. */
+  private async runSetup(): Promise<string | null> {
+    for (const command of this.lesson.setup) {
+      const result = await this.backend.exec(this.env, ['bash', '-c', command], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
+      if (result.exitCode !== 0) {
+        const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n');
+        this.deps.log.warn({ session: this.id, command, exitCode: result.exitCode }, 'lesson setup command failed');
+        return `setup command "${command}" ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}${said ? `: ${said}` : ''}`;
+      }
+    }
+    return null;
+  }
+
+  private async exclusive(name: 'reset' | 'catchUp', work: () => Promise<void>, doneType: 'resetDone' | 'catchUpDone'): Promise<void> {
+    if (this.operation) throw new SessionError('BUSY', `a ${this.operation === 'reset' ? 'reset' : 'catch-up'} is already running`);
+    this.operation = name;
+    try {
+      await work();
+    } catch (e: unknown) {
+      this.deps.log.error({ err: e, session: this.id }, `${name} failed`);
+      this.send({ type: doneType, ok: false, message: describeError(e).message });
+    } finally {
+      this.operation = null;
+    }
+  }
+
+  private findCell(cellId: string): Cell {
+    const cell = [this.lesson.intro, ...this.lesson.steps, this.lesson.finish]
+      .flatMap((part) => (part ? stepCells(part) : []))
+      .find((c) => c.id === cellId);
+    if (!cell) throw new SessionError('CELL_NOT_FOUND', `lesson ${this.lesson.id} has no cell ${cellId}`);
+    if (!cell.runnable) throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cellId} is shown, not run`);
+    return cell;
+  }
+
+  private findStep(stepId: string): Step {
+    const step = this.lesson.steps.find((s) => s.id === stepId);
+    if (!step) throw new SessionError('STEP_NOT_FOUND', `lesson ${this.lesson.id} has no step ${stepId}`);
+    return step;
+  }
+
+  private send(message: ServerMessageBody): void {
+    this.client?.send(message);
+  }
+
+  private touch(): void {
+    this.lastActivity = Date.now();
+  }
+}
+
+async function createEnvironment(backend: Backend, envId: string, lesson: Lesson): Promise<SessionEnv> {
+  const spec: EnvironmentSpec = {
+    sessionId: envId,
+    lessonId: lesson.id,
+    lessonDir: lesson.dir,
+    requires: lesson.environment.requires,
+    ...(lesson.environment.image ? { image: lesson.environment.image } : {}),
+  };
+  const env = await backend.create(spec);
+  try {
+    for (const asset of lesson.assets) {
+      await backend.copyIn(env, asset.file, asset.target);
+      if (asset.chmod) await backend.exec(env, ['chmod', asset.chmod, asset.target], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
+    }
+  } catch (e: unknown) {
+    await backend.destroy(env);
+    throw e;
+  }
+  return env;
+}
