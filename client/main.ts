@@ -12,6 +12,7 @@ import { Topbar } from './ui/topbar.ts';
 async function start(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) throw new Error('stepwise: index.html has no #app element');
+  root.classList.remove('boot');
   const theme = new ThemeController();
   const route = parseRoute(location.pathname, location.hash);
   try {

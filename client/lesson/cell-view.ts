@@ -6,7 +6,7 @@ import { h, icon, replaceChildren } from '../dom.ts';
 import { formatDuration } from '../format.ts';
 import { copyText } from '../ui/clipboard.ts';
 import { ICONS } from '../ui/icons.ts';
-import { cellOutcome, isActive, type CellRunState } from './cell-state.ts';
+import { cellOutcome, isActive, type CellRunState } from './run-state.ts';
 
 /** How long "Copied" shows on the copy button (ms). */
 const COPIED_FEEDBACK_MS = 1500;

@@ -1,15 +1,11 @@
 // "Check your work": the Check button and, after a check, one row per check: passed, or what was expected,
 // what was seen, and the hint. An image check links to the explorer on the image it inspected.
-import type { CheckOutcome, ServerMessage } from '../../server/protocol/index.ts';
+import type { CheckOutcome } from '../../server/protocol/index.ts';
 import type { StepView } from '../../server/protocol/api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { plural } from '../format.ts';
 import { ICONS } from '../ui/icons.ts';
-
-export type CheckState =
-  | { state: 'idle' }
-  | { state: 'checking' }
-  | { state: 'done'; message: Extract<ServerMessage, { type: 'checkResult' }> };
+import type { CheckState } from './run-state.ts';
 
 export interface CheckActions {
   check(step: StepView): void;

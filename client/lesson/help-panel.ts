@@ -3,11 +3,7 @@ import type { StepView } from '../../server/protocol/api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import { ICONS } from '../ui/icons.ts';
-
-export interface HelpState {
-  hintsShown: number;
-  solutionShown: boolean;
-}
+import type { HelpState } from './run-state.ts';
 
 export class HelpPanel {
   readonly element: HTMLElement;

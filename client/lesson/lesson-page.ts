@@ -6,7 +6,7 @@ import type { ServerMessage } from '../../server/protocol/index.ts';
 import { fetchLesson } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { ExplorerPanel } from '../explorer/explorer-panel.ts';
-import { DisposableStore, listen, type Disposable } from '../lifecycle.ts';
+import { DisposableStore, listen, timeout, type Disposable } from '../lifecycle.ts';
 import { Connection } from '../session/connection.ts';
 import { StatusPill } from '../session/status-pill.ts';
 import { TerminalSet } from '../terminal/terminal-set.ts';
@@ -24,7 +24,11 @@ import { catchUpTarget, initialPageIndex, isPageOpen, lessonPages, type LessonPa
 import { progressMeter, stepper } from './stepper.ts';
 
 /** Errors from the server that mean the environment could not start: shown as a banner, not a passing toast. */
-const ENVIRONMENT_ERRORS = new Set(['REQUIRES_UNMET', 'CREATE_FAILED', 'IMAGE_BUILD_FAILED', 'SESSION_LIMIT', 'LESSON_NOT_FOUND']);
+const ENVIRONMENT_ERRORS = new Set(['REQUIRES_UNMET', 'CREATE_FAILED', 'IMAGE_BUILD_FAILED', 'TOO_MANY_SESSIONS', 'LESSON_NOT_FOUND']);
+
+/** A Run with no runQueued/runStarted after this long (ms) was typed without Enter (a no-newline cell): the
+ *  cell stops saying "Starting…". A real run is acknowledged within milliseconds, or a second if T2 must open. */
+const RUN_UNANSWERED_MS = 10_000;
 
 type CatchUp = { phase: 'offer' | 'running'; target: StepView } | null;
 
@@ -85,7 +89,12 @@ export class LessonPageController implements Disposable {
 
     this.store.add(this.conn.onMessage((m) => this.receive(m)));
     this.store.add(this.conn.onOutput(({ term, payload }) => this.terminals.output(term, payload)));
-    this.store.add(this.conn.onStatus(({ status, failedTries }) => this.status.update(status, failedTries)));
+    this.store.add(
+      this.conn.onStatus(({ status, failedTries }) => {
+        this.status.update(status, failedTries);
+        if (status === 'failed') this.renderBanners(); // offers Try again under the reason the server gave
+      }),
+    );
     this.store.add(this.conn.onProtocolProblem((reason) => console.warn(`stepwise: ignored a server message: ${reason}`)));
     this.store.add(listen(window, 'hashchange', () => this.followHash()));
     this.status.update('connecting', 0);
@@ -174,7 +183,10 @@ export class LessonPageController implements Disposable {
   }
 
   private serverError(code: string, message: string): void {
-    if (ENVIRONMENT_ERRORS.has(code)) {
+    const abandoned = this.state.abandonWaiting();
+    for (const id of abandoned.cells) this.pageView?.updateCell(id);
+    for (const id of abandoned.steps) this.pageView?.updateCheck(id);
+    if (this.sessionId === null || ENVIRONMENT_ERRORS.has(code)) {
       this.environmentError = message;
       this.renderBanners();
       return;
@@ -204,8 +216,16 @@ export class LessonPageController implements Disposable {
     run: (cell: Cell) => {
       this.terminals.reveal(cell.terminal - 1);
       if (!this.conn.send({ type: 'run', cellId: cell.id })) return this.notConnected();
+      // Only exec cells get runStarted/runResult; interrupt and keys cells are typed and done.
+      if (cell.kind !== 'exec') return;
       this.state.runSent(cell.id);
       this.pageView?.updateCell(cell.id);
+      const unanswered = this.store.add(
+        timeout(RUN_UNANSWERED_MS, () => {
+          this.store.delete(unanswered);
+          if (this.state.dropUnanswered(cell.id)) this.pageView?.updateCell(cell.id);
+        }),
+      );
     },
     stop: (cell: Cell) => {
       if (!this.conn.send({ type: 'interrupt', term: cell.terminal - 1 })) this.notConnected();
@@ -329,7 +349,15 @@ export class LessonPageController implements Disposable {
           'div',
           { class: 'banner banner-error', attrs: { role: 'alert' } },
           icon(ICONS.alert),
-          h('div', { class: 'banner-text' }, h('p', { class: 'banner-title' }, 'Your environment could not start'), h('p', null, this.environmentError)),
+          h(
+            'div',
+            { class: 'banner-text' },
+            h('p', { class: 'banner-title' }, 'Your environment could not start'),
+            h('p', null, this.environmentError),
+            this.conn.status === 'failed'
+              ? h('div', { class: 'banner-actions' }, h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => this.conn.retry() } }, 'Try again'))
+              : null,
+          ),
         ),
       );
     }

@@ -2,9 +2,7 @@
 // step's latest check and how much help was revealed. Fed by server messages; read by the views. No DOM:
 // unit-tested under node.
 import type { ServerMessage } from '../../server/protocol/index.ts';
-import type { CellRunState } from './cell-state.ts';
-import type { CheckState } from './check-panel.ts';
-import type { HelpState } from './help-panel.ts';
+import type { CellRunState, CheckState, HelpState } from './run-state.ts';
 
 /** What a message changed, so the page redraws only that. */
 export type StateChange =
@@ -54,6 +52,22 @@ export class LessonState {
   /** Marks a Run or Check as sent, before the server answers. */
   runSent(cellId: string): void {
     this.cells.set(cellId, { state: 'sent' });
+  }
+
+  /** A Run the server never acknowledged (a no-newline cell, say) goes back to idle. Returns whether it did. */
+  dropUnanswered(cellId: string): boolean {
+    if (this.cell(cellId).state !== 'sent') return false;
+    this.cells.delete(cellId);
+    return true;
+  }
+
+  /** After a server error: Runs and Checks it never acknowledged will not be answered. Returns what changed. */
+  abandonWaiting(): { cells: string[]; steps: string[] } {
+    const cells = [...this.cells].filter(([, s]) => s.state === 'sent').map(([id]) => id);
+    const steps = [...this.checks].filter(([, s]) => s.state === 'checking').map(([id]) => id);
+    for (const id of cells) this.cells.delete(id);
+    for (const id of steps) this.checks.delete(id);
+    return { cells, steps };
   }
 
   checkSent(stepId: string): void {

@@ -2,12 +2,13 @@
 // and previous/next. Shift+Enter in a cell runs it and moves focus to the next cell, as in a notebook.
 import type { BlockView, CellView as Cell, StepView } from '../../server/protocol/api.ts';
 import { h, icon, type Child } from '../dom.ts';
-import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
+import { cellSlots, renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import { ICONS } from '../ui/icons.ts';
-import type { CellRunState } from './cell-state.ts';
+import type { CellRunState, CheckState, HelpState } from './run-state.ts';
 import { CellView, type CellActions } from './cell-view.ts';
-import { CheckPanel, type CheckActions, type CheckState } from './check-panel.ts';
-import { HelpPanel, type HelpState } from './help-panel.ts';
+import { CheckPanel, type CheckActions } from './check-panel.ts';
+import { HelpPanel } from './help-panel.ts';
+import { InlineCellView } from './inline-cell-view.ts';
 import type { LessonPage } from './pages.ts';
 
 export interface PageNav {
@@ -33,7 +34,7 @@ export interface PageState {
 export class PageView {
   readonly element: HTMLElement;
   private readonly title: HTMLElement;
-  private readonly cells = new Map<string, CellView>();
+  private readonly cells = new Map<string, CellView | InlineCellView>();
   private readonly checks: CheckPanel | null = null;
   private readonly help: HelpPanel | null = null;
   private readonly step: StepView | null;
@@ -96,11 +97,23 @@ export class PageView {
 
   private blocks(blocks: BlockView[], ctx: RenderContext): HTMLElement[] {
     let n = 0;
+    const add = <V extends CellView | InlineCellView>(view: V): V => {
+      this.cells.set(view.cell.id, view);
+      return view;
+    };
     return blocks.map((b) => {
-      if (b.type === 'prose') return h('div', { class: 'prose' }, renderMarkdown(b.markdown, ctx));
-      const view = new CellView(b.cell, ++n, this.actions);
-      this.cells.set(b.cell.id, view);
-      return view.element;
+      if (b.type === 'cell') return add(new CellView(b.cell, ++n, this.actions)).element;
+      const prose = h('div', { class: 'prose' }, renderMarkdown(b.markdown, ctx));
+      // Cells written inside the prose go where the markdown marks them; an unknown mark stays as it was.
+      const known = new Map((b.cells ?? []).map((c) => [c.id, c]));
+      for (const slot of cellSlots(prose)) {
+        const cell = known.get(slot.id);
+        if (!cell) continue;
+        known.delete(slot.id);
+        const view = slot.inline ? new InlineCellView(cell, ++n, this.actions) : new CellView(cell, ++n, this.actions);
+        slot.element.replaceWith(add(view).element);
+      }
+      return prose;
     });
   }
 
@@ -138,7 +151,7 @@ export class PageView {
 
   private keydown(e: KeyboardEvent): void {
     if (e.key !== 'Enter' || !e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
-    const el = e.target instanceof Element ? e.target.closest<HTMLElement>('.cell') : null;
+    const el = e.target instanceof Element ? e.target.closest<HTMLElement>('[data-cell-id]') : null;
     const id = el?.dataset['cellId'];
     const view = id ? this.cells.get(id) : undefined;
     if (!view) return;

@@ -9,6 +9,34 @@ import { resolvePortPlaceholders, splitPortLinks } from './placeholders.ts';
 
 const md = new MarkdownIt({ html: true, linkify: true, typographer: true });
 
+/** Cells written inside prose (server/lesson/model.ts): a fence whose info string says `cell=ID` becomes a slot
+ *  the page fills with that cell; an inline one arrives as a link to `#cell/ID`, found by `cellSlots`. */
+const CELL_INFO = /(?:^|\s)cell=(\S+)/;
+const defaultFence = md.renderer.rules.fence!;
+md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+  const id = CELL_INFO.exec(tokens[idx]!.info)?.[1];
+  if (id === undefined) return defaultFence(tokens, idx, options, env, self);
+  return `<div data-cell-slot="${md.utils.escapeHtml(id)}"></div>\n`;
+};
+const INLINE_CELL_HREF = '#cell/';
+
+export interface CellSlot {
+  id: string;
+  element: HTMLElement; // replace this with the cell
+  inline: boolean;
+}
+
+/** The places in rendered prose where cells go, in document order. */
+export function cellSlots(root: ParentNode): CellSlot[] {
+  const slots: CellSlot[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>(`[data-cell-slot], a[href^="${INLINE_CELL_HREF}"]`)) {
+    const fenced = el.dataset['cellSlot'];
+    if (fenced !== undefined) slots.push({ id: fenced, element: el, inline: false });
+    else slots.push({ id: decodeURIComponent((el.getAttribute('href') ?? '').slice(INLINE_CELL_HREF.length)), element: el, inline: true });
+  }
+  return slots;
+}
+
 /** Link schemes a lesson may use. Anything else (javascript:, data:, vbscript:, file:) loses its href. */
 const SAFE_LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 /** Markup a lesson never needs and that could restyle or impersonate the app around it. */

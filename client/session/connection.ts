@@ -5,6 +5,7 @@
 // tab gets its own session.
 import {
   CLOSE_BAD_VERSION,
+  CLOSE_NO_SESSION,
   CLOSE_REPLACED,
   decodeServerMessage,
   decodeTerminalFrame,
@@ -22,7 +23,8 @@ export type ConnectionStatus =
   | 'online'
   | 'reconnecting' // dropped; trying again with backoff
   | 'replaced' // this session was opened in another tab; we stop
-  | 'incompatible'; // the server speaks another protocol version; we stop
+  | 'incompatible' // the server speaks another protocol version; we stop
+  | 'failed'; // the server could not make a session (its `error` said why); we stop until `retry()`
 
 /** After this many failed tries in a row the status line says the server is unreachable (it keeps trying). */
 export const UNREACHABLE_AFTER_TRIES = 4;
@@ -78,6 +80,14 @@ export class Connection implements Disposable {
     };
     ws.onmessage = (ev: MessageEvent<unknown>) => this.receive(ev.data);
     ws.onclose = (ev: CloseEvent) => this.closed(ws, ev.code);
+  }
+
+  /** Tries again after 'failed' (the learner pressed Try again). */
+  retry(): void {
+    if (this.ws !== null || this.disposed) return;
+    this.attempt = 0;
+    this.setStatus('connecting');
+    this.connect();
   }
 
   /** Sends a control message. Returns false when the socket is not open (the caller tells the learner). */
@@ -137,6 +147,7 @@ export class Connection implements Disposable {
     this.ws = null;
     if (code === CLOSE_REPLACED) return this.setStatus('replaced');
     if (code === CLOSE_BAD_VERSION) return this.setStatus('incompatible');
+    if (code === CLOSE_NO_SESSION) return this.setStatus('failed');
     const delay = reconnectDelay(this.attempt, Math.random());
     this.attempt++;
     this.setStatus('reconnecting');

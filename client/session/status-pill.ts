@@ -35,5 +35,7 @@ function describe(status: ConnectionStatus, failedTries: number): [tone: string,
       return ['bad', 'Opened in another tab', 'This session continues in another tab or window'];
     case 'incompatible':
       return ['bad', 'Server updated', 'The server speaks a newer protocol; reload the page'];
+    case 'failed':
+      return ['bad', 'No environment', 'The server could not start an environment for this lesson'];
   }
 }

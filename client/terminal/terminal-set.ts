@@ -103,9 +103,9 @@ export class TerminalSet implements Disposable {
   }
 
   private restart(term: number): void {
+    // The screen carries on (the server's mirror keeps it too): the new prompt appears below the old output.
     const v = this.view(term);
     v.hideOverlay();
-    v.clear();
     this.live.delete(term);
     this.ensureLive(term);
     v.focus();

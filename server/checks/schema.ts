@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { z } from 'zod';
 import type { CheckSpec, Problem, SourceRef } from '../lesson/model.ts';
-import { ProblemList } from '../lesson/problems.ts';
+import { ProblemList, sortProblems } from '../lesson/problems.ts';
 import { parseYamlSource } from '../lesson/yaml-source.ts';
 import type { YamlSource } from '../lesson/yaml-source.ts';
 import { reportZodIssues } from '../lesson/zod-problems.ts';
@@ -94,7 +94,7 @@ export const tarCheckSchema = z.strictObject({
   has: z.array(text).min(1).describe('Entry names the archive must contain, as tar lists them.').optional(),
   count: count.optional(),
   compressed: z
-    .union([z.boolean(), z.enum(['gzip', 'zstd'])])
+    .union([z.boolean(), z.enum(['gzip', 'zstd'])], { error: "expected true, false, 'gzip' or 'zstd'" })
     .describe('true: compressed at all; false: a plain tar; or the compression it must use.')
     .optional(),
   hint,
@@ -255,7 +255,7 @@ export function parseCheckList(yamlText: string, source: SourceRef): { checks: C
     const spec = parseItem(value, index, yaml, problems);
     if (spec) checks.push(spec);
   });
-  return { checks, problems: problems.items };
+  return { checks, problems: sortProblems(problems.items) };
 }
 
 function parseItem(value: unknown, index: number, yaml: YamlSource, problems: ProblemList): CheckSpec | null {

@@ -33,12 +33,12 @@ export function inRange(n: number, r: Range): boolean {
 }
 
 /** "exactly 1 layer", "at least 2 files", "between 1 and 3 layers" */
-export function describeRange(r: Range, noun: string): string {
-  if (typeof r === 'number') return `exactly ${plural(r, noun)}`;
-  if (r.min !== undefined && r.max !== undefined) return r.min === r.max ? `exactly ${plural(r.min, noun)}` : `between ${r.min} and ${r.max} ${noun}s`;
-  if (r.min !== undefined) return `at least ${plural(r.min, noun)}`;
-  if (r.max !== undefined) return `at most ${plural(r.max, noun)}`;
-  return `any number of ${noun}s`;
+export function describeRange(r: Range, noun: string, nouns = `${noun}s`): string {
+  if (typeof r === 'number') return `exactly ${plural(r, noun, nouns)}`;
+  if (r.min !== undefined && r.max !== undefined) return r.min === r.max ? `exactly ${plural(r.min, noun, nouns)}` : `between ${r.min} and ${r.max} ${nouns}`;
+  if (r.min !== undefined) return `at least ${plural(r.min, noun, nouns)}`;
+  if (r.max !== undefined) return `at most ${plural(r.max, noun, nouns)}`;
+  return `any number of ${nouns}`;
 }
 
 export function asList(v: string | string[] | undefined): string[] {

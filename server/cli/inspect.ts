@@ -32,10 +32,15 @@ export function registerInspect(program: Command): void {
 }
 
 async function runInspect(source: string, flags: InspectFlags): Promise<number> {
-  const detail = Boolean(flags.tree || flags.layers || flags.files);
-  const opts: InspectOptions = { files: detail };
+  const opts: InspectOptions = { files: Boolean(flags.tree || flags.layers || flags.files) };
+  if (source.startsWith(DOCKER_SCHEME) && flags.dockerHost) {
+    try {
+      opts.engine = dockerEngineSource(dockerClient(flags.dockerHost));
+    } catch (e: unknown) {
+      return reportError(e, EXIT_USAGE);
+    }
+  }
   try {
-    if (source.startsWith(DOCKER_SCHEME) && flags.dockerHost) opts.engine = dockerEngineSource(dockerClient(flags.dockerHost));
     const result = await inspect(source, opts);
     if (flags.json) {
       const doc = toInspectJson(result, { files: Boolean(flags.files), changes: Boolean(flags.layers || flags.files) });
@@ -49,11 +54,13 @@ async function runInspect(source: string, flags: InspectFlags): Promise<number> 
     }
     return EXIT_OK;
   } catch (e: unknown) {
-    if (isCoreError(e)) {
-      process.stderr.write(`stepwise inspect: ${e.code}: ${e.message}\n`);
-      return e.code === 'SOURCE_NOT_FOUND' ? EXIT_USAGE : EXIT_FAILURE;
-    }
-    process.stderr.write(`stepwise inspect: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_FAILURE;
+    return reportError(e, isCoreError(e) && e.code === 'SOURCE_NOT_FOUND' ? EXIT_USAGE : EXIT_FAILURE);
   }
+}
+
+/** One line on stderr, with the error's code; never a stack trace. */
+function reportError(e: unknown, exitCode: number): number {
+  const what = isCoreError(e) ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  process.stderr.write(`stepwise inspect: ${what.replace(/\n/g, ' ')}\n`);
+  return exitCode;
 }

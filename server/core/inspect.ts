@@ -37,7 +37,8 @@ export async function inspect(source: string, opts: InspectOptions = {}): Promis
     return finish(s, 'docker-engine', await resolveDockerArchive(contents, s.limits, s.warnings));
   }
   const info = await stat(source).catch((e: unknown) => {
-    throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${e instanceof Error && 'code' in e ? String(e.code) : 'cannot stat'}`);
+    const why = e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'no such file or directory' : e instanceof Error ? e.message : String(e);
+    throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
     const store = await DirBlobStore.open(source, source, s.limits, s.budget);

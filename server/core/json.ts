@@ -40,7 +40,7 @@ export interface ImageJson {
   fileCount: number;
   wastedBytes: number;
   paths?: string[];
-  tree?: { path: string; kind: EntryKind; size: number; layer: number }[];
+  tree?: { path: string; kind: EntryKind; size: number; layer: number; sparse?: true }[];
 }
 
 export interface InspectJson {
@@ -101,7 +101,7 @@ function imageJson(i: Image, opts: InspectJsonOptions): ImageJson {
   };
   if (opts.files && i.paths) {
     out.paths = i.paths.map((p) => p.path);
-    out.tree = i.paths.map((p) => ({ path: p.path, kind: p.kind, size: p.size, layer: p.layer }));
+    out.tree = i.paths.map((p) => (p.sparse ? { path: p.path, kind: p.kind, size: p.size, layer: p.layer, sparse: true as const } : { path: p.path, kind: p.kind, size: p.size, layer: p.layer }));
   }
   return out;
 }

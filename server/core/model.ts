@@ -66,6 +66,7 @@ export interface MergedPath {
   kind: EntryKind;
   size: number;
   layer: number; // index into Image.layers; -1 for directories implied by deeper paths
+  sparse?: boolean; // a GNU sparse file; size is its logical size
 }
 
 export interface Image {

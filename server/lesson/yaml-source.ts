@@ -91,7 +91,11 @@ export function parseYamlSource(text: string, file: string, baseLine: number, pr
   const lineOfError = (pos: { line: number } | undefined) => baseLine + (pos ? pos.line : 1) - 1;
   for (const w of doc.warnings) problems.warning({ file, line: lineOfError(w.linePos?.[0]) }, `YAML: ${firstLine(w.message)}`);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.error({ file, line: lineOfError(e.linePos?.[0]) }, `bad YAML: ${firstLine(e.message)}`);
+    for (const e of doc.errors) {
+      const opener = /^Flow (sequence|map)/.test(e.message) ? unclosedFlowOpener(text, e.pos[0]) : null;
+      const line = opener === null ? lineOfError(e.linePos?.[0]) : baseLine + lineCounter.linePos(opener).line - 1;
+      problems.error({ file, line }, `bad YAML: ${firstLine(e.message)}`);
+    }
     return null;
   }
   const source = new YamlSource(doc, lineCounter, baseLine, file);
@@ -102,6 +106,44 @@ export function parseYamlSource(text: string, file: string, baseLine: number, pr
     return null;
   }
   return source;
+}
+
+/**
+ * YAML notices an unclosed `[` or `{` where the text stops making sense, often lines later; the author needs
+ * the line that opened it. Returns the offset of the outermost flow opener still open at `until`, or null.
+ * Quoted strings are skipped; comments end at the line end.
+ */
+function unclosedFlowOpener(text: string, until: number): number | null {
+  const open: number[] = [];
+  let quote: string | null = null;
+  let comment = false;
+  for (let i = 0; i < Math.min(until, text.length); i++) {
+    const ch = text[i];
+    if (ch === '\n') comment = false;
+    if (comment) continue;
+    if (quote !== null) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    const before = previousNonSpace(text, i);
+    const startsValue = before === '' || ':-,[{'.includes(before);
+    if ((ch === '"' || ch === "'") && startsValue) quote = ch;
+    else if (ch === '#' && /\s/.test(text[i - 1] ?? ' ')) comment = true;
+    else if ((ch === '[' || ch === '{') && startsValue) open.push(i);
+    else if ((ch === ']' || ch === '}') && open.length > 0) open.pop();
+  }
+  return open[0] ?? null;
+}
+
+/** The nearest non-blank character before `i` on the same line, or '' at the line start. */
+function previousNonSpace(text: string, i: number): string {
+  for (let j = i - 1; j >= 0; j--) {
+    const ch = text[j];
+    if (ch === '\n') return '';
+    if (ch !== ' ' && ch !== '\t') return ch ?? '';
+  }
+  return '';
 }
 
 /** yaml's pretty messages add " at line N, column M:" and an excerpt; file:line already says where. */

@@ -25,6 +25,10 @@ export function reportZodIssues(issues: readonly z.core.$ZodIssue[], ctx: IssueC
       continue;
     }
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    if (missing && path.length === 0) {
+      problems.error(ctx.where([], 'key'), `${ctx.subject} is missing`);
+      continue;
+    }
     const message = missing
       ? `missing required field '${pathText(path)}'`
       : path.length === 0
@@ -37,4 +41,29 @@ export function reportZodIssues(issues: readonly z.core.$ZodIssue[], ctx: IssueC
 
 export function pathText(path: readonly PathKey[]): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
+}
+
+/**
+ * Deletes each failing value: the unknown key itself, or the key holding a bad value (inside a nested mapping
+ * when the issue is there, so one bad environment field does not cost the whole environment).
+ */
+export function dropInvalid(record: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): void {
+  for (const issue of issues) {
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const path of paths) {
+      let container: unknown = record;
+      for (const key of path.slice(0, -1)) {
+        if (isPlainRecord(container) && typeof key === 'string') container = container[key];
+        else if (Array.isArray(container) && typeof key === 'number') container = container[key] as unknown;
+        else container = undefined;
+      }
+      const last = path[path.length - 1];
+      if (isPlainRecord(container) && typeof last === 'string') delete container[last];
+      else if (typeof path[0] === 'string') delete record[path[0]];
+    }
+  }
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -23,7 +23,8 @@ export interface CellView {
   expectExit: number;
 }
 
-export type BlockView = { type: 'prose'; markdown: string } | { type: 'cell'; cell: CellView };
+/** A prose block's `cells` are the cells written inside it, marked in `markdown` (see server/lesson/model.ts). */
+export type BlockView = { type: 'prose'; markdown: string; cells?: CellView[] } | { type: 'cell'; cell: CellView };
 
 export interface StepView {
   id: string;

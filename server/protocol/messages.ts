@@ -10,6 +10,9 @@ export const CLOSE_BAD_VERSION = 4400;
 export const CLOSE_BAD_MESSAGE = 4401;
 /** Close code when the server replaces this socket with a newer one for the same session. */
 export const CLOSE_REPLACED = 4409;
+/** Close code when no session could be made for `hello` (unknown lesson, too many sessions, environment failure).
+ *  An `error` message with the reason comes first; the client does not retry on its own. */
+export const CLOSE_NO_SESSION = 4404;
 
 const term = z.number().int().min(0).max(15); // 0 = T1; MAX_TERMINALS_PER_SESSION bounds it further
 const id = z.string().min(1).max(200);

@@ -95,9 +95,10 @@ export class Session implements Disposable {
     return this.terminals.get(term);
   }
 
-  /** The lesson's files changed (--watch): later runs and checks use the new version. */
+  /** The lesson's files changed (--watch): later runs and checks use the new version, and the page reloads it. */
   replaceLesson(lesson: Lesson): void {
     this.lessonValue = lesson;
+    this.send({ type: 'lessonChanged', lessonId: lesson.id });
   }
 
   /** Makes `client` this session's client (closing a previous one), welcomes it and sends each screen. */
@@ -159,7 +160,7 @@ export class Session implements Disposable {
         return;
       }
       live.restart(shell);
-      this.watchShell(live, shell);
+      this.watchShell(shell);
     }
   }
 
@@ -310,7 +311,7 @@ export class Session implements Disposable {
         throw new TerminalError('DISPOSED', `T${term + 1} was closed while it opened`);
       }
       const created = store.add(new LiveTerminal(shell, term, this.size, (t, exitCode) => this.send({ type: 'exited', term: t, exitCode })));
-      this.watchShell(created, shell);
+      this.watchShell(shell);
       this.terminals.set(term, created);
       if (this.client) await created.attach(this.client);
       return created;
@@ -323,12 +324,12 @@ export class Session implements Disposable {
     return opening;
   }
 
-  private watchShell(live: LiveTerminal, shell: ShellTerminal): void {
-    const subscription = shell.onRunStart(({ cellId }) => {
-      if (cellId !== undefined) this.send({ type: 'runStarted', cellId });
-    });
-    this.terminalStore.add(subscription);
-    void live;
+  private watchShell(shell: ShellTerminal): void {
+    this.terminalStore.add(
+      shell.onRunStart(({ cellId }) => {
+        if (cellId !== undefined) this.send({ type: 'runStarted', cellId });
+      }),
+    );
   }
 
   private closeTerminals(): void {
@@ -394,7 +395,8 @@ async function createEnvironment(backend: Backend, envId: string, lesson: Lesson
     lessonId: lesson.id,
     lessonDir: lesson.dir,
     requires: lesson.environment.requires,
-    ...(lesson.environment.image ? { image: lesson.environment.image } : {}),
+    // A Katacoda backend.imageid names their VM image, not a shell image: only native lessons choose one.
+    ...(lesson.environment.image && lesson.format === 'native' ? { image: lesson.environment.image } : {}),
   };
   const env = await backend.create(spec);
   try {

@@ -1,12 +1,9 @@
-// The seam between sessions and the checks module (server/checks, another part of stepwise): a session asks
-// for a step's checks through this type, so tests and other runners can supply their own.
+// The seam between sessions and the checks module (server/checks): a session asks for a step's verdict
+// through this type, so other runners (e.g. tests of the session layer) can supply their own.
 import type { CheckContext, CheckOutcome } from '../checks/types.ts';
 import type { Step } from '../lesson/model.ts';
+import { runStepChecks } from '../checks/index.ts';
 
 export type StepChecker = (step: Step, ctx: CheckContext) => Promise<{ passed: boolean; results: CheckOutcome[] }>;
 
-/** The real checker, loaded on first use. */
-export const runStepChecks: StepChecker = async (step, ctx) => {
-  const checks = await import('../checks/index.ts');
-  return checks.runStepChecks(step, ctx);
-};
+export const defaultStepChecker: StepChecker = runStepChecks;

@@ -112,7 +112,7 @@ function renderPaths(paths: readonly MergedPath[], tree: boolean, indent: string
     const depth = trimmed.split('/').length - 2;
     const name = trimmed.slice(trimmed.lastIndexOf('/') + 1) + (p.kind === 'dir' ? '/' : '');
     const layer = p.layer < 0 ? 'implied' : `L${p.layer}`;
-    const detail = p.kind === 'dir' ? '' : `  ${p.kind === 'file' ? formatBytes(p.size) : p.kind}`;
+    const detail = p.kind === 'dir' ? '' : `  ${p.kind === 'file' ? formatBytes(p.size) : p.kind}${p.sparse ? ' (sparse)' : ''}`;
     return `${indent}${'  '.repeat(depth)}${name}  [${layer}]${detail}`;
   });
 }

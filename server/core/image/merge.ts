@@ -15,6 +15,7 @@ interface Node {
   size: number;
   layer: number;
   createdIn: number; // the layer in which this path came to exist (implied or written)
+  sparse: boolean;
   children: Map<string, Node> | null;
 }
 
@@ -25,8 +26,8 @@ export interface MergeResult {
   changes: LayerChanges[]; // one per layer
 }
 
-function newNode(kind: EntryKind, size: number, layer: number, createdIn: number): Node {
-  return { kind, size, layer, createdIn, children: kind === 'dir' ? new Map() : null };
+function newNode(kind: EntryKind, size: number, layer: number, createdIn: number, sparse = false): Node {
+  return { kind, size, layer, createdIn, sparse, children: kind === 'dir' ? new Map() : null };
 }
 
 /** "/a/b/" → ["a", "b"] */
@@ -112,7 +113,7 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
         existing.size = e.size;
         existing.layer = layer;
       } else {
-        parent.children!.set(name, newNode(e.kind, e.size, layer, existing ? existing.createdIn : layer));
+        parent.children!.set(name, newNode(e.kind, e.size, layer, existing ? existing.createdIn : layer, e.sparse === true));
       }
       const key = e.path.endsWith('/') ? e.path.slice(0, -1) : e.path;
       if (removed.delete(key)) changed.add(e.path); // deleted and written again in one layer: a change
@@ -130,7 +131,9 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
       const child = node.children.get(name)!;
       const isDir = child.kind === 'dir';
       const path = `${prefix}${name}${isDir ? '/' : ''}`;
-      paths.push({ path, kind: child.kind, size: child.size, layer: child.layer });
+      const merged: MergedPath = { path, kind: child.kind, size: child.size, layer: child.layer };
+      if (child.sparse) merged.sparse = true;
+      paths.push(merged);
       if (!isDir) fileCount++;
       walk(child, isDir ? path : `${path}/`);
     }

@@ -7,8 +7,8 @@ const Digest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$
 const Annotations = z.record(z.string(), z.string()).nullish();
 
 export const PlatformSchema = z.looseObject({
-  architecture: z.string(),
-  os: z.string(),
+  architecture: z.string().optional(),
+  os: z.string().optional(),
   variant: z.string().optional(),
 });
 

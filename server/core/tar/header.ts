@@ -97,15 +97,24 @@ function readMagic(block: Uint8Array): RawHeader['magic'] {
   return 'v7';
 }
 
+/** Whether a block is a tar header at all: its checksum field is octal and adds up. */
+export function checksumMatches(block: Uint8Array): boolean {
+  let stored: number;
+  try {
+    stored = parseNumber(block, CHECKSUM[0], CHECKSUM[1], 'checksum');
+  } catch (e: unknown) {
+    if (e instanceof CoreError) return false; // not octal: not a header
+    throw e;
+  }
+  const [unsigned, signed] = checksums(block);
+  return stored === unsigned || stored === signed;
+}
+
 /**
  * Decodes a non-zero header block. `where` names the position for error messages, e.g. "byte 1536 of layer.tar".
  */
 export function decodeHeader(block: Uint8Array, where: string): RawHeader {
-  const stored = parseNumber(block, CHECKSUM[0], CHECKSUM[1], 'checksum');
-  const [unsigned, signed] = checksums(block);
-  if (stored !== unsigned && stored !== signed) {
-    throw new CoreError('TAR_BAD_CHECKSUM', `bad tar header checksum at ${where}`);
-  }
+  if (!checksumMatches(block)) throw new CoreError('TAR_BAD_CHECKSUM', `bad tar header checksum at ${where}`);
   const magic = readMagic(block);
   let name = readString(block, NAME[0], NAME[1], `the name at ${where}`);
   if (magic === 'ustar' && block[PREFIX[0]] !== 0) {

@@ -217,11 +217,9 @@ export class TarReader {
     let sparse = raw.sparseRealSize !== null;
     let size = raw.size;
     if (pax) {
-      name = pax.get('path') ?? name;
+      name = pax.get('GNU.sparse.name') ?? pax.get('path') ?? name;
       linkName = pax.get('linkpath') ?? linkName;
-      size = paxNumber(pax, 'size', where) ?? size;
-      const sparseName = pax.get('GNU.sparse.name');
-      if (sparseName !== undefined) name = sparseName;
+      size = paxNumber(pax, 'size', `${where}, entry "${name}"`) ?? size;
       for (const key of pax.keys()) if (key.startsWith('GNU.sparse.')) sparse = true;
     }
     if (name.includes('\0') || linkName.includes('\0')) {
@@ -232,8 +230,9 @@ export class TarReader {
     }
     let logical = size;
     if (sparse) {
+      const at = `${where}, entry "${name}"`;
       logical =
-        (pax ? (paxNumber(pax, 'GNU.sparse.realsize', where) ?? paxNumber(pax, 'GNU.sparse.size', where)) : null) ??
+        (pax ? (paxNumber(pax, 'GNU.sparse.realsize', at) ?? paxNumber(pax, 'GNU.sparse.size', at)) : null) ??
         raw.sparseRealSize ??
         size;
     }

@@ -8,11 +8,11 @@ import type { Located } from '../json-source.ts';
 import { buildSections } from '../markdown/sections.ts';
 import type { Section } from '../markdown/sections.ts';
 import type { CheckSpec, Lesson, Page, Script, SourceRef, Step } from '../model.ts';
-import { ProblemList } from '../problems.ts';
+import { ProblemList, sortProblems } from '../problems.ts';
 import { SlugAllocator } from '../slug.ts';
 import { readLessonText } from '../text-file.ts';
 import type { PathKey } from '../yaml-source.ts';
-import { reportZodIssues } from '../zod-problems.ts';
+import { dropInvalid, reportZodIssues } from '../zod-problems.ts';
 import { resolveKatacodaAssets } from './assets.ts';
 import { DETAILS_KEYS, detailsSchema, indexSchema, PAGE_KEYS, pageSchema, ROOT_KEYS } from './index-schema.ts';
 import type { IndexPage } from './index-schema.ts';
@@ -48,7 +48,7 @@ export async function loadKatacodaLesson(dir: string, indexFile: string, id: str
   const reader = json ? new IndexReader(dir, json, lesson, problems) : null;
   if (reader) await reader.read();
   settleTerminals(lesson, undefined, problems);
-  lesson.problems = problems.items;
+  lesson.problems = sortProblems(problems.items);
   return lesson;
 }
 
@@ -70,11 +70,15 @@ class IndexReader {
     if (root.time !== undefined) lesson.time = root.time;
     this.keepUnknown(root, [], ROOT_KEYS);
     this.readBackend(root);
-    const details = this.validate(detailsSchema, (this.json.value as Record<string, unknown>).details, ['details'], 'details');
+    const rawDetails: unknown = (this.json.value as Record<string, unknown>).details;
+    const details = this.validate(detailsSchema, rawDetails, ['details'], 'details');
     if (!details) return;
     this.keepUnknown(details, ['details'], DETAILS_KEYS);
     const stepCount = details.steps?.length ?? 0;
-    if (stepCount === 0) this.problems.error(this.ref(['details']), 'details.steps is empty: a scenario needs at least one step');
+    const rawSteps = (rawDetails as Record<string, unknown>).steps;
+    if (stepCount === 0 && (rawSteps === undefined || Array.isArray(rawSteps))) {
+      this.problems.error(this.ref(['details']), 'details.steps is empty: a scenario needs at least one step');
+    }
     if (details.intro) lesson.intro = await this.readPage(details.intro, ['details', 'intro'], 's0');
     const slugs = new SlugAllocator();
     for (let i = 0; i < stepCount; i++) {
@@ -196,11 +200,16 @@ class IndexReader {
 
   // ---- validation and unknown keys
 
+  /** Validates, reports what is wrong, and keeps what is valid (a mapping without its failing keys), else null. */
   private validate<T extends z.ZodType>(schema: T, value: unknown, path: PathKey[], subject: string): z.infer<T> | null {
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
     reportZodIssues(result.error.issues, { subject, where: (p, which) => this.ref([...path, ...p], which) }, this.problems);
-    return null;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const kept = structuredClone(value) as Record<string, unknown>;
+    dropInvalid(kept, result.error.issues);
+    const retry = schema.safeParse(kept);
+    return retry.success ? retry.data : null;
   }
 
   /** Keys stepwise does not read are kept in lesson.meta under their dotted path and reported. */

@@ -15,6 +15,7 @@ export interface MarkedSpan {
 
 export function markedSpans(text: string): MarkedSpan[] {
   const spans: MarkedSpan[] = [];
+  const closers = new BacktickRuns(text);
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -27,13 +28,13 @@ export function markedSpans(text: string): MarkedSpan[] {
       continue;
     }
     const open = runLength(text, i);
-    const close = findRun(text, i + open, open);
+    const close = closers.next(open, i + open);
     if (close === -1) {
       i += open; // an unmatched run is literal backticks
       continue;
     }
     const spanEnd = close + open;
-    const action = leadingActionMark(text.slice(spanEnd));
+    const action = leadingActionMark(text.slice(spanEnd, spanEnd + MAX_MARK_LENGTH));
     if (action) {
       const end = spanEnd + action.length;
       spans.push({
@@ -52,25 +53,46 @@ export function markedSpans(text: string): MarkedSpan[] {
   return spans;
 }
 
+/** An action mark is a few words: `{{execute T2 interrupt no-newline}}`. Looking further is never needed. */
+const MAX_MARK_LENGTH = 200;
+
 function runLength(text: string, at: number): number {
   let n = 0;
   while (text[at + n] === '`') n++;
   return n;
 }
 
-/** The next run of exactly `length` backticks at or after `from`, or -1. */
-function findRun(text: string, from: number, length: number): number {
-  let j = from;
-  while (j < text.length) {
-    if (text[j] !== '`') {
-      j++;
-      continue;
+/**
+ * The backtick runs of a text, by length, so "the next run of exactly n backticks after p" is found without
+ * rescanning the text for every opener (a line of ever-longer runs would otherwise cost quadratic time).
+ */
+class BacktickRuns {
+  private readonly byLength = new Map<number, number[]>();
+  private readonly cursor = new Map<number, number>();
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; ) {
+      if (text[i] !== '`') {
+        i++;
+        continue;
+      }
+      const n = runLength(text, i);
+      const list = this.byLength.get(n);
+      if (list) list.push(i);
+      else this.byLength.set(n, [i]);
+      i += n;
     }
-    const n = runLength(text, j);
-    if (n === length) return j;
-    j += n;
   }
-  return -1;
+
+  /** The first run of exactly `length` backticks starting at or after `from`, or -1. Callers ask with rising `from`. */
+  next(length: number, from: number): number {
+    const list = this.byLength.get(length);
+    if (!list) return -1;
+    let k = this.cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? Infinity) < from) k++;
+    this.cursor.set(length, k);
+    return list[k] ?? -1;
+  }
 }
 
 /** CommonMark code span content: line endings become spaces; one space is stripped from each side if both have one. */

@@ -7,20 +7,23 @@ export const MAX_TERMINALS = 16;
 /** Requirements stepwise knows how to check before a lesson starts. */
 export const KNOWN_REQUIREMENTS: readonly string[] = ['docker'];
 
-const assetSchema = z.union([
+const assetSchema = z.union(
+  [
   z.string().min(1),
   z.strictObject({
     file: z.string().min(1),
     target: z.string().min(1).optional(),
     chmod: z.string().regex(/^([0-7]{3,4}|[ugoa]*[+-=][rwxX]+)$/, 'chmod is octal ("755") or symbolic ("+x")').optional(),
   }),
-]);
+  ],
+  { error: 'expected a file name, or {file, target, chmod}' },
+);
 
 export const frontMatterSchema = z.looseObject({
   title: z.string().min(1).optional(),
   description: z.string().optional(),
   difficulty: z.string().optional(),
-  time: z.union([z.string(), z.number()]).optional(),
+  time: z.union([z.string(), z.number()], { error: 'expected text such as "15 minutes", or a number of minutes' }).optional(),
   environment: z
     .strictObject({
       backend: z.enum(['local', 'docker']).optional(),
@@ -30,7 +33,7 @@ export const frontMatterSchema = z.looseObject({
     })
     .optional(),
   unlock: z.enum(['checks', 'free']).optional(),
-  setup: z.union([z.string(), z.array(z.string())]).optional(),
+  setup: z.union([z.string(), z.array(z.string())], { error: 'expected a command, or a list of commands' }).optional(),
   assets: z.array(assetSchema).optional(),
 });
 

@@ -7,12 +7,12 @@ import { resolveInside } from '../lesson-paths.ts';
 import { buildSections } from '../markdown/sections.ts';
 import type { BuildOptions, BuiltMarkdown } from '../markdown/sections.ts';
 import type { Asset, Lesson, SourceRef } from '../model.ts';
-import { ProblemList } from '../problems.ts';
+import { ProblemList, sortProblems } from '../problems.ts';
 import { SlugAllocator } from '../slug.ts';
 import { readLessonText } from '../text-file.ts';
 import { parseYamlSource } from '../yaml-source.ts';
 import type { YamlSource } from '../yaml-source.ts';
-import { reportZodIssues } from '../zod-problems.ts';
+import { dropInvalid, reportZodIssues } from '../zod-problems.ts';
 import { ENVIRONMENT_KEYS, FRONT_MATTER_KEYS, frontMatterSchema, KNOWN_REQUIREMENTS } from './front-matter-schema.ts';
 import type { FrontMatter } from './front-matter-schema.ts';
 
@@ -70,7 +70,7 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
   }
   const declared = env?.terminals;
   settleTerminals(lesson, declared === undefined || !front ? undefined : { count: declared, at: front.yaml.ref(['environment', 'terminals']) }, problems);
-  lesson.problems = problems.items;
+  lesson.problems = sortProblems(problems.items);
   return lesson;
 }
 
@@ -115,11 +115,8 @@ function readFrontMatter(text: string, file: string, yamlLine: number, problems:
       },
       problems,
     );
-    // Keep what is valid: drop the keys that failed and read the rest.
-    for (const issue of result.error.issues) {
-      const key = issue.path[0];
-      if (typeof key === 'string') delete record[key];
-    }
+    // Keep what is valid: drop what failed and read the rest.
+    dropInvalid(record, result.error.issues);
     result = frontMatterSchema.safeParse(record);
     if (!result.success) return null;
   }
@@ -160,14 +157,14 @@ async function resolveAssets(entries: NonNullable<FrontMatter['assets']>, dir: s
   for (const [i, entry] of entries.entries()) {
     const at: SourceRef = yaml.ref(['assets', i], 'value');
     const spec = typeof entry === 'string' ? { file: entry } : entry;
-    const target = spec.target ?? spec.file;
-    if (target.startsWith('/') || target.split('/').includes('..')) {
-      problems.error(at, `asset target '${target}' must stay inside the learner's working directory`);
-      continue;
-    }
     const resolved = await resolveInside(dir, spec.file);
     if (!resolved.ok) {
       problems.error(at, `asset ${resolved.reason}`);
+      continue;
+    }
+    const target = spec.target ?? spec.file;
+    if (target.startsWith('/') || target.split('/').includes('..')) {
+      problems.error(at, `asset target '${target}' must stay inside the learner's working directory`);
       continue;
     }
     if (!resolved.exists) problems.warning(at, `asset '${spec.file}' does not exist in the lesson folder`);

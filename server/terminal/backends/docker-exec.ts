@@ -36,7 +36,13 @@ export async function inspectExec(exec: Docker.Exec): Promise<ExecState> {
 export async function waitExitCode(exec: Docker.Exec): Promise<number> {
   const deadline = Date.now() + EXIT_POLL_LIMIT_MS;
   for (;;) {
-    const state = await inspectExec(exec);
+    let state: ExecState;
+    try {
+      state = await inspectExec(exec);
+    } catch (err) {
+      // 404 here means the container (and the exec with it) was removed while the command ran.
+      throw new BackendError('EXEC_FAILED', `cannot learn how exec ${exec.id.slice(0, 12)} ended: ${engineMessage(err)}`);
+    }
     if (!state.Running && state.ExitCode !== null) return state.ExitCode;
     if (Date.now() > deadline) {
       throw new BackendError('EXEC_FAILED', `exec ${exec.id.slice(0, 12)} ended its stream but the engine reports no exit code`);

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { BackendError } from '../backend.ts';
 import type { Disposable, PtyHandle, TerminalSize } from '../backend.ts';
 import { Emitter } from '../lifecycle.ts';
+import { clampSize } from '../../protocol/limits.ts';
 import { LEARNER_USER } from './docker-learner.ts';
 import { engineMessage } from './docker-engine.ts';
 import { inspectExec, waitExitCode } from './docker-exec.ts';
@@ -84,12 +85,15 @@ class DockerPty implements PtyHandle {
 
   onData(listener: (data: Buffer) => void): Disposable {
     const subscription = this._onData.event(listener);
-    if (!this.flowing) {
-      this.flowing = true;
-      this.stream.on('data', (chunk: Buffer) => this._onData.fire(chunk));
-      if (this.paused) this.stream.pause();
-    }
+    this.startFlowing();
     return subscription;
+  }
+
+  private startFlowing(): void {
+    if (this.flowing) return;
+    this.flowing = true;
+    this.stream.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+    if (this.paused) this.stream.pause();
   }
 
   onExit(listener: (e: { exitCode: number; signal?: number }) => void): Disposable {
@@ -102,7 +106,8 @@ class DockerPty implements PtyHandle {
 
   resize(size: TerminalSize): void {
     if (this.ended) return;
-    this.exec.resize({ h: size.rows, w: size.cols }).catch(() => {
+    const { cols, rows } = clampSize(size.cols, size.rows);
+    this.exec.resize({ h: rows, w: cols }).catch(() => {
       // A resize racing the shell's exit is refused by the engine (404/409/500); the terminal is gone either way.
     });
   }
@@ -120,6 +125,9 @@ class DockerPty implements PtyHandle {
   kill(): void {
     if (this.killing || this.exited) return;
     this.killing = true;
+    // A stream nobody reads never reaches its end: let it flow (to whoever still listens) so the exit is seen.
+    this.startFlowing();
+    this.resume();
     killUnit(this.docker, this.containerId, this.unitId).then(
       () => {
         if (!this.exited) this.graceTimer = setTimeout(() => this.stream.destroy(), KILL_GRACE_MS);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { BackendError } from '../backend.ts';
 import { collectHostFiles } from './docker-host-files.ts';
 import type { HostEntry } from './docker-host-files.ts';
-import { isEngineStatus, readAll } from './docker-engine.ts';
+import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { nodeReadable } from './docker-tar.ts';
 import { LEARNER_GID, LEARNER_HOME, LEARNER_NAME, LEARNER_UID, LEARNER_USER, SHELL_PATH } from './docker-learner.ts';
 
@@ -44,11 +44,12 @@ export async function describeShellRootfs(): Promise<ShellRootfs> {
   const byName = new Map<string, RootfsEntry>();
   for (const entry of host.entries.values()) byName.set(entry.path, await fromHost(entry));
   const text = (content: string) => Buffer.from(content, 'utf8');
+  const learner = `${LEARNER_NAME}:x:${LEARNER_UID}:${LEARNER_GID}:${LEARNER_NAME}:${LEARNER_HOME}:/bin/bash`;
   const own: RootfsEntry[] = [
     { name: '/etc', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
     {
       name: '/etc/passwd', type: 'file', mode: 0o644, uid: 0, gid: 0,
-      content: text(`root:x:0:0:root:/root:/bin/sh\n${LEARNER_NAME}:x:${LEARNER_UID}:${LEARNER_GID}:${LEARNER_NAME}:${LEARNER_HOME}:/bin/bash\n`),
+      content: text(`root:x:0:0:root:/root:/bin/sh\n${learner}\n`),
     },
     { name: '/etc/group', type: 'file', mode: 0o644, uid: 0, gid: 0, content: text(`root:x:0:\n${LEARNER_NAME}:x:${LEARNER_GID}:\n`) },
     { name: '/etc/nsswitch.conf', type: 'file', mode: 0o644, uid: 0, gid: 0, content: text('passwd: files\ngroup: files\nhosts: files\n') },
@@ -116,10 +117,13 @@ export function imageChanges(rootfs: ShellRootfs): string[] {
   return changes;
 }
 
-const ImageInspectSchema = z.object({ Config: z.object({ Labels: z.record(z.string(), z.string()).nullable().optional() }).nullable().optional() });
+const ImageInspectSchema = z.object({
+  Id: z.string(),
+  Config: z.object({ Labels: z.record(z.string(), z.string()).nullable().optional() }).nullable().optional(),
+});
 
-/** The image's content label, or null when the image is missing. */
-async function installedHash(docker: Docker, image: string): Promise<string | null> {
+/** The image's id and content label ('' when it has none), or null when the image is missing. */
+async function installed(docker: Docker, image: string): Promise<{ id: string; hash: string } | null> {
   let raw: unknown;
   try {
     raw = await docker.getImage(image).inspect();
@@ -128,7 +132,7 @@ async function installedHash(docker: Docker, image: string): Promise<string | nu
     throw err;
   }
   const parsed = ImageInspectSchema.parse(raw);
-  return parsed.Config?.Labels?.[CONTENT_LABEL] ?? '';
+  return { id: parsed.Id, hash: parsed.Config?.Labels?.[CONTENT_LABEL] ?? '' };
 }
 
 const ImportEventSchema = z.object({ error: z.string().optional(), status: z.string().optional() }).loose();
@@ -184,15 +188,28 @@ export function ensureShellImage(docker: Docker, image: string = DEFAULT_SHELL_I
 
 async function buildIfStale(docker: Docker, image: string): Promise<EnsureResult> {
   const rootfs = await describeShellRootfs();
-  if ((await installedHash(docker, image)) === rootfs.hash) return { built: false, hash: rootfs.hash };
+  const previous = await installed(docker, image);
+  if (previous?.hash === rootfs.hash) return { built: false, hash: rootfs.hash };
   try {
     await importRootfs(docker, image, rootfs);
   } catch (err) {
     if (err instanceof BackendError) throw err;
-    throw new BackendError('IMAGE_BUILD_FAILED', `importing ${image} failed: ${(err as Error).message}`);
+    throw new BackendError('IMAGE_BUILD_FAILED', `importing ${image} failed: ${engineMessage(err)}`);
   }
-  if ((await installedHash(docker, image)) !== rootfs.hash) {
+  const current = await installed(docker, image);
+  if (current?.hash !== rootfs.hash) {
     throw new BackendError('IMAGE_BUILD_FAILED', `imported ${image} but the engine does not show its content label ${CONTENT_LABEL}`);
   }
+  if (previous && previous.id !== current.id) await removeStale(docker, previous.id);
   return { built: true, hash: rootfs.hash };
+}
+
+/** Drops the image an older host left behind, unless a container still uses it (409): then it stays, harmlessly. */
+async function removeStale(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getImage(id).remove();
+  } catch (err) {
+    if (isEngineStatus(err, 404) || isEngineStatus(err, 409)) return;
+    throw new BackendError('IMAGE_BUILD_FAILED', `cannot remove the stale shell image ${id.slice(7, 19)}: ${engineMessage(err)}`);
+  }
 }

@@ -79,7 +79,10 @@ function addEntry(pack: tar.Pack, header: TarHeader, body?: Readable): Promise<v
 
 /** tar-stream's streams are streamx streams; callers of the Backend get a plain Node Readable of bytes. */
 export function nodeReadable(pack: tar.Pack): Readable {
-  return Readable.from(pack, { objectMode: false });
+  const readable = Readable.from(pack, { objectMode: false });
+  // streamx also emits the error as an event, which would be thrown if nobody listened: hand it to the reader.
+  pack.on('error', (err: Error) => readable.destroy(err));
+  return readable;
 }
 
 /** Files stepwise itself puts in a container, written as root (read-only to the learner) unless told otherwise. */

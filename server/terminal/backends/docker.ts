@@ -16,7 +16,7 @@ import { DEFAULT_SCOPE, MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL, SUPPORT_DIR, 
 import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { runContainerExec } from './docker-exec.ts';
 import { openDockerPty } from './docker-pty.ts';
-import { DEFAULT_SHELL_IMAGE, ensureShellImage } from './docker-shell-image.ts';
+import { DEFAULT_SHELL_IMAGE, ensureShellImage, splitReference } from './docker-shell-image.ts';
 import { LEARNER_GID, LEARNER_HOME, LEARNER_UID } from './docker-learner.ts';
 import { containerPath, packHostPath, packSupportFiles, putContainerTar, readContainerTar, targetName } from './docker-tar.ts';
 import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
@@ -180,7 +180,7 @@ export class DockerBackend implements Backend {
 
   /** The shell image is built from the host when missing or stale; any other image must be present or pullable. */
   private async provideImage(image: string): Promise<void> {
-    if (image === this.shellImage) {
+    if (withTag(image) === withTag(this.shellImage)) {
       await ensureShellImage(this.docker, image);
       return;
     }
@@ -199,4 +199,11 @@ export class DockerBackend implements Backend {
       throw new BackendError('CREATE_FAILED', `image ${image} is not in the engine and could not be pulled: ${engineMessage(err)}`);
     }
   }
+}
+
+/** `stepwise/shell` and `stepwise/shell:latest` name the same image. */
+function withTag(image: string): string {
+  if (image.includes('@')) return image;
+  const { repo, tag } = splitReference(image);
+  return `${repo}:${tag}`;
 }

@@ -1,7 +1,9 @@
-// What the page knows about one cell's latest run, fed by runQueued / runStarted / runResult.
+// The states a cell run, a step's check and its help can be in. Fed by runQueued / runStarted / runResult and
+// checkResult. No DOM: unit-tested under node, and importable by LessonState.
 import type { ServerMessage } from '../../server/protocol/index.ts';
 
 type RunResult = Extract<ServerMessage, { type: 'runResult' }>;
+type CheckResult = Extract<ServerMessage, { type: 'checkResult' }>;
 
 export type CellRunState =
   | { state: 'idle' }
@@ -20,4 +22,11 @@ export function cellOutcome(result: Pick<RunResult, 'exitCode'>, expectExit: num
 
 export function isActive(s: CellRunState): boolean {
   return s.state === 'sent' || s.state === 'queued' || s.state === 'running';
+}
+
+export type CheckState = { state: 'idle' } | { state: 'checking' } | { state: 'done'; message: CheckResult };
+
+export interface HelpState {
+  hintsShown: number;
+  solutionShown: boolean;
 }

@@ -1,0 +1,199 @@
+// bench/terminal: the terminal path's speed and cost, against DESIGN.md's targets.
+//   throughput  200 MB of 100-char lines, pty → ws → client, as a ratio to reading the same bytes from a raw pty (≥ 0.8×)
+//   echo        keystroke echo through the server, p50 and p99 (p99 < 5 ms on loopback)
+//   Ctrl-C      a `yes` flood with a slow client: bytes after Ctrl-C (≤ high watermark + one batch) and time to the prompt
+//   100 sessions echo p99 (< 50 ms) and server RSS per session (< 10 MB)
+// Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100]
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as pty from 'node-pty';
+import { BenchClient } from './lib/bench-client.ts';
+import { mib, verdict } from './lib/measure.ts';
+import { FLOW_HIGH_WATERMARK } from '../server/protocol/limits.ts';
+import { BATCH_MAX_BYTES } from '../server/terminal/output-batcher.ts';
+
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '200' },
+    keys: { type: 'string', default: '500' },
+    sessions: { type: 'string', default: '100' },
+  },
+});
+const LINE = 'x'.repeat(99) + '\n'; // 100 chars per line with its newline
+const lines = Math.round((Number(values.mb) * 1e6) / LINE.length);
+/** A pty turns each \n into \r\n: the bytes a reader sees. */
+const expectedBytes = lines * (LINE.length + 1);
+const keys = Number(values.keys);
+const sessionCount = Number(values.sessions);
+const COLS = 120;
+const ROWS = 40;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function writeLines(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const chunk = LINE.repeat(10_000);
+  for (let i = 0; i < lines; i += 10_000) {
+    if (!out.write(lines - i >= 10_000 ? chunk : LINE.repeat(lines - i))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Baseline: the same bytes read straight from a node-pty (the shell sleeps after, so the pty's exit cannot drop output). */
+async function rawPty(file: string): Promise<number> {
+  const p = pty.spawn('bash', ['--norc', '-c', `cat '${file}'; sleep 5`], { cols: COLS, rows: ROWS, env: { ...process.env, TERM: 'xterm-256color' } });
+  let seen = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const sub = p.onData((d) => {
+      seen += Buffer.byteLength(d, 'latin1');
+      if (seen >= expectedBytes) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  const ms = performance.now() - started;
+  p.kill('SIGKILL');
+  return ms;
+}
+
+interface BenchServer {
+  baseUrl: string;
+  pid: number;
+  lessonId: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bench-server.ts', import.meta.url))], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
+  });
+  const info = JSON.parse(first) as { baseUrl: string; pid: number; lessonId: string };
+  return {
+    ...info,
+    stop: async () => {
+      child.stdin.end();
+      await once(child, 'exit');
+    },
+  };
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function throughput(server: BenchServer, file: string): Promise<number> {
+  const c = await BenchClient.connect(server.baseUrl, server.lessonId);
+  await c.sync();
+  const start = c.bytes;
+  const started = performance.now();
+  c.type(`cat '${file}'\r`);
+  await c.waitFor((_t, bytes) => bytes - start >= expectedBytes, 300_000);
+  const ms = performance.now() - started;
+  c.close();
+  return ms;
+}
+
+async function echoLatencies(c: BenchClient, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 50 === 0) {
+      c.type('\x15'); // Ctrl-U: keep the line short
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const before = c.bytes;
+    const t = performance.now();
+    c.type('a');
+    await c.waitFor((_tail, bytes) => bytes > before, 5_000);
+    samples.push(performance.now() - t);
+  }
+  c.type('\x15');
+  return samples;
+}
+
+async function ctrlC(server: BenchServer): Promise<{ bytesAfter: number; msToPrompt: number }> {
+  // A slow client: every frame is acked 50 ms late, so the server's watermark, not the client, bounds the flood.
+  const c = await BenchClient.connect(server.baseUrl, server.lessonId, { ackDelayMs: 50 });
+  await c.sync();
+  c.type('yes\r');
+  await c.waitFor((_t, bytes) => bytes > 4 * FLOW_HIGH_WATERMARK, 30_000);
+  const at = c.bytes;
+  const t = performance.now();
+  c.clearTail();
+  c.type('\x03');
+  await c.waitPrompt(30_000);
+  const r = { bytesAfter: c.bytes - at, msToPrompt: performance.now() - t };
+  c.close();
+  return r;
+}
+
+async function manySessions(server: BenchServer): Promise<{ p99: number; rssPerSession: number; rssBefore: number; rssAfter: number }> {
+  const rssBefore = rssOf(server.pid);
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < sessionCount; i++) {
+    const c = await BenchClient.connect(server.baseUrl, server.lessonId);
+    await c.sync();
+    clients.push(c);
+  }
+  const rssAfter = rssOf(server.pid);
+  const samples: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    const all = await Promise.all(clients.map((c) => echoLatencies(c, 5)));
+    for (const s of all) samples.push(...s);
+  }
+  for (const c of clients) c.close();
+  samples.sort((a, b) => a - b);
+  return { p99: percentile(samples, 99), rssPerSession: (rssAfter - rssBefore) / sessionCount, rssBefore, rssAfter };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-terminal-'));
+  const file = join(work, 'lines.txt');
+  await writeLines(file);
+  const server = await startServer();
+  try {
+    const rawMs = Math.min(await rawPty(file), await rawPty(file));
+    const viaMs = Math.min(await throughput(server, file), await throughput(server, file));
+    const ratio = rawMs / viaMs;
+
+    const echoClient = await BenchClient.connect(server.baseUrl, server.lessonId);
+    await echoClient.sync();
+    const echo = (await echoLatencies(echoClient, keys)).sort((a, b) => a - b);
+    echoClient.close();
+
+    const flood = await ctrlC(server);
+    const floodBound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES;
+    const many = await manySessions(server);
+
+    const mbps = (ms: number) => ((expectedBytes / 1e6) / (ms / 1000)).toFixed(0);
+    process.stdout.write(
+      [
+        `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines:`,
+        `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s) → ${ratio.toFixed(2)}× (target ≥ 0.8×: ${verdict(ratio >= 0.8)})`,
+        `keystroke echo (${keys} keys): p50 ${percentile(echo, 50).toFixed(2)} ms, p99 ${percentile(echo, 99).toFixed(2)} ms (target p99 < 5 ms: ${verdict(percentile(echo, 99) < 5)})`,
+        `Ctrl-C in a yes flood, client acking 50 ms late: ${flood.bytesAfter} bytes after Ctrl-C (bound ${floodBound}: ${verdict(flood.bytesAfter <= floodBound)}), prompt back in ${flood.msToPrompt.toFixed(0)} ms`,
+        `${sessionCount} concurrent sessions: echo p99 ${many.p99.toFixed(2)} ms (target < 50 ms: ${verdict(many.p99 < 50)}); server RSS ${mib(many.rssBefore)} → ${mib(many.rssAfter)}, ${mib(many.rssPerSession)} per session (target < 10 MB: ${verdict(many.rssPerSession < 10 * 1024 * 1024)})`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,198 @@
+// `image: PATH | DIR | docker://REF` with format, tags, layers, files, file, config, verified. The core library
+// reads the image: an archive streams out of the environment (backend.readTar) into inspectStream; an OCI
+// layout folder is copied to a private temp dir first (the core reads a folder by path); docker://REF is
+// exported from the engine the learner's shell uses (backend.engine). File contents come from the engine.
+import type Docker from 'dockerode';
+import type { CheckSpec } from '../../lesson/model.ts';
+import { dockerEngineSource, inspect, inspectStream, isCoreError, DOCKER_SCHEME, type Image, type InspectResult } from '../../core/index.ts';
+import type { CheckContext, CheckOutcome } from '../types.ts';
+import { readFields } from '../fields.ts';
+import type { ImageCheck } from '../schema.ts';
+import { expandTarget } from '../env-glob.ts';
+import { readEnvEntry, withEnvEntry } from '../env-tar.ts';
+import { materialize, withTempArea } from '../materialize.ts';
+import { readImageFile } from '../engine-file.ts';
+import { describeCoreError } from '../core-words.ts';
+import { MAX_CONTENT_BYTES } from '../limits.ts';
+import { describeRange, inRange, listSome, matchText, plural, quote } from '../text.ts';
+import { Verdict, type Finding } from '../verdict.ts';
+import { anyMatch } from './glob-verdict.ts';
+
+type Fields = ImageCheck;
+type ImageFileField = NonNullable<Fields['file']>;
+
+/** Where file contents can be read from: only an engine, for now (see the report on archives). */
+interface ContentReader {
+  read(path: string): Promise<{ text: string; isFile: boolean } | null>;
+}
+
+function needsPaths(f: Fields): boolean {
+  return f.file !== undefined;
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function pickImage(result: InspectResult, f: Fields): Image | undefined {
+  const want = f.tags ?? [];
+  return result.images.find((img) => want.every((t) => img.tags.includes(t))) ?? result.images[0];
+}
+
+function configFindings(name: string, img: Image, want: NonNullable<Fields['config']>): Finding[] {
+  const c = img.config;
+  const out: Finding[] = [];
+  const exact = (key: 'Cmd' | 'Entrypoint', v: string[] | undefined) => {
+    if (v === undefined) return;
+    const seen = c[key];
+    out.push({ phrase: `has ${key} ${show(v)}`, ok: show(seen ?? []) === show(v), problem: seen ? `${name} has ${key} ${show(seen)}` : `${name} has no ${key}` });
+  };
+  exact('Cmd', want.Cmd);
+  exact('Entrypoint', want.Entrypoint);
+  const scalar = (key: 'WorkingDir' | 'User', v: string | undefined) => {
+    if (v === undefined) return;
+    const seen = c[key] ?? '';
+    out.push({ phrase: `has ${key} ${quote(v)}`, ok: seen === v, problem: seen ? `${name} has ${key} ${quote(seen)}` : `${name} sets no ${key}` });
+  };
+  scalar('WorkingDir', want.WorkingDir);
+  scalar('User', want.User);
+  const member = (key: 'Env' | 'ExposedPorts', items: string[] | undefined, noun: string) => {
+    for (const item of items ?? []) {
+      const seen = c[key] ?? [];
+      out.push({ phrase: `${noun} ${quote(item)}`, ok: seen.includes(item), problem: `${name} does not ${noun} ${quote(item)}; its ${key} is ${seen.length ? listSome(seen) : 'empty'}` });
+    }
+  };
+  member('Env', want.Env, 'set');
+  member('ExposedPorts', want.ExposedPorts, 'expose');
+  for (const [k, v] of Object.entries(want.Labels ?? {})) {
+    const seen = c.Labels?.[k];
+    out.push({ phrase: `has label ${k}=${quote(v)}`, ok: seen === v, problem: seen === undefined ? `${name} has no label ${k}` : `${name} has label ${k}=${quote(seen)}` });
+  }
+  return out;
+}
+
+async function fileFindings(name: string, img: Image, want: ImageFileField, reader: ContentReader | null): Promise<Finding[]> {
+  const abs = `/${want.path.replace(/^\/+/, '')}`;
+  const where = `${abs} in ${name}`;
+  const present = (img.paths ?? []).some((p) => p.path === abs || p.path === `${abs}/`);
+  if (want.exists === false) return [{ phrase: `has no ${abs}`, ok: !present, problem: `${name} has ${abs}`, fact: `${name} has no ${abs}` }];
+  const out: Finding[] = [{ phrase: `has ${abs}`, ok: present, problem: `${name} has no ${abs} (it holds ${plural(img.fileCount, 'file')})`, fact: `${name} has ${abs}` }];
+  if (!present || (want.contains === undefined && want.matches === undefined)) return out;
+  if (reader === null) {
+    out.push({ phrase: `has readable ${abs}`, ok: false, problem: `stepwise reads file contents only from images in a Docker engine; check docker://REF after loading ${name}` });
+    return out;
+  }
+  const content = await reader.read(abs);
+  if (content === null || !content.isFile) {
+    out.push({ phrase: `has a regular file ${abs}`, ok: false, problem: `${where} is not a regular file` });
+    return out;
+  }
+  return [...out, ...matchText(content.text, want, where)];
+}
+
+/** What the inspected image says against the check's fields. */
+async function assess(name: string, result: InspectResult, f: Fields, reader: ContentReader | null): Promise<Finding[]> {
+  const out: Finding[] = [];
+  if (f.format !== undefined) {
+    out.push({ phrase: `is a ${f.format}`, ok: result.format === f.format, problem: formatProblem(name, result), fact: `${name} is a ${result.format}` });
+  }
+  if (result.format === 'tar') {
+    if (f.format === undefined) out.push({ phrase: 'is an image', ok: false, problem: formatProblem(name, result) });
+    return out;
+  }
+  const img = pickImage(result, f);
+  if (img === undefined) return [...out, { phrase: 'is an image', ok: false, problem: `${name} holds no image` }];
+  if (f.format === undefined) out.push({ phrase: 'is an image', ok: true, problem: '', fact: `${name} is a ${result.format}` });
+  if (f.tags !== undefined) {
+    const seen = result.images.flatMap((i) => i.tags);
+    const ok = f.tags.every((t) => img.tags.includes(t));
+    out.push({ phrase: `is tagged ${f.tags.join(', ')}`, ok, problem: seen.length ? `${name} is tagged ${listSome(seen)}` : `${name} has no tag`, fact: `tagged ${img.tags.join(', ')}` });
+  }
+  if (f.layers !== undefined) {
+    out.push({ phrase: `has ${describeRange(f.layers, 'layer')}`, ok: inRange(img.layers.length, f.layers), problem: `${name} has ${plural(img.layers.length, 'layer')}` });
+  }
+  if (f.files !== undefined) {
+    out.push({ phrase: `holds ${describeRange(f.files, 'file')}`, ok: inRange(img.fileCount, f.files), problem: `${name} holds ${plural(img.fileCount, 'file')}` });
+  }
+  if (f.file !== undefined) out.push(...(await fileFindings(name, img, f.file, reader)));
+  if (f.config !== undefined) out.push(...configFindings(name, img, f.config));
+  if (f.verified === true) {
+    out.push({ phrase: 'has every digest matching', ok: result.verified, problem: `${name} has a layer or config whose digest does not match` });
+  }
+  return out;
+}
+
+function formatProblem(name: string, result: InspectResult): string {
+  return result.format === 'tar' ? `${name} is not an image archive: no manifest.json or index.json inside` : `${name} is a ${result.format}`;
+}
+
+function coreProblem(name: string, e: unknown): Finding[] {
+  if (!isCoreError(e)) throw e;
+  const problem = e.code === 'NOT_AN_ARCHIVE' ? `${name} is not an image archive: it is not a tar file at all` : describeCoreError(name, e);
+  return [{ phrase: 'is an image', ok: false, problem }];
+}
+
+async function examineEngineImage(docker: Docker, ref: string, f: Fields): Promise<Finding[]> {
+  const name = `the image ${ref}`;
+  let result: InspectResult;
+  try {
+    result = await inspect(`${DOCKER_SCHEME}${ref}`, { engine: dockerEngineSource(docker), files: needsPaths(f) });
+  } catch (e: unknown) {
+    if (isCoreError(e) && e.code === 'SOURCE_NOT_FOUND') return [{ phrase: 'is in the Docker engine', ok: false, problem: `the Docker engine has no image ${ref}` }];
+    return coreProblem(name, e);
+  }
+  const reader: ContentReader = {
+    read: async (path) => {
+      const file = await readImageFile(docker, ref, path, MAX_CONTENT_BYTES);
+      return file === null ? null : { text: file.content.toString('utf8'), isFile: file.kind === 'file' };
+    },
+  };
+  return assess(name, result, f, reader);
+}
+
+async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<Finding[] | null> {
+  const head = await readEnvEntry(ctx, path, { maxBytes: 0, follow: true });
+  if (head === null) return null;
+  const files = needsPaths(f);
+  if (head.entry.kind === 'dir') {
+    return withTempArea(async (area) => {
+      const copy = await materialize(ctx, path, area);
+      if (copy === null) return [{ phrase: 'exists', ok: false, problem: `${path} does not exist` }];
+      try {
+        return await assess(path, await inspect(copy.hostPath, { files }), f, null);
+      } catch (e: unknown) {
+        return coreProblem(path, e);
+      }
+    });
+  }
+  return withEnvEntry(ctx, path, true, async (entry, content) => {
+    if (entry.kind !== 'file') return [{ phrase: 'is an image', ok: false, problem: `${path} is neither an image archive nor an OCI layout folder` }];
+    try {
+      return await assess(path, await inspectStream(content, path, { files }), f, null);
+    } catch (e: unknown) {
+      return coreProblem(path, e);
+    }
+  });
+}
+
+export async function evaluateImage(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
+  const verdict = new Verdict(spec, spec.target);
+  const fields = readFields(spec, 'image');
+  if (!fields.ok) return verdict.stop('is a valid check', fields.problem);
+  const f = fields.value;
+  if (spec.target.startsWith(DOCKER_SCHEME)) {
+    const ref = spec.target.slice(DOCKER_SCHEME.length);
+    verdict.setSubject(`the image ${ref}`);
+    const docker = ctx.backend.engine(ctx.env);
+    if (docker === null) return verdict.stop('is in the Docker engine', 'this environment has no Docker engine to look in');
+    verdict.openable(spec.target);
+    return verdict.add(...(await examineEngineImage(docker, ref, f))).outcome();
+  }
+  const expansion = await expandTarget(ctx, spec.target);
+  if (expansion.glob) return anyMatch(verdict, spec.target, expansion, (path) => examinePath(ctx, path, f));
+  const path = expansion.paths[0] ?? spec.target;
+  const findings = await examinePath(ctx, path, f);
+  if (findings === null) return verdict.stop('exists', `${path} does not exist`);
+  verdict.openable(path);
+  return verdict.add(...findings).outcome();
+}

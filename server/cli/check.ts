@@ -1,0 +1,35 @@
+// `stepwise check PATH...`: runs lessons headlessly in real terminals and proves every check fails before its
+// step and passes after. The work is in server/check-runner; this wires the options.
+import type { Command } from 'commander';
+import { runCheckCommand } from '../check-runner/index.ts';
+import { checkOptions, UsageError, type RawCheckOptions } from '../check-runner/options.ts';
+import { EXIT_USAGE } from './exit-codes.ts';
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('run lessons in a real terminal: each check must fail before its step and pass after')
+    .argument('<path...>', 'lesson folders, lesson .md files, index.json files, or folders of lessons')
+    .option('--backend <name>', 'where the lesson runs: local or docker', 'local')
+    .option('--junit <file>', 'write a JUnit XML report: one testcase per step, the transcript in <system-out>')
+    .option('--tap', 'print TAP version 13 on stdout')
+    .option('--step <n>', 'run steps 1..N-1 without asserting, then assert step N')
+    .option('--keep', 'leave the environment (folder or container) for debugging')
+    .option('--timeout <duration>', 'how long each cell may run before it fails: 90, 90s, 500ms, 2m', '120s')
+    .action(async (paths: string[], raw: RawCheckOptions) => {
+      let opts;
+      try {
+        opts = checkOptions(raw);
+      } catch (e: unknown) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`stepwise check: ${e.message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      process.exitCode = await runCheckCommand(paths, opts, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+        env: process.env,
+      });
+    });
+}

@@ -1,0 +1,118 @@
+// `stepwise serve DIR`: the lessons beside live terminals, in the browser. Prints the URL with its access token
+// (like Jupyter) on stdout; logs (pino, JSON) go to stderr.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BACKEND_NAMES, isBackendName } from '../terminal/backends/index.ts';
+import type { BackendName } from '../terminal/backend.ts';
+import { createServer, DEFAULT_HOST, ServerConfigError, type RunningServer } from '../http/server.ts';
+import { createLogger } from '../http/logger.ts';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+
+/** The port tried first when none is given; the next few are tried if it is taken. */
+export const DEFAULT_PORT = 8642;
+/** Ports tried after DEFAULT_PORT when it is busy (a second `stepwise serve` still starts). */
+const PORT_ATTEMPTS = 10;
+
+interface ServeOptions {
+  host: string;
+  port?: number;
+  backend: BackendName;
+  token: boolean; // --no-token sets false
+  watch?: boolean;
+  maxSessions?: number;
+  idleTimeout?: number; // minutes
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve lessons in the browser, each beside a live terminal')
+    .argument('[dir]', 'a folder of lessons, or one lesson', '.')
+    .option('--host <address>', 'address to listen on (a non-loopback address needs the token)', DEFAULT_HOST)
+    .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}, or the next free one)`, parsePort)
+    .addOption(
+      new Option('--backend <name>', 'where learners\' shells run').choices(BACKEND_NAMES).default('local' satisfies BackendName),
+    )
+    .option('--no-token', 'no access token (only with a loopback --host): anyone on this machine can use it')
+    .option('--watch', 'reload lessons when their files change, and refresh open pages')
+    .option('--max-sessions <n>', 'sessions (learner + lesson) held at once', parsePositive)
+    .option('--idle-timeout <minutes>', 'close sessions idle this long', parsePositive)
+    .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info'))
+    .action(async (dir: string, opts: ServeOptions) => {
+      process.exitCode = await serve(dir, opts);
+    });
+}
+
+async function serve(dir: string, opts: ServeOptions): Promise<number> {
+  const root = resolve(dir);
+  if (!existsSync(root)) {
+    process.stderr.write(`stepwise serve: ${dir}: no such folder\n`);
+    return EXIT_USAGE;
+  }
+  if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
+  const log = createLogger(opts.logLevel);
+  const limits = {
+    ...(opts.maxSessions !== undefined ? { maxSessions: opts.maxSessions } : {}),
+    ...(opts.idleTimeout !== undefined ? { idleTimeoutMs: opts.idleTimeout * 60_000 } : {}),
+  };
+  let server: RunningServer | null = null;
+  const ports = opts.port !== undefined ? [opts.port] : Array.from({ length: PORT_ATTEMPTS }, (_, i) => DEFAULT_PORT + i);
+  for (const port of ports) {
+    try {
+      server = await createServer({
+        root,
+        host: opts.host,
+        port,
+        backend: opts.backend,
+        ...(opts.token ? {} : { token: false as const }),
+        watch: opts.watch ?? false,
+        limits,
+        logger: log,
+      });
+      break;
+    } catch (e: unknown) {
+      if (e instanceof ServerConfigError && e.code === 'LISTEN_FAILED' && port !== ports.at(-1)) continue;
+      if (e instanceof ServerConfigError || (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')) {
+        process.stderr.write(`stepwise serve: ${e.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw e;
+    }
+  }
+  if (!server) return EXIT_USAGE;
+  const count = server.catalog.list().length;
+  process.stdout.write(
+    `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
+      `    ${server.url}\n` +
+      `Open the link above in a browser. Press Ctrl-C to stop.\n`,
+  );
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130); // a second Ctrl-C: do not wait for environments to be removed
+      stopping = true;
+      log.info({ signal }, 'stopping: closing sessions');
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT_OK;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}

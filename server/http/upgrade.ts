@@ -1,0 +1,43 @@
+// The WebSocket upgrade, authenticated BEFORE the handshake (as the ws README advises): a refused request
+// gets a plain HTTP status and its socket is destroyed; it never reaches handleUpgrade.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer, WebSocket } from 'ws';
+import { hostAllowed, originAllowed, readCookie, tokenMatches, type HostPolicy } from './auth.ts';
+
+export const WS_PATH = '/ws';
+
+export interface UpgradeAuth extends HostPolicy {
+  token: string | null; // null: --no-token (loopback only)
+  cookieName: string;
+}
+
+export function handleUpgrade(
+  wss: WebSocketServer,
+  auth: UpgradeAuth,
+  onConnection: (ws: WebSocket) => void,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    socket.on('error', () => socket.destroy()); // a client that vanishes mid-refusal is not our error
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
+    if (!hostAllowed(req.headers.host, auth)) return refuse(socket, 403, 'Forbidden', 'this Host is not served here');
+    if (!originAllowed(req.headers.origin, req.headers.host)) {
+      return refuse(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
+    }
+    // Only the cookie: a token in the query string is never accepted here (it would end up in logs and history).
+    if (auth.token !== null && !tokenMatches(auth.token, readCookie(req.headers.cookie, auth.cookieName))) {
+      return refuse(socket, 401, 'Unauthorized', 'open the URL that stepwise serve printed first');
+    }
+    wss.handleUpgrade(req, socket, head, onConnection);
+  };
+}
+
+function refuse(socket: Duplex, status: number, statusText: string, message: string): void {
+  const body = `${message}\n`;
+  socket.write(
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  socket.destroy();
+}

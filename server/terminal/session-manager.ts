@@ -1,0 +1,147 @@
+// All sessions of one server: creating them within the limits, finding them again on reconnect, and
+// closing them when their client has been gone past the grace period, when idle, or when too old.
+// Environments left by an earlier server run are reaped at start.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Backend, TerminalSize } from './backend.ts';
+import type { Lesson } from '../lesson/model.ts';
+import { DisposableStore, type Disposable } from './lifecycle.ts';
+import { Session, type ProgressTracker } from './session.ts';
+import { SessionError } from './errors.ts';
+import type { SessionLimits } from './limits.ts';
+import type { SessionClient } from './session-client.ts';
+import { defaultStepChecker, type StepChecker } from './step-checks.ts';
+
+export interface SessionManagerDeps {
+  backend: Backend;
+  progress: ProgressTracker;
+  limits: SessionLimits;
+  log: Logger;
+  checkStep?: StepChecker;
+}
+
+export class SessionManager implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly sessions = new Map<string, Session>();
+  private readonly graceTimers = new Map<string, Disposable>();
+  private readonly closing = new Set<Promise<void>>();
+  private creating = 0;
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.store.interval(() => this.reapIdle(), deps.limits.reapIntervalMs);
+  }
+
+  get backend(): Backend {
+    return this.deps.backend;
+  }
+
+  get count(): number {
+    return this.sessions.size;
+  }
+
+  /** Destroys environments whose server is gone (backend.list()). Returns how many. */
+  async reapOrphans(): Promise<number> {
+    const orphans = await this.deps.backend.list();
+    for (const id of orphans) {
+      await this.deps.backend.destroy({ id, backend: this.deps.backend.name, workdir: '', createdAt: 0 });
+    }
+    if (orphans.length > 0) this.deps.log.info({ count: orphans.length }, 'reaped environments left by an earlier run');
+    return orphans.length;
+  }
+
+  get(id: string): Session | undefined {
+    const session = this.sessions.get(id);
+    return session && !session.isClosed ? session : undefined;
+  }
+
+  all(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  async create(lesson: Lesson, size: TerminalSize): Promise<Session> {
+    if (this.store.isDisposed) throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
+    if (this.sessions.size + this.creating >= this.deps.limits.maxSessions) {
+      throw new SessionError('TOO_MANY_SESSIONS', `this server already holds ${this.deps.limits.maxSessions} sessions; close another lesson tab first`);
+    }
+    this.creating++;
+    try {
+      const id = randomBytes(16).toString('base64url');
+      const session = await Session.create(id, lesson, size, {
+        backend: this.deps.backend,
+        progress: this.deps.progress,
+        limits: this.deps.limits,
+        checkStep: this.deps.checkStep ?? defaultStepChecker,
+        log: this.deps.log,
+      });
+      if (this.store.isDisposed) {
+        session.dispose();
+        await session.closed();
+        throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
+      }
+      this.sessions.set(id, session);
+      this.deps.log.info({ session: id, lesson: lesson.id }, 'session created');
+      return session;
+    } finally {
+      this.creating--;
+    }
+  }
+
+  async attach(session: Session, client: SessionClient): Promise<void> {
+    this.graceTimers.get(session.id)?.dispose();
+    this.graceTimers.delete(session.id);
+    await session.attach(client);
+  }
+
+  /** The client went away: the session waits reconnectGraceMs for it, then closes. */
+  detach(session: Session, client: SessionClient): void {
+    session.detach(client);
+    if (session.attached || session.isClosed || this.graceTimers.has(session.id)) return;
+    const timer = this.store.timeout(() => {
+      this.graceTimers.delete(session.id);
+      if (!session.attached) void this.close(session.id, 'no client came back');
+    }, this.deps.limits.reconnectGraceMs);
+    this.graceTimers.set(session.id, timer);
+  }
+
+  /** Closes a session and destroys its environment. */
+  async close(id: string, why: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    this.graceTimers.get(id)?.dispose();
+    this.graceTimers.delete(id);
+    session.dispose();
+    const done = session.closed();
+    this.closing.add(done);
+    await done;
+    this.closing.delete(done);
+    this.deps.log.info({ session: id, why }, 'session closed');
+  }
+
+  /** Sessions of a lesson whose files changed get the new version. */
+  replaceLesson(lesson: Lesson): Session[] {
+    const affected = this.all().filter((s) => s.lesson.id === lesson.id);
+    for (const s of affected) s.replaceLesson(lesson);
+    return affected;
+  }
+
+  /** Closes every session and waits for their environments to be gone. */
+  async closeAll(): Promise<void> {
+    this.store.dispose();
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id, 'server shutting down')));
+    await Promise.all([...this.closing]);
+  }
+
+  dispose(): void {
+    void this.closeAll();
+  }
+
+  private reapIdle(): void {
+    const now = Date.now();
+    const { idleTimeoutMs, maxSessionAgeMs } = this.deps.limits;
+    for (const session of this.sessions.values()) {
+      if (now - session.createdAt > maxSessionAgeMs) void this.close(session.id, 'reached the maximum session age');
+      else if (now - session.lastActivity > idleTimeoutMs) void this.close(session.id, 'idle');
+    }
+  }
+}
