@@ -11,6 +11,7 @@ import { evaluateCheck, runStepChecks, type CheckContext, type CheckOutcome } fr
 import { parseCheckList } from '../server/checks/schema.ts';
 import type { CheckSpec, Step } from '../server/lesson/model.ts';
 import { REPO_ROOT } from './harness/cli.ts';
+import { processesWith } from './check-command-lessons.ts';
 
 const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'images');
 
@@ -168,6 +169,14 @@ test('script: exit 0, done, FAIL: lines and $VERIFICATION_FAILURE_REASON; the co
   assert.equal((await check('- script: ../../etc/passwd\n')).seen, 'the verify script ../../etc/passwd is missing from the lesson folder');
   const listing = await backend.exec(env, ['bash', '-c', 'ls -A'], { timeoutMs: 5000 });
   assert.doesNotMatch(listing.stdout, /stepwise|\.sh/);
+});
+
+test('script: a hanging verify script is stopped at its timeout with its whole process group', async () => {
+  const marker = `5151.${process.pid}`;
+  await writeFile(join(ctx.lessonDir, 'hang.sh'), `#!/bin/bash\nsleep ${marker} &\n( sleep ${marker} ) &\nsleep ${marker}\n`);
+  const hung = await check('- script: hang.sh\n  timeout: 1\n');
+  assert.deepEqual([hung.passed, hung.seen], [false, 'it failed: it was still running after 1s and was stopped']);
+  assert.deepEqual(await processesWith(`sleep ${marker}`), [], 'the script and its children are gone when the check returns');
 });
 
 test('runStepChecks: all must pass; a step without checks passes', async () => {

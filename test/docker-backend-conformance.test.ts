@@ -1,14 +1,21 @@
-// The Backend contract, run the same way on `local` and on `docker` (test/harness/backends.ts): what checks and
-// terminals rely on must not depend on where the learner's shell lives.
-import { test } from 'node:test';
+// The Backend contract, run side by side on `local` and on `docker` in one file: what checks and terminals rely on
+// must not depend on where the learner's shell lives. (The terminal and http suites run on one backend per run,
+// chosen by STEPWISE_TEST_BACKEND in test/harness/terminal-backend.ts.)
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { BackendError } from '../server/terminal/backend.ts';
-import type { SessionEnv } from '../server/terminal/backend.ts';
+import type { Backend, BackendName, SessionEnv } from '../server/terminal/backend.ts';
+import { DockerBackend } from '../server/terminal/backends/docker.ts';
+import { LocalBackend } from '../server/terminal/backends/local.ts';
+import { MANAGED_LABEL, SCOPE_LABEL } from '../server/terminal/backends/docker-container-spec.ts';
 import { ShellTerminal } from '../server/terminal/shell-terminal.ts';
-import { describeBackends } from './harness/backends.ts';
+import { dockerFromHost } from '../server/terminal/docker-host.ts';
+import { requireDockerHost } from './harness/env.ts';
 
 /** Bounds one probe command; the machine is slow, the commands are not. Unit: ms. */
 const EXEC_TIMEOUT_MS = 30_000;
@@ -30,6 +37,53 @@ async function firstMember(stream: Readable): Promise<{ name: string; type: stri
 
 let counter = 0;
 const sessionId = () => `conf-${process.pid}-${++counter}`;
+
+interface BackendUnderTest {
+  backend: Backend;
+  /** Environments still present: session folders (local) or labelled containers (docker). */
+  leftovers(): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+async function makeBackend(name: BackendName): Promise<BackendUnderTest> {
+  if (name === 'local') {
+    const baseDir = await mkdtemp(join(tmpdir(), 'stepwise-conformance-'));
+    return {
+      backend: new LocalBackend({ baseDir, dockerHost: null }),
+      leftovers: async () => (await readdir(baseDir)).length,
+      cleanup: () => rm(baseDir, { recursive: true, force: true }),
+    };
+  }
+  const docker = dockerFromHost(requireDockerHost());
+  const scope = `conformance-${process.pid}-${Date.now()}`;
+  const containers = () => docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`, `${SCOPE_LABEL}=${scope}`] } });
+  return {
+    backend: new DockerBackend({ docker, scope }),
+    leftovers: async () => (await containers()).length,
+    cleanup: async () => {
+      for (const c of await containers()) await docker.getContainer(c.Id).remove({ force: true });
+    },
+  };
+}
+
+/** The suite once per backend; a backend that cannot be made fails its suite's `before` with the reason. */
+function describeBackends(title: string, fn: (get: () => BackendUnderTest) => void): void {
+  for (const name of ['local', 'docker'] as const) {
+    describe(`${title} [${name}]`, () => {
+      let current: BackendUnderTest | undefined;
+      before(async () => {
+        current = await makeBackend(name);
+      });
+      after(async () => {
+        await current?.cleanup();
+      });
+      fn(() => {
+        if (!current) throw new Error(`the ${name} backend was not set up (see the failing before hook)`);
+        return current;
+      });
+    });
+  }
+}
 
 describeBackends('the backend contract', (get) => {
   const create = (requires: string[] = []): Promise<SessionEnv> =>

@@ -5,19 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lintLessons, loadLesson, stepCells } from '../server/lesson/index.ts';
-import type { Lesson, Problem } from '../server/lesson/index.ts';
-import { writeTree } from './harness/lesson-tree.ts';
+import type { Lesson } from '../server/lesson/index.ts';
+import { lines, listed, writeTree } from './harness/lesson-tree.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'stepwise-native-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-function lines(...text: string[]): string {
-  return `${text.join('\n')}\n`;
-}
-
-function listed(problems: readonly Problem[], file: string): string[] {
-  return problems.filter((p) => p.file === file).map((p) => `${p.line} ${p.severity}: ${p.message}`);
-}
 
 const FULL = lines(
   '---', // 1

@@ -42,7 +42,8 @@ async function writeLayer(file: string, gzip: boolean, files: number, fileSize: 
   const hash = createHash('sha256');
   const stages: NodeJS.ReadWriteStream[] = [hashingTransform(hash)];
   if (gzip) stages.push(createGzip({ level: GZIP_LEVEL }));
-  const piping = pipeline([pack, ...stages, createWriteStream(file)]);
+  // tar-stream packs are streamx Readables: pipeline accepts them, its typings do not.
+  const piping = pipeline([pack as unknown as NodeJS.ReadableStream, ...stages, createWriteStream(file)]);
   for (let i = 0; i < files; i++) {
     const offset = (i * 4099) % (PATTERN_BYTES - fileSize);
     const dir = `data/l${layerIndex}/d${Math.floor(i / 1000)}`;

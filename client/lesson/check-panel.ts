@@ -3,7 +3,6 @@
 import type { CheckOutcome } from '../../server/protocol/index.ts';
 import type { StepView } from '../../server/protocol/api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
-import { plural } from '../format.ts';
 import { ICONS } from '../ui/icons.ts';
 import type { CheckState } from './run-state.ts';
 
@@ -42,7 +41,7 @@ export class CheckPanel {
           'div',
           null,
           h('h2', { class: 'checks-title', attrs: { id: headingId } }, 'Check your work'),
-          h('p', { class: 'checks-sub' }, noChecks ? 'This step has no checks. Mark it done when you have run its commands.' : `${plural(step.checks, 'check')} look at what your commands produced.`),
+          h('p', { class: 'checks-sub' }, noChecks ? 'This step has no checks. Mark it done when you have run its commands.' : `${step.checks === 1 ? 'One check looks' : `${step.checks} checks look`} at what your commands produced.`),
         ),
         this.button,
       ),
@@ -75,7 +74,9 @@ export class CheckPanel {
           h('span', { class: 'btn-label' }, 'Open in image explorer'),
         )
       : null;
-    const title = h('div', { class: 'check-title' }, h('span', { class: 'check-kind' }, r.kind), h('code', null, r.target));
+    // An `output: true` check has no target worth showing: it looks at the last command run.
+    const target = r.kind === 'output' ? h('span', null, 'the last command’s output') : h('code', null, r.target);
+    const title = h('div', { class: 'check-title' }, h('span', { class: 'check-kind' }, r.kind), target);
     if (r.passed) {
       return h(
         'li',

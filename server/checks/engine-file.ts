@@ -2,10 +2,8 @@
 // from the image, the file is copied out of it (GET /containers/{id}/archive), and the container is removed.
 // The core library reports which paths an image holds; this gives the content for `file: {contains}`.
 import type Docker from 'dockerode';
-import tar from 'tar-stream';
-import { posix } from 'node:path';
 import { MAX_SYMLINK_HOPS } from './limits.ts';
-import { EnvReadError, entryKind, type EnvEntryKind } from './env-tar.ts';
+import { EnvReadError, readBounded, resolveLink, withFirstTarEntry, type EnvEntryKind } from './env-tar.ts';
 
 /** Never run: a container needs some command to be created, and import-made images have none. */
 const PLACEHOLDER_CMD = ['/stepwise-check-never-runs'];
@@ -22,34 +20,6 @@ function statusOf(e: unknown): number | undefined {
   if (typeof e !== 'object' || e === null || !('statusCode' in e)) return undefined;
   const code = (e as { statusCode: unknown }).statusCode;
   return typeof code === 'number' ? code : undefined;
-}
-
-async function firstEntry(stream: NodeJS.ReadableStream, maxBytes: number): Promise<ImageFile & { linkTarget: string }> {
-  const extract = tar.extract();
-  const source = stream as NodeJS.ReadableStream & { destroy?: () => void };
-  source.on('error', (e: Error) => extract.destroy(e));
-  source.pipe(extract);
-  try {
-    for await (const item of extract) {
-      const kind = entryKind(item.header.type);
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      if (kind === 'file') {
-        for await (const chunk of item) {
-          if (!(chunk instanceof Uint8Array)) throw new EnvReadError('READ_FAILED', 'the engine sent a non-byte chunk');
-          chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-          bytes += chunk.length;
-          if (bytes >= maxBytes) break;
-        }
-      }
-      return { kind, content: Buffer.concat(chunks).subarray(0, maxBytes), truncated: item.header.size > maxBytes, linkTarget: item.header.linkname ?? '' };
-    }
-    throw new EnvReadError('READ_FAILED', 'the engine sent an empty archive');
-  } finally {
-    source.unpipe(extract);
-    source.destroy?.();
-    extract.destroy();
-  }
 }
 
 /** The file at absolute `path` in image `ref` (symlinks followed inside the image); null if it is not there. */
@@ -70,9 +40,13 @@ export async function readImageFile(docker: Docker, ref: string, path: string, m
         if (statusOf(e) === 404) return null;
         throw new EnvReadError('READ_FAILED', `could not read ${current} from the image ${ref}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const entry = await firstEntry(stream, maxBytes);
-      if (entry.kind !== 'symlink') return { kind: entry.kind, content: entry.content, truncated: entry.truncated };
-      current = entry.linkTarget.startsWith('/') ? posix.normalize(entry.linkTarget) : posix.join(posix.dirname(current), entry.linkTarget);
+      const found = await withFirstTarEntry(stream, `${current} in the image ${ref}`, async (entry, content) => ({
+        entry,
+        content: entry.kind === 'file' ? await readBounded(content, maxBytes) : Buffer.alloc(0),
+      }));
+      const { entry, content } = found;
+      if (entry.kind !== 'symlink') return { kind: entry.kind, content, truncated: entry.size > maxBytes };
+      current = resolveLink(current, entry.linkTarget ?? '');
     }
     throw new EnvReadError('SYMLINK_HOPS', `${path} in the image ${ref} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
   } finally {

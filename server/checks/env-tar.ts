@@ -102,15 +102,20 @@ export async function readEnvEntry(
 ): Promise<EntryWithContent | null> {
   return withEnvEntry(ctx, path, opts.follow, async (entry, content) => {
     if (entry.kind !== 'file' || opts.maxBytes <= 0) return { entry, truncated: false };
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of content) {
-      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-      bytes += chunk.length;
-      if (bytes >= opts.maxBytes) break;
-    }
-    return { entry, content: Buffer.concat(chunks).subarray(0, opts.maxBytes), truncated: entry.size > opts.maxBytes };
+    return { entry, content: await readBounded(content, opts.maxBytes), truncated: entry.size > opts.maxBytes };
   });
+}
+
+/** The first `maxBytes` bytes of a stream; stops reading there. */
+export async function readBounded(content: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of content) {
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    bytes += chunk.length;
+    if (bytes >= maxBytes) break;
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes);
 }
 
 /** Where a symlink at `from` points, as a path in the environment (relative to workdir unless absolute). */
@@ -125,7 +130,18 @@ async function withFirstEntry<T>(
   use: (entry: EnvEntry, content: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T | null> {
   const source = await openEnvTar(ctx, path);
-  if (source === null) return null;
+  return source === null ? null : withFirstTarEntry(source, path, use);
+}
+
+/**
+ * Calls `use` with the first entry of the tar stream `source` (named `path` in messages) and its content, then
+ * closes the stream whether or not it was read to the end.
+ */
+export async function withFirstTarEntry<T>(
+  source: NodeJS.ReadableStream,
+  path: string,
+  use: (entry: EnvEntry, content: AsyncIterable<Uint8Array>) => Promise<T>,
+): Promise<T> {
   const extract = tar.extract();
   source.on('error', (e: Error) => extract.destroy(e));
   source.pipe(extract);
@@ -142,7 +158,7 @@ async function withFirstEntry<T>(
     throw new EnvReadError('READ_FAILED', `could not read ${path}: ${e.message}`);
   } finally {
     source.unpipe(extract);
-    source.destroy();
+    if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
     extract.destroy();
   }
 }

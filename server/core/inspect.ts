@@ -41,7 +41,7 @@ export async function inspect(source: string, opts: InspectOptions = {}): Promis
     throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
-    const store = await DirBlobStore.open(source, source, s.limits, s.budget);
+    const store = await DirBlobStore.open(source, source, s.limits, s.budget, opts.signal);
     const index = await store.readJson('index.json', 'index.json').catch((e: unknown) => {
       throw e instanceof CoreError && e.code === 'MEMBER_MISSING'
         ? new CoreError('NOT_AN_ARCHIVE', `${source} is a directory without index.json, not an OCI layout`)

@@ -1,10 +1,28 @@
 // Turning built sections into Steps and Pages, and the lesson-wide rules both loaders share.
 import { blockCells } from './cells.ts';
 import type { Section } from './markdown/sections.ts';
-import type { Lesson, Page, Script, SourceRef, Step } from './model.ts';
+import type { Lesson, LessonFormat, Page, Script, SourceRef, Step } from './model.ts';
 import { MAX_TERMINALS } from './native/front-matter-schema.ts';
 import type { ProblemList } from './problems.ts';
 import type { SlugAllocator } from './slug.ts';
+
+/** A lesson with nothing in it yet: the loaders fill it in. */
+export function emptyLesson(id: string, dir: string, format: LessonFormat, title: string): Lesson {
+  return {
+    id,
+    dir,
+    format,
+    title,
+    description: '',
+    unlock: 'checks',
+    meta: {},
+    environment: { requires: [], terminals: 1 },
+    setup: [],
+    steps: [],
+    assets: [],
+    problems: [],
+  };
+}
 
 export function sectionToStep(section: Section, index: number, title: string, slugs: SlugAllocator, scripts: Script[] = []): Step {
   const step: Step = {

@@ -1,5 +1,6 @@
 // Loading one lesson, whatever its format.
 import { resolve } from 'node:path';
+import { emptyLesson } from './assemble.ts';
 import type { LessonError } from './errors.ts';
 import { loadKatacodaLesson } from './katacoda/loader.ts';
 import { lessonId, locateLesson } from './locate.ts';
@@ -18,18 +19,8 @@ export async function loadLesson(path: string, opts: { root?: string } = {}): Pr
 
 /** A stand-in for a lesson whose files could not be read at all: no steps, and the reason as its one error. */
 export function unreadableLesson(path: string, id: string, error: LessonError): Lesson {
-  return {
-    id,
-    dir: resolve(path),
-    format: path.toLowerCase().endsWith('.md') ? 'native' : 'katacoda',
-    title: id,
-    description: '',
-    unlock: 'checks',
-    meta: {},
-    environment: { requires: [], terminals: 1 },
-    setup: [],
-    steps: [],
-    assets: [],
-    problems: [{ file: path, line: 1, severity: 'error', message: error.message.startsWith(path) ? error.message.slice(path.length).replace(/^:\s*/, '') : error.message }],
-  };
+  const lesson = emptyLesson(id, resolve(path), path.toLowerCase().endsWith('.md') ? 'native' : 'katacoda', id);
+  const message = error.message.startsWith(path) ? error.message.slice(path.length).replace(/^:\s*/, '') : error.message;
+  lesson.problems = [{ file: path, line: 1, severity: 'error', message }];
+  return lesson;
 }

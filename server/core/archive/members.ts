@@ -36,18 +36,19 @@ export function resolveMember(contents: ArchiveContents, ref: string, limits: Li
         if (last) break;
         continue; // tars need not list parent directories
       }
-      if (member.type === 'symlink') {
+      const { kind, linkTarget = '' } = member.entry;
+      if (kind === 'symlink') {
         hop();
-        const link = `symlink ${member.path} (for ${what})`;
-        parts = [...splitReference(member.linkName, parts.slice(0, i), link), ...parts.slice(i + 1)];
+        const link = `symlink ${member.rel} (for ${what})`;
+        parts = [...splitReference(linkTarget, parts.slice(0, i), link), ...parts.slice(i + 1)];
         continue restart;
       }
-      if (member.type === 'hardlink' && last) {
+      if (kind === 'hardlink' && last) {
         hop();
-        if (member.linkName.startsWith('/') || member.linkName.split('/').includes('..')) {
-          throw new CoreError('TAR_LINK_ESCAPE', `hardlink ${member.path} in ${contents.label} points outside the archive`);
+        if (linkTarget.startsWith('/') || linkTarget.split('/').includes('..')) {
+          throw new CoreError('TAR_LINK_ESCAPE', `hardlink ${member.rel} in ${contents.label} points outside the archive`);
         }
-        parts = splitReference(member.linkName, [], `hardlink ${member.path}`);
+        parts = splitReference(linkTarget, [], `hardlink ${member.rel}`);
         continue restart;
       }
       if (last) return member;
@@ -60,24 +61,24 @@ export function resolveMember(contents: ArchiveContents, ref: string, limits: Li
 export function memberJson(contents: ArchiveContents, ref: string, limits: Limits, what: string): Buffer {
   const member = resolveMember(contents, ref, limits, what);
   if (member.json) return member.json;
-  if (member.type !== 'file') throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is a ${member.type}, not a file`);
-  if (member.size > limits.maxJsonBytes) {
-    throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is ${member.size} bytes, over the ${limits.maxJsonBytes}-byte limit for JSON`);
+  const { kind, size } = member.entry;
+  if (kind !== 'file') throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is a ${kind}, not a file`);
+  if (size > limits.maxJsonBytes) {
+    throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is ${size} bytes, over the ${limits.maxJsonBytes}-byte limit for JSON`);
   }
   if (member.jsonDropped) {
     throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" was not kept: metadata members exceed ${limits.maxMetadataBytes} bytes in total`);
   }
-  if (member.size === 0) throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is empty`);
+  if (size === 0) throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is empty`);
   throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is not JSON`);
 }
 
 /** A member read as a layer; its tar error, if any, is raised now that it is known to be one. */
 export function memberLayer(contents: ArchiveContents, ref: string, limits: Limits, what: string): BlobScan {
   const member = resolveMember(contents, ref, limits, what);
-  if (member.type !== 'file') throw new CoreError('MEMBER_MISSING', `${what} "${ref}" in ${contents.label} is a ${member.type}, not a file`);
-  if (!member.scan) {
-    throw new CoreError('TAR_TRUNCATED', `${what} "${ref}" (${member.size} bytes) in ${contents.label} is too short to be a tar`);
-  }
+  if (member.entry.kind !== 'file') throw new CoreError('MEMBER_MISSING', `${what} "${ref}" in ${contents.label} is a ${member.entry.kind}, not a file`);
+  if (member.notTar) throw new CoreError(member.notTar.code, `${what} "${ref}" in ${contents.label} is not a tar: ${member.notTar.reason}`);
+  if (!member.scan) throw new CoreError('TAR_TRUNCATED', `${what} "${ref}" in ${contents.label} is empty`);
   if (member.scan.error) throw member.scan.error;
   return member.scan;
 }

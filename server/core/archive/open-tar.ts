@@ -10,8 +10,20 @@ import { BLOCK, checksumMatches, isZeroBlock } from '../tar/header.ts';
 export async function openTar(source: ByteSource, label: string, limits: Limits): Promise<{ compression: Compression; tar: ByteSource }> {
   const peeked = await peekHead(source, MAGIC_BYTES);
   const compression = sniffCompression(peeked.head);
-  const start = await peekHead(decompressSource(peeked.rest, compression, label, limits), BLOCK);
-  checkLooksLikeTar(start.head, label);
+  let start: Awaited<ReturnType<typeof peekHead>>;
+  try {
+    start = await peekHead(decompressSource(peeked.rest, compression, label, limits), BLOCK);
+  } catch (e: unknown) {
+    await peeked.close();
+    throw e;
+  }
+  try {
+    checkLooksLikeTar(start.head, label);
+  } catch (e: unknown) {
+    await start.close();
+    await peeked.close();
+    throw e;
+  }
   return { compression, tar: start.rest };
 }
 

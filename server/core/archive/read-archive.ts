@@ -3,32 +3,33 @@
 // compression, entries) and every small member that could be metadata keeps its bytes. The manifests are
 // matched against what was seen once the stream ends. No member's data is ever held beyond those limits.
 import { BlobScanner, type BlobScan } from '../blob-scan.ts';
-import { MAGIC_BYTES, sniffCompression } from '../compress/decoder.ts';
+import { sniffCompression } from '../compress/decoder.ts';
 import type { ByteSource } from '../compress/stream.ts';
+import type { CoreErrorCode } from '../errors.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
 import type { Compression, LayerEntry } from '../model.ts';
 import { EntryCollector } from '../tar/entry-collector.ts';
-import { BLOCK } from '../tar/header.ts';
+import { BLOCK, checksumMatches, isZeroBlock } from '../tar/header.ts';
 import { openTar } from './open-tar.ts';
-import { TarReader, type TarEntry, type TarEntryType, type TarSink } from '../tar/reader.ts';
+import { TarReader, type TarEntry, type TarSink } from '../tar/reader.ts';
 
 export interface Member {
-  path: string; // canonical, relative to the archive root
-  type: TarEntryType;
-  size: number;
-  linkName: string;
+  rel: string; // canonical path relative to the archive root, e.g. "abc/layer.tar"
+  entry: LayerEntry; // as listed: kind, size, link target
   /** The bytes of a small member that may be metadata (manifest.json, a config, an OCI manifest). */
   json: Buffer | null;
   /** It may be metadata but was not kept: the metadata budget was spent. */
   jsonDropped: boolean;
-  /** The member read as a layer; null for members too small to be a tar. */
+  /** The member read as a layer, when it starts like a tar or is compressed. */
   scan: BlobScan | null;
+  /** Why a regular file was not read as a layer: too short, or its first block is not a tar header. */
+  notTar: { code: CoreErrorCode; reason: string } | null;
 }
 
 export interface ArchiveContents {
   label: string;
   compression: Compression; // of the archive itself
-  members: Map<string, Member>; // a later duplicate replaces an earlier one
+  members: Map<string, Member>; // by rel, directories left out; a later duplicate replaces an earlier one
   listing: LayerEntry[]; // the archive's own entries in order, for format 'tar'
 }
 
@@ -38,6 +39,12 @@ export interface ReadArchiveOptions {
   budget: EntryBudget;
   signal?: AbortSignal;
 }
+
+// Shared, so that a plain tar of many small files keeps one object per reason, not one per member.
+type NotTar = NonNullable<Member['notTar']>;
+const NOT_TAR_EMPTY: NotTar = Object.freeze({ code: 'TAR_TRUNCATED', reason: 'it is empty' });
+const NOT_TAR_SHORT: NotTar = Object.freeze({ code: 'TAR_TRUNCATED', reason: 'it is shorter than one 512-byte tar block' });
+const NOT_TAR_HEADER: NotTar = Object.freeze({ code: 'TAR_BAD_CHECKSUM', reason: 'its first block is not a tar header' });
 
 /** Members that may hold metadata: top-level files (manifest.json, index.json, <id>.json) and OCI blobs. */
 const METADATA_PATH = /^(?:[^/]+|blobs\/[a-z0-9]+\/[A-Za-z0-9=_-]+)$/;
@@ -54,12 +61,16 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
     limits,
     onEntry: (e: TarEntry): TarSink | null => {
       const listed = collector.add(e);
-      if (!listed) return null;
-      const path = listed.path.replace(/^\/|\/$/g, '');
-      const member: Member = { path, type: e.type, size: e.size, linkName: e.linkName, json: null, jsonDropped: false, scan: null };
-      contents.members.set(path, member);
-      if (e.type !== 'file' || e.size === 0) return null;
-      const mayBeJson = METADATA_PATH.test(path) && e.size <= limits.maxJsonBytes;
+      if (!listed || listed.kind === 'dir') return null;
+      const rel = listed.path.slice(1);
+      const member: Member = { rel, entry: listed, json: null, jsonDropped: false, scan: null, notTar: null };
+      contents.members.set(rel, member);
+      if (e.type !== 'file') return null;
+      if (e.size === 0) {
+        member.notTar = NOT_TAR_EMPTY;
+        return null;
+      }
+      const mayBeJson = METADATA_PATH.test(rel) && e.size <= limits.maxJsonBytes;
       const keepJson = (): boolean => {
         if (metadataBytes + e.size > limits.maxMetadataBytes) {
           member.jsonDropped = true;
@@ -68,7 +79,7 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
         metadataBytes += e.size;
         return true;
       };
-      return new MemberSink(member, `${label}: member ${path}`, mayBeJson ? keepJson : null, limits, opts.budget);
+      return new MemberSink(member, `${label}: member ${rel}`, mayBeJson ? keepJson : null, limits, opts.budget);
     },
   });
 
@@ -84,8 +95,9 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
 }
 
 /**
- * Receives one member's data: keeps it when it may be metadata (its name and size allow, and it starts like
- * JSON), and scans it when it may be a layer.
+ * Receives one member's data. It looks at the first block before committing to anything: a member that is
+ * compressed, or starts like a tar, is scanned as a layer; one that starts like JSON (and may be metadata by its
+ * name and size) is kept. Anything else passes by untouched, so a plain tar of many small files costs little.
  */
 class MemberSink implements TarSink {
   private jsonChunks: Uint8Array[] | null = null;
@@ -110,26 +122,38 @@ class MemberSink implements TarSink {
     }
     this.head.push(chunk);
     this.headBytes += chunk.length;
-    if (this.headBytes >= MAGIC_BYTES) return this.decide();
+    if (this.headBytes >= BLOCK) return this.decide();
   }
 
-  async end(): Promise<void> {
-    if (!this.decided) await this.decide();
+  end(): void | Promise<void> {
+    const wait = this.decided ? undefined : this.decide();
     if (this.jsonChunks) this.member.json = Buffer.concat(this.jsonChunks);
-    if (this.scanner) {
-      await this.scanner.end();
-      this.member.scan = this.scanner.result();
-    }
+    if (!this.scanner) return wait;
+    const scanner = this.scanner;
+    return (async () => {
+      await wait;
+      await scanner.end();
+      this.member.scan = scanner.result();
+    })();
   }
 
-  /** Scans members big enough to be a tar, or compressed ones; tiny plain members are not layers. */
   private decide(): void | Promise<void> {
     this.decided = true;
     const head = Buffer.concat(this.head);
     this.head = [];
     if (this.keepJson && startsLikeJson(head) && this.keepJson()) this.jsonChunks = [head];
-    if (this.member.size < BLOCK && sniffCompression(head) === 'none') return;
-    this.scanner = new BlobScanner(this.label, this.member.size, this.limits, this.budget);
+    if (sniffCompression(head) === 'none') {
+      if (head.length < BLOCK) {
+        this.member.notTar = NOT_TAR_SHORT;
+        return;
+      }
+      const first = head.subarray(0, BLOCK);
+      if (!isZeroBlock(first) && !checksumMatches(first)) {
+        this.member.notTar = NOT_TAR_HEADER;
+        return;
+      }
+    }
+    this.scanner = new BlobScanner(this.label, this.member.entry.size, this.limits, this.budget);
     return this.scanner.write(head);
   }
 }

@@ -11,32 +11,47 @@ import { ZstdFrameGuard } from './zstd-frames.ts';
 
 export type ByteSource = AsyncIterable<Uint8Array>;
 
-/** Reads until `n` bytes are seen (or the end) and returns them with a source that replays them first. */
-export async function peekHead(source: ByteSource, n: number): Promise<{ head: Uint8Array; rest: ByteSource }> {
+/**
+ * Reads until `n` bytes are seen (or the end) and returns them with a source that replays them first. `close`
+ * releases the underlying source when `rest` will not be read to its end.
+ */
+export async function peekHead(source: ByteSource, n: number): Promise<{ head: Uint8Array; rest: ByteSource; close(): Promise<void> }> {
   const iterator = source[Symbol.asyncIterator]();
+  const close = async (): Promise<void> => {
+    await iterator.return?.();
+  };
   const seen: Uint8Array[] = [];
   let bytes = 0;
   let done = false;
-  while (bytes < n) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
+  try {
+    while (bytes < n) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      seen.push(next.value);
+      bytes += next.value.length;
     }
-    seen.push(next.value);
-    bytes += next.value.length;
+  } catch (e: unknown) {
+    await close();
+    throw e;
   }
   const head = Buffer.concat(seen);
   async function* rest(): ByteSource {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      if (!done) await close(); // stopped early: let the source release its file or socket
     }
   }
-  return { head, rest: rest() };
+  return { head, rest: rest(), close };
 }
 
 /** Decompresses a whole source. Throws DECOMPRESS_FAILED for corrupt data and DECOMPRESS_RATIO for bombs. */

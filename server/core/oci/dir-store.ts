@@ -18,10 +18,11 @@ export class DirBlobStore implements BlobStore {
     readonly label: string,
     private readonly limits: Limits,
     private readonly budget: EntryBudget,
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
-  static async open(dir: string, label: string, limits: Limits, budget: EntryBudget): Promise<DirBlobStore> {
-    return new DirBlobStore(await realpath(dir), label, limits, budget);
+  static async open(dir: string, label: string, limits: Limits, budget: EntryBudget, signal?: AbortSignal): Promise<DirBlobStore> {
+    return new DirBlobStore(await realpath(dir), label, limits, budget, signal);
   }
 
   /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
@@ -65,6 +66,7 @@ export class DirBlobStore implements BlobStore {
     const { path, size } = await this.file(rel, what);
     const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget);
     for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      this.signal?.throwIfAborted();
       const wait = scanner.write(chunk);
       if (wait) await wait;
     }

@@ -4,6 +4,9 @@ import { CoreError } from '../errors.ts';
 
 export const BLOCK = 512;
 
+/** Names a position for an error message; called only when there is a fault to report. */
+export type Where = () => string;
+
 /** Raw fields of one header block, before PAX and GNU long names are applied. */
 export interface RawHeader {
   name: string;
@@ -79,21 +82,23 @@ const utf8 = new TextDecoder('utf-8');
  * Reads a NUL-terminated string field. Bytes after the terminator must be NUL too: "evil\0.txt" is a name that
  * readers disagree on, so it is rejected rather than silently cut.
  */
-export function readString(block: Uint8Array, start: number, length: number, what: string): string {
+export function readString(block: Uint8Array, start: number, length: number, what: Where): string {
   const end = start + length;
   let stop = start;
   while (stop < end && block[stop] !== 0) stop++;
   for (let i = stop; i < end; i++) {
-    if (block[i] !== 0) throw new CoreError('TAR_BAD_NAME', `${what} contains a NUL byte`);
+    if (block[i] !== 0) throw new CoreError('TAR_BAD_NAME', `${what()} contains a NUL byte`);
   }
   return utf8.decode(block.subarray(start, stop));
 }
 
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar"
+
+/** "ustar\0" (POSIX, then version "00"), "ustar  \0" (GNU), or neither (v7). */
 function readMagic(block: Uint8Array): RawHeader['magic'] {
-  const m = String.fromCharCode(...block.subarray(MAGIC, MAGIC + 8));
-  if (m === 'ustar\u000000') return 'ustar';
-  if (m.startsWith('ustar\u0000')) return 'ustar';
-  if (m === 'ustar  \u0000') return 'gnu';
+  for (let i = 0; i < USTAR.length; i++) if (block[MAGIC + i] !== USTAR[i]) return 'v7';
+  if (block[MAGIC + 5] === 0) return 'ustar';
+  if (block[MAGIC + 5] === SPACE && block[MAGIC + 6] === SPACE && block[MAGIC + 7] === 0) return 'gnu';
   return 'v7';
 }
 
@@ -111,14 +116,15 @@ export function checksumMatches(block: Uint8Array): boolean {
 }
 
 /**
- * Decodes a non-zero header block. `where` names the position for error messages, e.g. "byte 1536 of layer.tar".
+ * Decodes a non-zero header block. `where` names the position for error messages, e.g. "byte 1536 of layer.tar";
+ * it is called only when there is a fault to report.
  */
-export function decodeHeader(block: Uint8Array, where: string): RawHeader {
-  if (!checksumMatches(block)) throw new CoreError('TAR_BAD_CHECKSUM', `bad tar header checksum at ${where}`);
+export function decodeHeader(block: Uint8Array, where: Where): RawHeader {
+  if (!checksumMatches(block)) throw new CoreError('TAR_BAD_CHECKSUM', `bad tar header checksum at ${where()}`);
   const magic = readMagic(block);
-  let name = readString(block, NAME[0], NAME[1], `the name at ${where}`);
+  let name = readString(block, NAME[0], NAME[1], () => `the name at ${where()}`);
   if (magic === 'ustar' && block[PREFIX[0]] !== 0) {
-    name = `${readString(block, PREFIX[0], PREFIX[1], `the name prefix at ${where}`)}/${name}`;
+    name = `${readString(block, PREFIX[0], PREFIX[1], () => `the name prefix at ${where()}`)}/${name}`;
   }
   const typeflag = String.fromCharCode(block[TYPEFLAG]!);
   const isGnuSparse = typeflag === 'S' && magic === 'gnu';
@@ -127,7 +133,7 @@ export function decodeHeader(block: Uint8Array, where: string): RawHeader {
     mode: parseNumber(block, MODE[0], MODE[1], 'mode') & 0o7777,
     size: parseNumber(block, SIZE[0], SIZE[1], 'size'),
     typeflag,
-    linkName: readString(block, LINKNAME[0], LINKNAME[1], `the link name at ${where}`),
+    linkName: readString(block, LINKNAME[0], LINKNAME[1], () => `the link name at ${where()}`),
     magic,
     sparseRealSize: isGnuSparse ? parseNumber(block, GNU_REALSIZE[0], GNU_REALSIZE[1], 'sparse size') : null,
     sparseExtended: isGnuSparse && block[GNU_IS_EXTENDED] !== 0,

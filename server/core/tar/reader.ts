@@ -9,7 +9,7 @@
 // - GNU sparse ('S' headers with extension blocks, and PAX GNU.sparse.* 0.x/1.0) report the logical size.
 import { CoreError } from '../errors.ts';
 import type { Limits } from '../limits.ts';
-import { BLOCK, decodeHeader, isZeroBlock, sparseExtensionContinues, type RawHeader } from './header.ts';
+import { BLOCK, decodeHeader, isZeroBlock, sparseExtensionContinues, type RawHeader, type Where } from './header.ts';
 import { parsePax, paxNumber } from './pax.ts';
 
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
@@ -169,7 +169,7 @@ export class TarReader {
       this.state = 'end';
       return;
     }
-    const where = this.where(headerOffset);
+    const where = (): string => this.where(headerOffset);
     const raw = decodeHeader(block, where);
     if (++this.headers > this.opts.limits.maxEntries) {
       throw new CoreError('TAR_TOO_MANY_ENTRIES', `${this.opts.label} has more than ${this.opts.limits.maxEntries} headers`);
@@ -179,7 +179,7 @@ export class TarReader {
       if (raw.size > this.opts.limits.maxMetaHeaderBytes) {
         throw new CoreError(
           'TAR_HEADER_TOO_LARGE',
-          `${flag === 'L' || flag === 'K' ? 'GNU long name' : 'PAX'} header of ${raw.size} bytes at ${where} exceeds ${this.opts.limits.maxMetaHeaderBytes}`,
+          `${flag === 'L' || flag === 'K' ? 'GNU long name' : 'PAX'} header of ${raw.size} bytes at ${where()} exceeds ${this.opts.limits.maxMetaHeaderBytes}`,
         );
       }
       this.metaType = flag;
@@ -209,7 +209,7 @@ export class TarReader {
   }
 
   /** Applies pending PAX and GNU long names to a raw header; consumes the per-entry ones. */
-  private buildEntry(raw: RawHeader, offset: number, where: string): { entry: TarEntry; dataLength: number } {
+  private buildEntry(raw: RawHeader, offset: number, where: Where): { entry: TarEntry; dataLength: number } {
     const limits = this.opts.limits;
     const pax = this.paxFor();
     let name = this.longName ?? raw.name;
@@ -219,25 +219,25 @@ export class TarReader {
     if (pax) {
       name = pax.get('GNU.sparse.name') ?? pax.get('path') ?? name;
       linkName = pax.get('linkpath') ?? linkName;
-      size = paxNumber(pax, 'size', `${where}, entry "${name}"`) ?? size;
+      size = paxNumber(pax, 'size', () => `${where()}, entry "${name}"`) ?? size;
       for (const key of pax.keys()) if (key.startsWith('GNU.sparse.')) sparse = true;
     }
     if (name.includes('\0') || linkName.includes('\0')) {
-      throw new CoreError('TAR_BAD_NAME', `name "${name.replace(/\0/g, '\\0')}" at ${where} contains a NUL byte`);
+      throw new CoreError('TAR_BAD_NAME', `name "${name.replace(/\0/g, '\\0')}" at ${where()} contains a NUL byte`);
     }
     if (Buffer.byteLength(name) > limits.maxPathBytes || Buffer.byteLength(linkName) > limits.maxPathBytes) {
-      throw new CoreError('TAR_PATH_TOO_LONG', `path of ${Buffer.byteLength(name)} bytes at ${where} exceeds ${limits.maxPathBytes}`);
+      throw new CoreError('TAR_PATH_TOO_LONG', `path of ${Buffer.byteLength(name)} bytes at ${where()} exceeds ${limits.maxPathBytes}`);
     }
     let logical = size;
     if (sparse) {
-      const at = `${where}, entry "${name}"`;
+      const at = (): string => `${where()}, entry "${name}"`;
       logical =
         (pax ? (paxNumber(pax, 'GNU.sparse.realsize', at) ?? paxNumber(pax, 'GNU.sparse.size', at)) : null) ??
         raw.sparseRealSize ??
         size;
     }
     if (size > limits.maxEntryBytes || logical > limits.maxEntryBytes) {
-      throw new CoreError('TAR_HEADER_TOO_LARGE', `entry "${name}" claims ${Math.max(size, logical)} bytes at ${where}`);
+      throw new CoreError('TAR_HEADER_TOO_LARGE', `entry "${name}" claims ${Math.max(size, logical)} bytes at ${where()}`);
     }
     this.paxLocal = null;
     this.longName = null;
@@ -265,7 +265,8 @@ export class TarReader {
 
   private onMetaComplete(): void {
     const data = this.meta!;
-    const where = this.where(this.offset);
+    const at = this.offset;
+    const where = (): string => this.where(at);
     this.meta = null;
     switch (this.metaType) {
       case 'x':
@@ -276,7 +277,7 @@ export class TarReader {
         let total = 0;
         for (const [k, v] of this.paxGlobal) total += k.length + v.length;
         if (total > this.opts.limits.maxMetaHeaderBytes) {
-          throw new CoreError('TAR_HEADER_TOO_LARGE', `global PAX headers exceed ${this.opts.limits.maxMetaHeaderBytes} bytes at ${where}`);
+          throw new CoreError('TAR_HEADER_TOO_LARGE', `global PAX headers exceed ${this.opts.limits.maxMetaHeaderBytes} bytes at ${where()}`);
         }
         break;
       }
@@ -285,7 +286,7 @@ export class TarReader {
         let end = data.length;
         while (end > 0 && data[end - 1] === 0) end--;
         const text = data.subarray(0, end);
-        if (text.includes(0)) throw new CoreError('TAR_BAD_NAME', `GNU long name at ${where} contains a NUL byte`);
+        if (text.includes(0)) throw new CoreError('TAR_BAD_NAME', `GNU long name at ${where()} contains a NUL byte`);
         if (this.metaType === 'L') this.longName = utf8.decode(text);
         else this.longLink = utf8.decode(text);
         break;

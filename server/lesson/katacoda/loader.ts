@@ -1,7 +1,7 @@
 // Katacoda and Killercoda scenarios: a folder with index.json naming markdown pages, scripts and assets.
 // Both dialects load into the one Lesson model; whatever stepwise cannot honour is kept and reported.
 import { basename, join, relative, resolve } from 'node:path';
-import { sectionToPage, sectionToStep, settleTerminals } from '../assemble.ts';
+import { emptyLesson, sectionToPage, sectionToStep, settleTerminals } from '../assemble.ts';
 import { resolveInside } from '../lesson-paths.ts';
 import { parseJsonSource } from '../json-source.ts';
 import type { Located } from '../json-source.ts';
@@ -30,20 +30,7 @@ const SCRIPT_KEYS: readonly { key: 'courseData' | 'background' | 'code' | 'foreg
 
 export async function loadKatacodaLesson(dir: string, indexFile: string, id: string): Promise<Lesson> {
   const problems = new ProblemList();
-  const lesson: Lesson = {
-    id,
-    dir: resolve(dir),
-    format: 'katacoda',
-    title: basename(resolve(dir)),
-    description: '',
-    unlock: 'checks',
-    meta: {},
-    environment: { requires: [], terminals: 1 },
-    setup: [],
-    steps: [],
-    assets: [],
-    problems: [],
-  };
+  const lesson = emptyLesson(id, resolve(dir), 'katacoda', basename(resolve(dir)));
   const json = parseJsonSource(await readLessonText(indexFile), indexFile, problems);
   const reader = json ? new IndexReader(dir, json, lesson, problems) : null;
   if (reader) await reader.read();

@@ -17,6 +17,7 @@ import type { MarkedSpan } from './code-spans.ts';
 import { tokenize } from './parser.ts';
 import type { Token } from './parser.ts';
 import { preprocess } from './preprocess.ts';
+import { closingIndex, countNewlines, enclosingMap, fenceLanguage, headingText, stripActionMarks, stripFinalNewline } from './token-text.ts';
 
 /** Fence languages whose blocks are runnable cells in native lessons. `console` is a transcript (prompts and
  *  output), so it stays prose. */
@@ -367,55 +368,6 @@ class SectionBuilder {
   }
 }
 
-/** The index of the token that closes the block opened at `i` (or `i` for a self-contained token). */
-function closingIndex(tokens: readonly Token[], i: number): number {
-  const open = tokens[i];
-  if (!open || open.nesting !== 1) return i;
-  let depth = 0;
-  for (let j = i; j < tokens.length; j++) {
-    depth += tokens[j]?.nesting ?? 0;
-    if (depth === 0) return j;
-  }
-  return tokens.length - 1;
-}
-
-/** The line range of an inline token: its own map, else the nearest block before it that has one. */
-function enclosingMap(tokens: readonly Token[], i: number, floor: number): [number, number] | null {
-  for (let j = i; j >= floor; j--) {
-    const map = tokens[j]?.map;
-    if (map) return [map[0], map[1]];
-  }
-  return null;
-}
-
-function fenceLanguage(token: Token): string {
-  return (token.info.trim().split(/\s+/)[0] ?? '').toLowerCase();
-}
-
-function headingText(inline: Token | undefined): string {
-  const parts = (inline?.children ?? []).map((c) =>
-    c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : '',
-  );
-  return stripActionMarks(parts.join('')).replace(/\s+/g, ' ').trim();
-}
-
 function replacement(span: MarkedSpan, cell: Cell | null): string {
   return cell && !span.inLink ? `[${span.raw}](#cell/${cell.id})` : span.raw;
-}
-
-/** Removes action marks (not placeholders or shortcodes) from text that could not be aligned span by span. */
-function stripActionMarks(text: string): string {
-  return text.replace(/\{\{([^{}\n]*)\}\}/g, (whole, _inner: string, offset: number) =>
-    leadingActionMark(text.slice(offset)) ? '' : whole,
-  );
-}
-
-function stripFinalNewline(content: string): string {
-  return content.endsWith('\n') ? content.slice(0, -1) : content;
-}
-
-function countNewlines(text: string): number {
-  let n = 0;
-  for (const ch of text) if (ch === '\n') n++;
-  return n;
 }

@@ -1,7 +1,7 @@
 // Native lessons: a markdown file with optional YAML front matter, `## ` steps, cells, and check/hint/solution blocks.
 // Plain tutorials are native lessons that use none of the extras.
 import { basename, dirname, resolve } from 'node:path';
-import { sectionIsEmpty, sectionToPage, sectionToStep, settleTerminals } from '../assemble.ts';
+import { emptyLesson, sectionIsEmpty, sectionToPage, sectionToStep, settleTerminals } from '../assemble.ts';
 import { splitFrontMatter } from '../front-matter.ts';
 import { resolveInside } from '../lesson-paths.ts';
 import { buildSections } from '../markdown/sections.ts';
@@ -29,28 +29,8 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
   const title = front?.value.title ?? built.markdown.title?.text ?? basename(file, '.md');
   const slugs = new SlugAllocator();
 
-  const lesson: Lesson = {
-    id,
-    dir: resolve(dirname(file)),
-    format: 'native',
-    title,
-    description: front?.value.description ?? '',
-    unlock: front?.value.unlock ?? 'checks',
-    meta: front?.meta ?? {},
-    environment: {
-      requires: front?.value.environment?.requires ?? [],
-      terminals: 1,
-    },
-    setup: setupCommands(front?.value.setup),
-    steps: [],
-    assets: [],
-    problems: [],
-  };
-  const env = front?.value.environment;
-  if (env?.backend) lesson.environment.backend = env.backend;
-  if (env?.image) lesson.environment.image = env.image;
-  if (front?.value.difficulty !== undefined) lesson.difficulty = front.value.difficulty;
-  if (front?.value.time !== undefined) lesson.time = typeof front.value.time === 'number' ? `${front.value.time} minutes` : front.value.time;
+  const lesson = emptyLesson(id, resolve(dirname(file)), 'native', title);
+  if (front) applyFrontMatter(lesson, front);
 
   if (built.singleStep && preamble) {
     lesson.steps = [sectionToStep(preamble, 1, title, slugs)];
@@ -68,7 +48,7 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
     lesson.assets = await resolveAssets(front.value.assets ?? [], lesson.dir, front.yaml, problems);
     checkEnvironment(front.value, front.yaml, problems);
   }
-  const declared = env?.terminals;
+  const declared = front?.value.environment?.terminals;
   settleTerminals(lesson, declared === undefined || !front ? undefined : { count: declared, at: front.yaml.ref(['environment', 'terminals']) }, problems);
   lesson.problems = sortProblems(problems.items);
   return lesson;
@@ -127,6 +107,19 @@ function readFrontMatter(text: string, file: string, yamlLine: number, problems:
     problems.note(yaml.ref([key]), `front matter key '${key}' is not one stepwise reads; kept as metadata`);
   }
   return { value: result.data, meta, yaml };
+}
+
+function applyFrontMatter(lesson: Lesson, front: ReadFrontMatter): void {
+  const { value } = front;
+  lesson.description = value.description ?? '';
+  lesson.unlock = value.unlock ?? 'checks';
+  lesson.meta = front.meta;
+  lesson.setup = setupCommands(value.setup);
+  lesson.environment.requires = value.environment?.requires ?? [];
+  if (value.environment?.backend) lesson.environment.backend = value.environment.backend;
+  if (value.environment?.image) lesson.environment.image = value.environment.image;
+  if (value.difficulty !== undefined) lesson.difficulty = value.difficulty;
+  if (value.time !== undefined) lesson.time = typeof value.time === 'number' ? `${value.time} minutes` : value.time;
 }
 
 function setupCommands(setup: FrontMatter['setup']): string[] {

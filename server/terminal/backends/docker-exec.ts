@@ -81,7 +81,8 @@ export interface ContainerExecTarget {
   workdir: string;
 }
 
-/** Runs argv as the learner (uid 1000) in the container. Rejects only when the engine refuses the exec. */
+/** Runs argv as the learner (uid 1000) in the container. Rejects only when the engine refuses the exec or loses it
+ * (the container was removed while it ran); a failing command is an exit code. */
 export async function runContainerExec(target: ContainerExecTarget, argv: string[], opts: ExecOptions): Promise<ExecResult> {
   if (argv.length === 0) throw new BackendError('EXEC_FAILED', 'exec needs a command: argv is empty');
   const started = Date.now();

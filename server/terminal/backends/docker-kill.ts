@@ -17,11 +17,11 @@ export function newUnitId(): string {
 }
 
 /**
- * bash: $1 is the unit id, $2 the most rounds. Repeats scan-and-kill until a scan finds nothing, so a child forked between a scan
- * and its parent's death is caught by the next round; gives up after $2 rounds (a fork bomb is bounded by the
- * container's pids limit, and destroy() ends the container anyway).
+ * bash: $1 is the unit id, $2 the most rounds. Repeats scan-and-kill until a scan kills nothing, so a child
+ * forked between a scan and its parent's death is caught by the next round; gives up after $2 rounds (a fork
+ * bomb is bounded by the container's pids limit, and destroy() ends the container anyway).
  * /proc/PID/stat is "pid (comm) state ppid pgrp session …"; comm may hold spaces and ')', so fields are taken
- * after the last ") "; zombies (state Z) are skipped since they are dead already and only wait for a reaper.
+ * after the last ") ". Zombies (state Z) are skipped: they are dead already and only wait for a reaper.
  */
 const KILL_UNIT_SCRIPT = [
   'rounds=$2',

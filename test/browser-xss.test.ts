@@ -1,0 +1,147 @@
+// Issue 6, DoD 3: a lesson whose markdown carries `<img src=x onerror=...>`, `javascript:` links and other
+// script vectors runs no script in real Chromium. Once with the page's CSP bypassed, to prove the sanitiser
+// (markdown-it + DOMPurify) stops it on its own, and once as served, with the CSP as the second wall.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeTree } from './harness/lesson-tree.ts';
+import { launchBrowser, screenshot, startStepwise, type Stepwise } from './harness/browser.ts';
+
+/** Every vector sets window.__pwned to its own name, so a failure says which one got through. */
+const HOSTILE_LESSON = `---
+title: 'Hostile <img src=x onerror="window.__pwned=1"> lesson'
+description: 'A lesson that tries <script>window.__pwned="description"</script> to run script.'
+unlock: free
+---
+
+Intro with <img src=x onerror="window.__pwned='intro-img'"> an image.
+
+## A hostile step
+
+<img src=x onerror="window.__pwned='img'">
+
+<img src="x" id="img-alt" onerror="window.__pwned='img-alt'" alt="broken">
+
+[a markdown javascript link](javascript:window.__pwned='md-link')
+
+<a href="javascript:window.__pwned='a'" id="raw-js-link">a raw javascript link</a>
+
+<a href="JaVaScRiPt&#58;window.__pwned='entity'" id="entity-js-link">an entity-encoded javascript link</a>
+
+<a href=" javascript:window.__pwned='space'" id="space-js-link">a javascript link with a leading space</a>
+
+<script>window.__pwned='script'</script>
+
+<svg><g onload="window.__pwned='svg'"></g><script>window.__pwned='svg-script'</script></svg>
+
+<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>
+
+<div onmouseover="window.__pwned='hover'" id="hover-target">hover over me</div>
+
+<form action="javascript:window.__pwned='form'"><button id="form-button">submit</button></form>
+
+<style>body { display: none !important; }</style>
+
+<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned='mxss'"></style></mglyph></table></mtext></math>
+
+\`\`\`bash
+echo "<img src=x onerror=window.__pwned='cell'>"
+\`\`\`
+
+\`\`\`hint
+A hint with <img src=x onerror="window.__pwned='hint'"> and [a link](javascript:window.__pwned='hint-link').
+\`\`\`
+
+\`\`\`solution
+<img src=x onerror="window.__pwned='solution'">
+\`\`\`
+`;
+
+let lessons: string;
+
+before(async () => {
+  lessons = await mkdtemp(join(tmpdir(), 'stepwise-xss-'));
+  writeTree(lessons, { 'hostile/lesson.md': HOSTILE_LESSON });
+});
+
+after(async () => {
+  await rm(lessons, { recursive: true, force: true });
+});
+
+for (const bypassCSP of [true, false]) {
+  describe(bypassCSP ? 'with the CSP bypassed: the sanitiser alone' : 'as served, with the CSP', () => {
+    let sw: Stepwise;
+
+    before(async () => {
+      sw = await startStepwise({ root: lessons, dockerHost: null });
+    });
+
+    after(async () => {
+      await sw?.close();
+    });
+
+    test('the hostile lesson renders, and none of its script runs', async () => {
+      const browser = await launchBrowser({ bypassCSP });
+      try {
+        const page = await browser.newPage();
+        const dialogs: string[] = [];
+        page.on('dialog', (d) => {
+          dialogs.push(d.message());
+          void d.dismiss();
+        });
+        await page.goto(sw.server.url);
+        const card = page.locator('.lesson-card').first();
+        await card.waitFor();
+        assert.match(await card.innerText(), /Hostile <img src=x onerror=/, 'the title is shown as text');
+
+        const response = await page.goto(`${sw.server.baseUrl}lesson/hostile#a-hostile-step`);
+        if (!bypassCSP) assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+        await page.getByRole('heading', { name: 'A hostile step' }).waitFor();
+        await page.locator('.cell').first().waitFor();
+
+        // Give every vector its chance: hints and solution shown, links clicked, the div hovered.
+        await page.getByRole('button', { name: 'Show a hint' }).click();
+        await page.getByRole('button', { name: 'Show the solution' }).click();
+        await page.locator('#hover-target').hover();
+        for (const id of ['#raw-js-link', '#entity-js-link', '#space-js-link']) {
+          if ((await page.locator(id).count()) > 0) await page.locator(id).click();
+        }
+        await page.getByText('a markdown javascript link').first().click();
+        for (const a of await page.locator('.hint-card a, .prose a').all()) await a.click();
+        if ((await page.locator('#form-button').count()) > 0) await page.locator('#form-button').click();
+        await page.getByRole('heading', { name: 'A hostile step' }).waitFor(); // still on the page
+        if (bypassCSP) await screenshot(page, 'hostile-lesson');
+
+        const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null);
+        assert.equal(pwned, null, `a script ran: ${pwned}`);
+        assert.deepEqual(dialogs, []);
+
+        const dom = await page.evaluate(() => {
+          const app = document.getElementById('app')!;
+          const handlers = Array.from(app.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith('on'))).length;
+          const badLinks = Array.from(app.querySelectorAll('a[href]')).filter((a) => !['http:', 'https:', 'mailto:'].includes(new URL((a as HTMLAnchorElement).href).protocol)).length;
+          return {
+            handlers,
+            badLinks,
+            scripts: app.querySelectorAll('script').length,
+            iframes: app.querySelectorAll('iframe, object, embed').length,
+            styles: app.querySelectorAll('.lesson-pane style, .topbar style').length, // xterm's own <style> lives in the terminal
+            forms: app.querySelectorAll('.prose form, .prose button').length,
+            bodyVisible: getComputedStyle(document.body).display !== 'none',
+            cellCommand: app.querySelector('.cell-command')?.textContent ?? '',
+          };
+        });
+        assert.deepEqual(
+          { ...dom, cellCommand: undefined },
+          { handlers: 0, badLinks: 0, scripts: 0, iframes: 0, styles: 0, forms: 0, bodyVisible: true, cellCommand: undefined },
+        );
+        assert.equal(dom.cellCommand, `echo "<img src=x onerror=window.__pwned='cell'>"`, 'a cell shows its command as text');
+        assert.deepEqual(browser.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+}
