@@ -191,3 +191,32 @@ test('scenarios/tar-basics passes on the local backend, every check failing firs
   assert.equal(befores.length, steps.length, 'every step has checks and each failed first');
   assert.match(lastLine(r.stderr), new RegExp(`^stepwise check: ${steps.length} passed, 0 failed, 0 vacuous$`));
 });
+
+test('a Katacoda lesson: the background script runs before the step, the verify script is its check', async () => {
+  const dir = await writeLesson(join(scratch, 'katacoda'), {
+    'index.json': JSON.stringify({
+      title: 'Katacoda style',
+      details: { intro: { text: 'intro.md' }, steps: [{ title: 'Say ready', text: 'step1.md', background: 'background1.sh', verify: 'verify1.sh' }] },
+    }),
+    'intro.md': 'Welcome.\n',
+    'step1.md': 'Copy what the background prepared:\n\n`cat prepared.txt > hi.txt`{{execute}}\n',
+    'background1.sh': '+x #!/bin/bash\necho ready > prepared.txt\n',
+    'verify1.sh': '+x #!/bin/bash\ngrep -q ready hi.txt 2>/dev/null || { echo "FAIL: hi.txt does not say ready"; exit 1; }\n',
+  });
+  const r = await check([dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /background: .*background1\.sh/);
+  assert.match(r.stderr, /checks before: all 1 fail before the step, as they should/);
+  assert.equal(lastLine(r.stderr), 'stepwise check: 1 passed, 0 failed, 0 vacuous');
+});
+
+test('--keep leaves the environment and says where it is', async () => {
+  const state = join(scratch, 'kept-state');
+  const dir = await writeLesson(join(scratch, 'keep'), { 'lesson.md': `---\ntitle: Keep\n---\n\n## Make\n\n\`echo kept > kept.txt\`\n` });
+  const r = await runCli(['check', '--keep', dir], { env: { XDG_STATE_HOME: state } });
+  assert.equal(r.code, 0, r.stderr);
+  const where = /the environment is left for you: folder (\S+)/.exec(r.stderr)?.[1];
+  assert.ok(where, r.stderr);
+  assert.equal(await readFile(join(where, 'kept.txt'), 'utf8'), 'kept\n');
+  assert.equal((await leftoverSessions(state)).length, 1);
+});

@@ -65,7 +65,8 @@ export class FileTree {
 
   private rowElement({ node, depth }: Row): HTMLElement {
     const isDir = node.children !== null;
-    const open = isDir && this.expanded.has(node.path);
+    const openable = isDir && node.children!.length > 0; // an empty folder is a leaf: nothing to open
+    const open = openable && this.expanded.has(node.path);
     const ghost = node.removedBy !== undefined;
     const classes = ['tree-row'];
     if (ghost) classes.push('is-whiteout');
@@ -83,7 +84,7 @@ export class FileTree {
         attrs: {
           role: 'treeitem',
           'aria-level': depth,
-          'aria-expanded': isDir ? String(open) : undefined,
+          'aria-expanded': openable ? String(open) : undefined,
           tabindex: node.path === this.focusedPath ? 0 : -1,
           'data-path': node.path,
           'data-layer': node.layer,
@@ -91,7 +92,7 @@ export class FileTree {
         },
       },
       indent(depth),
-      h('span', { class: `tree-twisty${open ? ' open' : ''}` }, isDir ? icon(ICONS.chevronRight) : null),
+      h('span', { class: `tree-twisty${open ? ' open' : ''}` }, openable ? icon(ICONS.chevronRight) : null),
       icon(kindIcon, `icon tree-icon${isDir ? ' is-dir' : ''}`),
       h('span', { class: 'tree-name' }, node.name + (isDir ? '/' : '')),
       ...badges,

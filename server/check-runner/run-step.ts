@@ -2,7 +2,6 @@
 // real terminals, then its checks must all pass. An unasserted step (before --step N) only runs its cells.
 import { runStepChecks } from '../checks/index.ts';
 import type { CheckOutcome, LastRun } from '../checks/types.ts';
-import { describeOutcome } from '../checks/verdict.ts';
 import { stepCells } from '../lesson/cells.ts';
 import type { Lesson, Step } from '../lesson/model.ts';
 import type { CheckSession } from './check-session.ts';
@@ -31,7 +30,7 @@ function cellFailure(cell: CellRun): string {
 function checksFailure(failed: CheckOutcome[], total: number): string {
   const first = failed[0];
   const lead = failed.length === 1 ? `1 of ${total} checks failed` : `${failed.length} of ${total} checks failed`;
-  return first === undefined ? lead : `${lead}: ${first.kind} ${first.target}: ${describeOutcome(first)}`;
+  return first === undefined ? lead : `${lead}: ${first.kind} ${first.target}: ${first.seen}`;
 }
 
 function vacuousFailure(early: CheckOutcome[]): string {

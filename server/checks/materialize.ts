@@ -1,5 +1,5 @@
-// Copies a file or folder out of the learner's environment into a private temp dir, so the core library (which
-// reads host paths, and reads some archives twice) can inspect it. The copy goes through `backend.readTar`, so
+// Copies a folder (an OCI layout) out of the learner's environment into a private temp dir, so the core library,
+// which reads a folder by its host path, can inspect it. The copy goes through `backend.readTar`, so
 // it works for a container as for a local folder. Only regular files and directories are written: a symlink
 // or device from the environment never becomes one on the host. The TempArea owns the copy; dispose removes it.
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
@@ -38,12 +38,11 @@ export async function withTempArea<T>(fn: (area: TempArea) => Promise<T>): Promi
 
 export interface Materialized {
   hostPath: string;
-  kind: 'file' | 'dir';
   /** Entries left out of a folder copy (symlinks, devices), in plain words. */
   skipped: string[];
 }
 
-/** Copies `path` (following a symlinked target) into `area`; null when it does not exist. */
+/** Copies the folder `path` (following a symlinked target) into `area`; null when it does not exist. */
 export async function materialize(ctx: CheckContext, path: string, area: TempArea): Promise<Materialized | null> {
   let current = path;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
@@ -85,7 +84,6 @@ async function copyOut(ctx: CheckContext, path: string, dest: string): Promise<M
     }
   };
   let root: string | null = null;
-  let rootKind: 'file' | 'dir' = 'file';
   const skipped: string[] = [];
   const written = new Map<string, string>(); // member name → host path, for hardlinks
   try {
@@ -95,14 +93,7 @@ async function copyOut(ctx: CheckContext, path: string, dest: string): Promise<M
       if (root === null) {
         root = posix.normalize(h.name.replace(/^\/+/, '')).replace(/\/+$/, '');
         if (kind === 'symlink') return { symlink: h.linkname };
-        if (kind === 'file') {
-          await mkdir(dest, { recursive: true });
-          const hostPath = join(dest, 'file');
-          await writeFile(item, hostPath);
-          return { hostPath, kind: 'file', skipped };
-        }
-        if (kind !== 'dir') throw new EnvReadError('NOT_A_FILE', `${path} is neither a file nor a folder`);
-        rootKind = 'dir';
+        if (kind !== 'dir') throw new EnvReadError('NOT_A_FILE', `${path} is not a folder`);
         await mkdir(dest, { recursive: true });
         item.resume();
         continue;
@@ -131,7 +122,7 @@ async function copyOut(ctx: CheckContext, path: string, dest: string): Promise<M
       }
     }
     if (root === null) throw new EnvReadError('READ_FAILED', `could not read ${path}: the environment sent an empty archive`);
-    return { hostPath: dest, kind: rootKind, skipped };
+    return { hostPath: dest, skipped };
   } catch (e: unknown) {
     if (e instanceof EnvReadError) throw e;
     throw new EnvReadError('READ_FAILED', `could not copy ${path} out of the environment: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,8 +2,8 @@
 // step and passes after. The work is in server/check-runner; this wires the options.
 import type { Command } from 'commander';
 import { runCheckCommand } from '../check-runner/index.ts';
-import { checkOptions, UsageError, type RawCheckOptions } from '../check-runner/options.ts';
-import { EXIT_USAGE } from './exit-codes.ts';
+import { checkOptions, DEFAULT_TIMEOUT_MS, UsageError, type RawCheckOptions } from '../check-runner/options.ts';
+import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts';
 
 export function registerCheck(program: Command): void {
   program
@@ -15,7 +15,7 @@ export function registerCheck(program: Command): void {
     .option('--tap', 'print TAP version 13 on stdout')
     .option('--step <n>', 'run steps 1..N-1 without asserting, then assert step N')
     .option('--keep', 'leave the environment (folder or container) for debugging')
-    .option('--timeout <duration>', 'how long each cell may run before it fails: 90, 90s, 500ms, 2m', '120s')
+    .option('--timeout <duration>', `how long each cell may run before it fails: 90, 90s, 500ms, 2m (default ${DEFAULT_TIMEOUT_MS / 1000}s)`)
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let opts;
       try {
@@ -26,10 +26,16 @@ export function registerCheck(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
-      process.exitCode = await runCheckCommand(paths, opts, {
-        out: (text) => process.stdout.write(text),
-        err: (text) => process.stderr.write(text),
-        env: process.env,
-      });
+      try {
+        process.exitCode = await runCheckCommand(paths, opts, {
+          out: (text) => process.stdout.write(text),
+          err: (text) => process.stderr.write(text),
+          env: process.env,
+        });
+      } catch (e: unknown) {
+        // A bug, not a lesson problem: one line for the user (environments were already disposed on the way out).
+        process.stderr.write(`stepwise check: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = EXIT_FAILURE;
+      }
     });
 }

@@ -2,7 +2,7 @@
 // Exit 0 when read (and with --verify, only when every digest matched); 1 for a corrupt or mismatched archive;
 // 2 for a usage error or a source that does not exist. Errors are one line on stderr with their code.
 import type { Command } from 'commander';
-import { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, isCoreError, toInspectJson, type InspectOptions } from '../core/index.ts';
+import { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, inspectStream, isCoreError, toInspectJson, type InspectOptions } from '../core/index.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { renderText } from './inspect/render-text.ts';
 
@@ -19,7 +19,7 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description('Show what a tar, image archive, OCI layout directory or docker://REF holds, verifying every digest')
-    .argument('<source>', 'a tar or image archive (plain, gzip or zstd), an OCI layout directory, or docker://REF')
+    .argument('<source>', 'a tar or image archive (plain, gzip or zstd; - for stdin), an OCI layout directory, or docker://REF')
     .option('--json', 'print the stable JSON document (docs/inspect-json.md)')
     .option('--tree', 'print the merged filesystem with the layer that last wrote each path')
     .option('--layers', "print each layer's added, changed and removed paths")
@@ -41,7 +41,7 @@ async function runInspect(source: string, flags: InspectFlags): Promise<number> 
     }
   }
   try {
-    const result = await inspect(source, opts);
+    const result = source === '-' ? await inspectStream(process.stdin, 'stdin', opts) : await inspect(source, opts);
     if (flags.json) {
       const doc = toInspectJson(result, { files: Boolean(flags.files), changes: Boolean(flags.layers || flags.files) });
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

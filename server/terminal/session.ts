@@ -145,23 +145,25 @@ export class Session implements Disposable {
     this.terminals.get(term)?.shell.interrupt();
   }
 
-  /** Opens terminal `term`, or restarts its shell if it exited. */
+  /** Opens terminal `term`, or restarts its shell if it exited. Runs sent meanwhile wait for it. */
   async openTerminal(term: number): Promise<void> {
     this.touch();
     const live = this.terminals.get(term);
-    if (!live) {
+    if (!live || this.opening.has(term)) {
       await this.terminal(term);
       return;
     }
-    if (live.shell.exited) {
+    if (!live.shell.exited) return;
+    await this.track(term, async () => {
       const shell = await ShellTerminal.open(this.backend, this.env, this.size, { term });
       if (this.terminals.get(term) !== live) {
         shell.dispose();
-        return;
+        throw new TerminalError('DISPOSED', `T${term + 1} was closed while it restarted`);
       }
       live.restart(shell);
       this.watchShell(shell);
-    }
+      return live;
+    });
   }
 
   /** Runs a lesson cell in its terminal and reports runQueued / runStarted / runResult. */
@@ -293,10 +295,10 @@ export class Session implements Disposable {
 
   /** The terminal at `term`, opened (and shown to the client) if it is not open yet. */
   private terminal(term: number): Promise<LiveTerminal> {
-    const live = this.terminals.get(term);
-    if (live) return Promise.resolve(live);
     const pending = this.opening.get(term);
     if (pending) return pending;
+    const live = this.terminals.get(term);
+    if (live) return Promise.resolve(live);
     if (term < 0 || term >= this.deps.limits.maxTerminalsPerSession) {
       return Promise.reject(
         new SessionError('TOO_MANY_TERMINALS', `T${term + 1} is beyond this server's ${this.deps.limits.maxTerminalsPerSession} terminals per session`),
@@ -304,7 +306,7 @@ export class Session implements Disposable {
     }
     const store = this.terminalStore;
     const env = this.env;
-    const opening = (async () => {
+    return this.track(term, async () => {
       const shell = await ShellTerminal.open(this.backend, env, this.size, { term });
       if (store.isDisposed) {
         shell.dispose();
@@ -315,7 +317,12 @@ export class Session implements Disposable {
       this.terminals.set(term, created);
       if (this.client) await created.attach(this.client);
       return created;
-    })();
+    });
+  }
+
+  /** Records `work` as the opening (or restart) of `term`, so runs for it wait until it is done. */
+  private track(term: number, work: () => Promise<LiveTerminal>): Promise<LiveTerminal> {
+    const opening = work();
     this.opening.set(term, opening);
     const forget = () => {
       if (this.opening.get(term) === opening) this.opening.delete(term);

@@ -12,6 +12,8 @@ import {
 
 /** Every wait in these suites is bounded, generously: the machine is shared and slow; no assertion is on time. */
 export const WAIT_MS = 120_000;
+/** How often `until` re-tests a condition that no message announces (ms). */
+const POLL_MS = 50;
 
 export interface ClientOptions {
   cookie?: string;
@@ -138,18 +140,29 @@ export class TestClient {
     await this.waitClosed();
   }
 
-  /** Resolves when `check` holds, re-testing on every message; fails after `timeoutMs` naming what it waited for. */
+  /**
+   * Resolves when `check` holds, re-testing on every message and every POLL_MS (for state outside the socket);
+   * fails after `timeoutMs` naming what it waited for.
+   */
   until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
         this.waiters = this.waiters.filter((w) => w !== waiter);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3))}`));
       }, timeoutMs);
+      const poll = setInterval(() => {
+        if (check()) waiter.resolve();
+      }, POLL_MS);
       const waiter = {
         check,
         resolve: () => {
-          clearTimeout(timer);
+          done();
           resolve();
         },
       };

@@ -78,7 +78,8 @@ export class ProgressReporter implements Reporter {
 
   private details(step: StepRun): void {
     const { vacuous, failed } = culpritChecks(step);
-    const cell = failingCell(step);
+    // The cell that failed; else, for a failing check, the step's last cell: what the check looked at.
+    const cell = failingCell(step) ?? (failed.length > 0 ? step.cells.filter((c) => c.skipped === undefined).pop() : undefined);
     if (cell !== undefined) {
       this.line(`    transcript of ${cell.cellId} (${cell.source.file}:${cell.source.line}):`);
       this.line(indent(clipLines(cellTranscript(cell), MAX_TRANSCRIPT_LINES), '      | '));

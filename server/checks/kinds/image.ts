@@ -126,10 +126,11 @@ function formatProblem(name: string, result: InspectResult): string {
   return result.format === 'tar' ? `${name} is not an image archive: no manifest.json or index.json inside` : `${name} is a ${result.format}`;
 }
 
-function coreProblem(name: string, e: unknown): Finding[] {
+/** The core could not read it at all: the check's first expectation fails with the reason. */
+function coreProblem(name: string, e: unknown, f: Fields): Finding[] {
   if (!isCoreError(e)) throw e;
   const problem = e.code === 'NOT_AN_ARCHIVE' ? `${name} is not an image archive: it is not a tar file at all` : describeCoreError(name, e);
-  return [{ phrase: 'is an image', ok: false, problem }];
+  return [{ phrase: f.format === undefined ? 'is an image' : `is a ${f.format}`, ok: false, problem }];
 }
 
 async function examineEngineImage(docker: Docker, ref: string, f: Fields): Promise<Finding[]> {
@@ -139,7 +140,7 @@ async function examineEngineImage(docker: Docker, ref: string, f: Fields): Promi
     result = await inspect(`${DOCKER_SCHEME}${ref}`, { engine: dockerEngineSource(docker), files: needsPaths(f) });
   } catch (e: unknown) {
     if (isCoreError(e) && e.code === 'SOURCE_NOT_FOUND') return [{ phrase: 'is in the Docker engine', ok: false, problem: `the Docker engine has no image ${ref}` }];
-    return coreProblem(name, e);
+    return coreProblem(name, e, f);
   }
   const reader: ContentReader = {
     read: async (path) => {
@@ -161,7 +162,7 @@ async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<
       try {
         return await assess(path, await inspect(copy.hostPath, { files }), f, null);
       } catch (e: unknown) {
-        return coreProblem(path, e);
+        return coreProblem(path, e, f);
       }
     });
   }
@@ -170,7 +171,7 @@ async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<
     try {
       return await assess(path, await inspectStream(content, path, { files }), f, null);
     } catch (e: unknown) {
-      return coreProblem(path, e);
+      return coreProblem(path, e, f);
     }
   });
 }

@@ -46,11 +46,11 @@ export function renderText(r: InspectResult, opts: TextOptions): string {
   const out: string[] = [];
   out.push(`Source:    ${r.source}`);
   out.push(`Format:    ${r.format}${r.tar ? ` (${r.tar.compression === 'none' ? 'uncompressed' : r.tar.compression})` : ''}`);
-  out.push(`Verified:  ${r.verified ? 'yes' : 'NO'}`);
+  out.push(`Verified:  ${r.format === 'tar' ? 'n/a (a plain tar declares no digests)' : r.verified ? 'yes' : 'NO'}`);
   for (const w of r.warnings) out.push(`  ! ${w}`);
   if (r.tar) {
     out.push(`Entries:   ${r.tar.entries}`);
-    if (r.tar.paths && (opts.tree || opts.files)) out.push('', ...renderPaths(r.tar.paths, opts.tree, '  '));
+    if (r.tar.paths && (opts.tree || opts.files)) out.push('', ...renderPaths(r.tar.paths, opts.tree, '  ', false));
   }
   r.images.forEach((image, i) => out.push('', ...renderImage(image, i, r.images.length, opts)));
   return `${out.join('\n')}\n`;
@@ -87,7 +87,7 @@ function renderImage(image: Image, index: number, count: number, opts: TextOptio
   if (opts.layers) out.push(...renderChanges(image));
   if (image.paths && (opts.tree || opts.files)) {
     out.push(opts.tree ? '  Tree (L<n>: the layer that last wrote the path; "implied": a parent no layer lists):' : '  Paths:');
-    out.push(...renderPaths(image.paths, opts.tree, '    '));
+    out.push(...renderPaths(image.paths, opts.tree, '    ', true));
   }
   return out;
 }
@@ -105,14 +105,15 @@ function renderChanges(image: Image): string[] {
   return out;
 }
 
-function renderPaths(paths: readonly MergedPath[], tree: boolean, indent: string): string[] {
+/** `layers`: show which layer wrote each path (an image); a plain tar has none. */
+function renderPaths(paths: readonly MergedPath[], tree: boolean, indent: string, layers: boolean): string[] {
   if (!tree) return paths.map((p) => `${indent}${p.path}`);
   return paths.map((p) => {
     const trimmed = p.path.endsWith('/') ? p.path.slice(0, -1) : p.path;
     const depth = trimmed.split('/').length - 2;
     const name = trimmed.slice(trimmed.lastIndexOf('/') + 1) + (p.kind === 'dir' ? '/' : '');
-    const layer = p.layer < 0 ? 'implied' : `L${p.layer}`;
+    const layer = !layers ? '' : p.layer < 0 ? '  [implied]' : `  [L${p.layer}]`;
     const detail = p.kind === 'dir' ? '' : `  ${p.kind === 'file' ? formatBytes(p.size) : p.kind}${p.sparse ? ' (sparse)' : ''}`;
-    return `${indent}${'  '.repeat(depth)}${name}  [${layer}]${detail}`;
+    return `${indent}${'  '.repeat(depth)}${name}${layer}${detail}`;
   });
 }

@@ -1,0 +1,81 @@
+// Issue 4, "Done when" 3: a `yes` flood read by a slow client: it sits behind a slow link and acks slowly.
+// The server holds the shell back (flow control), so after Ctrl-C the client sees at most the high watermark
+// plus one batch more, and the server's memory stays bounded. Without flow control the server would queue
+// the whole flood for the slow link, and all of it would still arrive after Ctrl-C.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
+import { TestClient } from './harness/terminal-client.ts';
+import { startSlowLink, type SlowLink } from './harness/slow-link.ts';
+import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK } from '../server/protocol/index.ts';
+import { BATCH_MAX_BYTES } from '../server/terminal/output-batcher.ts';
+
+/** The link carries this many bytes per second to the client: far below what `yes` writes. */
+const LINK_BYTES_PER_SECOND = 2 * 1024 * 1024;
+/** The client acks at most one ACK_EVERY_BYTES this often (ms), like a busy browser tab. */
+const SLOW_ACK_INTERVAL_MS = 10;
+/** The flood runs until the client has seen this much, so the pty was paused and resumed many times. */
+const FLOOD_BYTES = 4 * 1024 * 1024;
+/** After the flood's last byte: "^C", the end-of-command marker and the next prompt. */
+const PROMPT_ALLOWANCE_BYTES = 1024;
+/** One read from the pty, the most that can arrive after the watermark is crossed and before pause() acts. */
+const PTY_READ_BYTES = 64 * 1024;
+/** Server RSS may grow this much during the flood (MiB); without flow control it grows by the flood's size. */
+const RSS_GROWTH_LIMIT_MB = 64;
+
+let t: TestServer;
+let link: SlowLink;
+before(async () => {
+  t = await startTestServer({ lessons: { flood: lessonMarkdown('Flood', { Yes: bash('yes') }) } });
+  link = await startSlowLink(t.server.port, LINK_BYTES_PER_SECOND);
+});
+after(async () => {
+  await link?.close();
+  await t?.stop();
+});
+
+test('Ctrl-C during a flood stops output within the high watermark plus one batch; RSS stays bounded', async () => {
+  const origin = `http://127.0.0.1:${link.port}`;
+  const client = await TestClient.connect(`ws://127.0.0.1:${link.port}/ws`, { cookie: t.cookie, origin, autoAck: false });
+  const welcome = await client.hello('flood');
+  const live = t.server.sessions.get(welcome.sessionId)?.terminalInfo(0);
+  assert.ok(live);
+  const ackedSoFar = () => client.acked.get(0) ?? 0;
+  const receivedSoFar = () => client.received.get(0) ?? 0;
+  client.ack(0, receivedSoFar()); // the first prompt
+  const slowAcks = setInterval(() => client.ack(0, Math.min(ACK_EVERY_BYTES, receivedSoFar() - ackedSoFar())), SLOW_ACK_INTERVAL_MS);
+
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  let unackedPeak = 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    unackedPeak = Math.max(unackedPeak, live.unackedBytes);
+  }, 10);
+
+  try {
+    const from = client.messages.length;
+    client.send({ type: 'run', cellId: 's1.c1' });
+    await client.until(() => receivedSoFar() >= FLOOD_BYTES, 300_000, `${FLOOD_BYTES} bytes of flood`);
+    const atInterrupt = receivedSoFar();
+    client.send({ type: 'interrupt', term: 0 });
+    const result = await client.next((m) => m.type === 'runResult' && m.cellId === 's1.c1', from, 300_000);
+    assert.equal(result.type === 'runResult' && result.exitCode, 130, 'yes ended by SIGINT');
+    assert.equal(result.type === 'runResult' && result.truncated, true);
+    // Drain: keep acking slowly until the server owes nothing and the prompt is back.
+    await client.until(() => live.unackedBytes === 0 && /\x1b\]133;B\x07$/.test(client.text(0).slice(-200)), 300_000, 'the stream to drain');
+    const afterInterrupt = receivedSoFar() - atInterrupt;
+    const bound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES + PTY_READ_BYTES + PROMPT_ALLOWANCE_BYTES;
+    assert.ok(afterInterrupt <= bound, `after Ctrl-C the client got ${afterInterrupt} bytes; bound ${bound}`);
+    assert.ok(unackedPeak <= FLOW_HIGH_WATERMARK + PTY_READ_BYTES, `server held ${unackedPeak} unacked bytes at most`);
+    const growthMb = (rssPeak - rssBefore) / 2 ** 20;
+    assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `RSS grew ${growthMb.toFixed(1)} MiB during a ${(receivedSoFar() / 2 ** 20).toFixed(1)} MiB flood`);
+    process.stderr.write(
+      `flood: ${afterInterrupt} bytes after Ctrl-C (bound ${bound}); unacked peak ${unackedPeak}; RSS +${growthMb.toFixed(1)} MiB\n`,
+    );
+  } finally {
+    clearInterval(slowAcks);
+    clearInterval(sampler);
+    await client.close();
+  }
+});
