@@ -103,7 +103,7 @@ async function assertBuiltImageShown(): Promise<void> {
 
 test('docker://NAME: the layers with their commands, and the RUN’s file in the layer that added it', async () => {
   await page.goto(sw.server.url);
-  await page.goto(`${sw.server.baseUrl}lesson/tar-basics`);
+  await page.goto(`${sw.server.baseUrl}lesson/tar-basics#pack-a-folder-into-a-tar`);
   await waitForTerminal(page, /stepwise:~[#$]/);
   await inspectSource(`docker://${IMAGE}`);
   assert.match(await page.locator('.explorer-head').innerText(), /docker-engine[\s\S]*verified/);
@@ -112,6 +112,9 @@ test('docker://NAME: the layers with their commands, and the RUN’s file in the
   assert.equal(await page.locator('.layer-row').nth(2).getAttribute('aria-pressed'), 'true', 'L3 stays selected for the picture');
   await page.locator('.explorer').evaluate((el) => el.scrollTo({ top: 0 }));
   await screenshot(page, 'image-explorer');
+  await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  await screenshot(page, 'image-explorer-dark');
+  await page.getByRole('button', { name: 'Switch to the light theme' }).click();
 });
 
 test('a docker save archive in the working directory reads the same through the session backend', async () => {

@@ -42,6 +42,7 @@ test('the lesson list leads to tar-basics, whose first step is open and the rest
   const card = page.locator('.lesson-card', { hasText: 'Tar basics' });
   await card.waitFor();
   assert.match(await card.innerText(), /10 minutes[\s\S]*beginner[\s\S]*5 steps[\s\S]*Not started/);
+  await screenshot(page, 'lesson-list');
   await card.getByRole('link', { name: 'Tar basics' }).click();
   await page.getByRole('heading', { name: 'Introduction' }).waitFor();
   await page.getByRole('button', { name: /Next\s*Pack a folder into a tar/ }).click();

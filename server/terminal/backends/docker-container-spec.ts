@@ -1,6 +1,7 @@
 // What one learner's container looks like: the Engine API create body and the labels used to find it again.
 import type { ContainerCreateOptions } from 'dockerode';
 import { LEARNER_HOME, LEARNER_NAME, LEARNER_USER, SHELL_PATH } from './docker-learner.ts';
+import { SESSION_MARKER_VAR } from './local.ts';
 
 /** Every container stepwise makes carries this label, so `list()` and a reaper can find them after a restart. */
 export const MANAGED_LABEL = 'io.stepwise.managed';
@@ -37,7 +38,8 @@ export function containerName(sessionId: string): string | undefined {
   return CONTAINER_NAME_RE.test(sessionId) ? `stepwise-${sessionId}` : undefined;
 }
 
-export function learnerEnv(extra: Record<string, string>): string[] {
+/** Every process in the container carries the session's id, as the local backend's do (SESSION_MARKER_VAR). */
+function learnerEnv(sessionId: string, extra: Record<string, string>): string[] {
   const base: Record<string, string> = {
     PATH: SHELL_PATH,
     HOME: LEARNER_HOME,
@@ -45,6 +47,7 @@ export function learnerEnv(extra: Record<string, string>): string[] {
     LOGNAME: LEARNER_NAME,
     TERM: 'xterm-256color',
     ...extra,
+    [SESSION_MARKER_VAR]: sessionId,
   };
   return Object.entries(base).map(([k, v]) => `${k}=${v}`);
 }
@@ -59,7 +62,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerCreateOptions
     Entrypoint: [],
     User: LEARNER_USER,
     WorkingDir: LEARNER_HOME,
-    Env: learnerEnv(input.env),
+    Env: learnerEnv(input.sessionId, input.env),
     Tty: false,
     OpenStdin: false,
     NetworkDisabled: !input.network,

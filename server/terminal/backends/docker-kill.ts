@@ -72,6 +72,7 @@ export async function killUnit(docker: Docker, containerId: string, unitId: stri
       stream.on('error', resolve); // the stream only tells us the killer finished; its errors change nothing
       stream.resume();
     });
+    stream.destroy();
   } catch (err) {
     // 404: the container is gone; 409: it is stopped or paused. Either way nothing of the unit is running.
     if (isEngineStatus(err, 404) || isEngineStatus(err, 409)) return;
