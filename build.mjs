@@ -55,8 +55,12 @@ await rm('dist', { recursive: true, force: true });
 await mkdir('dist/client', { recursive: true });
 
 await build({
-  entryPoints: ['server/cli.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'server/cli.ts' },
+  outdir: 'dist',
+  // Commands import their implementation on use; splitting keeps each in its own chunk, so `stepwise lint`
+  // never loads node-pty, express or dockerode.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -5,17 +5,15 @@
 // the learner's working directory (through the session backend).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
+import { DOCKER_CLI_TIMEOUT_MS, dockerCli } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
-import { launchBrowser, screenshot, startStepwise, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import { launchBrowser, runCell, screenshot, startStepwise, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
 
-/** A build or save of a few MB on a loaded 2-core machine with the vfs driver. */
-const DOCKER_TIMEOUT_MS = 180_000;
 const IMAGE = `stepwise-explorer-test-${process.pid}:v1`;
 const DOCKERFILE = [
   'FROM busybox',
@@ -30,13 +28,7 @@ let browser: Browser;
 let page: Page;
 
 function docker(args: string[], input?: string): string {
-  return execFileSync('docker', args, {
-    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' },
-    input,
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: DOCKER_TIMEOUT_MS,
-  });
+  return dockerCli(host, args, input);
 }
 
 before(async () => {
@@ -66,7 +58,7 @@ async function inspectSource(source: string): Promise<void> {
   const field = page.getByLabel('Image archive path or docker:// name');
   await field.fill(source);
   await field.press('Enter');
-  await page.locator('.explorer-head, .explorer-error').first().waitFor({ timeout: DOCKER_TIMEOUT_MS });
+  await page.locator('.explorer-head, .explorer-error').first().waitFor({ timeout: DOCKER_CLI_TIMEOUT_MS });
 }
 
 /** Checks what the explorer shows for the built image, however it was read. */
@@ -122,10 +114,29 @@ test('a docker save archive in the working directory reads the same through the 
   await page.locator('#panel-t1 .xterm').click();
   await page.keyboard.type(`docker save -o built-image.tar ${IMAGE} && echo SAVED-OK`);
   await page.keyboard.press('Enter');
-  await waitForTerminal(page, /^SAVED-OK/m, 1, DOCKER_TIMEOUT_MS);
+  await waitForTerminal(page, /^SAVED-OK/m, 1, DOCKER_CLI_TIMEOUT_MS);
   await inspectSource('built-image.tar');
   assert.match(await page.locator('.explorer-head').innerText(), /built-image\.tar[\s\S]*docker-archive[\s\S]*verified/);
   await assertBuiltImageShown();
+});
+
+test('an image check that inspected an archive opens it in the explorer', async () => {
+  await page.goto(`${sw.server.baseUrl}lesson/container-images#container-image`);
+  await page.getByRole('heading', { name: 'Container Image', exact: true }).waitFor();
+  await waitForTerminal(page, /stepwise:~[#$]/);
+  await runCell(page, 1); // docker pull redis:3.2.11-alpine (the harness's stand-in, from its registry mirror)
+  await runCell(page, 2); // docker save redis:3.2.11-alpine > redis.tar
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  const imageCheck = page.locator('.check-result', { hasText: 'redis.tar' }).first();
+  await imageCheck.waitFor({ timeout: DOCKER_CLI_TIMEOUT_MS });
+  assert.match((await imageCheck.getAttribute('class')) ?? '', /\bpass\b/, await imageCheck.innerText());
+  await imageCheck.getByRole('button', { name: 'Open in image explorer' }).click();
+  assert.equal(await page.getByRole('tab', { name: 'Image explorer' }).getAttribute('aria-selected'), 'true');
+  await page.locator('.explorer-head', { hasText: 'redis.tar' }).waitFor({ timeout: DOCKER_CLI_TIMEOUT_MS });
+  assert.match(await page.locator('.explorer-head').innerText(), /docker-archive/);
+  assert.match(await page.locator('.image-tags').innerText(), /redis:3\.2\.11-alpine/);
+  assert.ok((await page.locator('.layer-row').count()) >= 1);
+  assert.equal(await page.locator('.tree-row[data-path="/STAND-IN"]').count(), 1, 'the stand-in image’s marker file is in the tree');
 });
 
 test('a source that is not there gets a plain reason, not a stack trace', async () => {

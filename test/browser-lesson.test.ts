@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
-import { launchBrowser, screenshot, startStepwise, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import { cellAt, launchBrowser, runCell, screenshot, startStepwise, STEP_TIMEOUT_MS, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
 
-/** Waits for a cell run or check to finish: real shells on a noisy machine, so generous. */
-const STEP_TIMEOUT_MS = 30_000;
 
 let sw: Stepwise;
 let browser: Browser;
@@ -27,21 +25,19 @@ after(async () => {
   await sw?.close();
 });
 
-/** The cell block `n` (1-based) of the page shown. */
 function cell(n: number) {
-  return page.locator('.page .cell').nth(n - 1);
+  return cellAt(page, n);
 }
 
-async function runCell(n: number): Promise<void> {
-  await cell(n).getByRole('button', { name: /^Run/ }).click();
-  await cell(n).locator('.cell-exit').waitFor({ timeout: STEP_TIMEOUT_MS });
-}
 
 test('the lesson list leads to tar-basics, whose first step is open and the rest locked', async () => {
   await page.goto(sw.server.url);
   const card = page.locator('.lesson-card', { hasText: 'Tar basics' });
   await card.waitFor();
   assert.match(await card.innerText(), /10 minutes[\s\S]*beginner[\s\S]*5 steps[\s\S]*Not started/);
+  // This server has no Docker engine: the Docker lesson says so on its card.
+  const dockerCard = page.locator('.lesson-card', { hasText: 'What is a Container Image?' });
+  assert.match(await dockerCard.innerText(), /Needs Docker[\s\S]*Docker is not available on this host\./);
   await screenshot(page, 'lesson-list');
   await card.getByRole('link', { name: 'Tar basics' }).click();
   await page.getByRole('heading', { name: 'Introduction' }).waitFor();
@@ -53,7 +49,7 @@ test('the lesson list leads to tar-basics, whose first step is open and the rest
 });
 
 test('Run types the cell into the terminal and shows its output and exit 0 under the cell', async () => {
-  await runCell(1);
+  await runCell(page, 1);
   const output = await cell(1).locator('.cell-output').innerText();
   assert.match(output, /README\.md/);
   assert.match(output, /-rwxr-xr-x .*hello\.sh/);
@@ -71,8 +67,8 @@ test('Copy puts the exact command on the clipboard', async () => {
 });
 
 test('Check passes once the archive exists, and opens the next step', async () => {
-  await runCell(2);
-  await runCell(3);
+  await runCell(page, 2);
+  await runCell(page, 3);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   const result = page.locator('.check-result').first();
   await result.waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -115,13 +111,22 @@ test('a wrong command, then Check, shows what was expected, what was seen, and t
   await page.locator('.progress-text', { hasText: '2 of 5 steps' }).waitFor();
 });
 
-test('the dark theme is one click away, and nothing on the page logged an error', async () => {
-  await page.getByRole('button', { name: /Next\s*Compress it/ }).last().click();
+test('a lesson whose needs this host cannot meet says so on its page', async () => {
+  await page.goto(`${sw.server.baseUrl}lesson/container-images#container-image`);
+  await page.getByRole('heading', { name: 'Container Image', exact: true }).waitFor();
+  const note = page.locator('.banner-warn');
+  await note.waitFor();
+  assert.match(await note.innerText(), /This lesson needs Docker, which this host does not have/);
+  await page.goto(`${sw.server.baseUrl}lesson/tar-basics#compress-it`);
   await page.getByRole('heading', { name: 'Compress it' }).waitFor();
+  assert.equal(await page.locator('.banner-warn').count(), 0);
+});
+
+test('the dark theme is one click away, and nothing on the page logged an error', async () => {
   const toggle = page.getByRole('button', { name: 'Switch to the dark theme' });
   await toggle.click();
   assert.equal(await page.evaluate(() => document.documentElement.dataset['theme']), 'dark');
-  await runCell(1);
+  await runCell(page, 1);
   await screenshot(page, 'lesson-page-dark');
   await page.getByRole('button', { name: 'Switch to the light theme' }).click();
   assert.equal(await page.evaluate(() => document.documentElement.dataset['theme']), 'light');

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
-import { launchBrowser, startStepwise, terminalText, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import { launchBrowser, runCell, startStepwise, STEP_TIMEOUT_MS, terminalText, typeInTerminal, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
 
-const STEP_TIMEOUT_MS = 30_000;
 const LESSONS = join(REPO_ROOT, 'scenarios');
 const STEP_1 = 'pack-a-folder-into-a-tar';
 
@@ -33,36 +32,23 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-function cell(n: number) {
-  return page.locator('.page .cell').nth(n - 1);
-}
 
-async function runCell(n: number): Promise<void> {
-  await cell(n).getByRole('button', { name: /^Run/ }).click();
-  await cell(n).locator('.cell-exit').waitFor({ timeout: STEP_TIMEOUT_MS });
-}
 
 async function check(): Promise<void> {
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await page.locator('.checks-summary').waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
-/** Types into T1 as a learner does: click the terminal, then keys. */
-async function typeInTerminal(text: string): Promise<void> {
-  await page.locator('#panel-t1 .xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 test('work in the lesson: a marker from the shell on screen, and step 1 complete', async () => {
   await page.goto(sw!.server.url);
   await page.goto(`${sw!.server.baseUrl}lesson/tar-basics#${STEP_1}`);
   await page.getByRole('heading', { name: 'Pack a folder into a tar' }).waitFor();
   await waitForTerminal(page, /stepwise:~[#$]/);
-  await typeInTerminal('echo "SHELL-PID=$$"');
+  await typeInTerminal(page, 'echo "SHELL-PID=$$"');
   const screen = await waitForTerminal(page, /SHELL-PID=\d+/);
   shellPid = /SHELL-PID=(\d+)/.exec(screen)![1]!;
-  for (const n of [1, 2, 3]) await runCell(n);
+  for (const n of [1, 2, 3]) await runCell(page, n);
   await check();
   await page.locator('.progress-text', { hasText: '1 of 5 steps' }).waitFor();
 });
@@ -74,7 +60,7 @@ test('a reload restores the screen, reattaches the same shell, and keeps the pro
   const restored = await waitForTerminal(page, new RegExp(`SHELL-PID=${shellPid}`));
   assert.match(restored, /project\.tar/);
   // The same shell answers: $$ is unchanged.
-  await typeInTerminal('echo "AGAIN-PID=$$"');
+  await typeInTerminal(page, 'echo "AGAIN-PID=$$"');
   await waitForTerminal(page, new RegExp(`AGAIN-PID=${shellPid}\\b`));
   await page.locator('.progress-text', { hasText: '1 of 5 steps' }).waitFor();
   assert.equal(await page.locator('.stop-done').count(), 1, 'step 1 shows as done in the outline');

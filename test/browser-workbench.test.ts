@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeTree } from './harness/lesson-tree.ts';
-import { launchBrowser, startStepwise, terminalText, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import { cellAt, launchBrowser, startStepwise, STEP_TIMEOUT_MS, terminalText, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
 
-const STEP_TIMEOUT_MS = 30_000;
 
 const LESSON = `---
 title: Workbench
@@ -59,7 +58,7 @@ after(async () => {
 });
 
 function cell(n: number) {
-  return page.locator('.page .cell').nth(n - 1);
+  return cellAt(page, n);
 }
 
 test('a Run on a busy terminal is queued, and Stop interrupts the running cell so the queue moves on', async () => {

@@ -5,16 +5,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { dockerClient, dockerEngineSource, inspect, type EngineLike, type Image, type InspectResult } from '../server/core/index.ts';
 import { runCli } from './harness/cli.ts';
+import { dockerCli, writeBusyboxRootfs } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
-
-/** An import, build or save of a few MB on a loaded 2-core machine with the vfs driver. */
-const DOCKER_CLI_TIMEOUT_MS = 180_000;
 
 const RUN = `stepwise-core-test-${process.pid}-${Date.now().toString(36)}`;
 const IMAGES = {
@@ -29,26 +27,7 @@ let work: string;
 let applets: string[];
 
 function docker(args: string[], input?: Buffer | string): string {
-  return execFileSync('docker', args, {
-    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0' },
-    input,
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: DOCKER_CLI_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-}
-
-/** Debian's static busybox with one symlink per applet. Returns the applet names linked. */
-function busyboxRootfs(dir: string): string[] {
-  mkdirSync(join(dir, 'bin'), { recursive: true });
-  copyFileSync('/usr/bin/busybox', join(dir, 'bin', 'busybox'));
-  chmodSync(join(dir, 'bin', 'busybox'), 0o755);
-  const names = execFileSync('/usr/bin/busybox', ['--list'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((a) => /^[\w.[\]-]+$/.test(a) && a !== 'busybox');
-  for (const applet of names) symlinkSync('busybox', join(dir, 'bin', applet));
-  return names;
+  return dockerCli(host, args, input);
 }
 
 /** Both readings of one image: its `docker save` archive and its docker:// export. */
@@ -86,7 +65,7 @@ describe('images from the real engine, as docker save archives and as docker:// 
     engine = dockerEngineSource(dockerClient(host));
     work = mkdtempSync(join(tmpdir(), 'stepwise-core-engine-'));
     const rootfs = join(work, 'rootfs');
-    applets = busyboxRootfs(rootfs);
+    applets = writeBusyboxRootfs(rootfs);
     docker(['import', '--change', 'CMD ["sh"]', '-', IMAGES.busybox], execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }));
     docker(['import', '-', IMAGES.empty], execFileSync('tar', ['cv', '--files-from', '/dev/null']));
     const dockerfile = [

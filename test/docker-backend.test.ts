@@ -12,6 +12,7 @@ import tar from 'tar-stream';
 import { BackendError } from '../server/terminal/backend.ts';
 import type { Backend, PtyHandle, SessionEnv } from '../server/terminal/backend.ts';
 import { DockerBackend, REFUSE_DOCKER_MESSAGE } from '../server/terminal/backends/docker.ts';
+import { ENGINE_OUTPUT_BUFFER_BYTES } from '../server/terminal/backends/docker-pty.ts';
 import { LocalBackend } from '../server/terminal/backends/local.ts';
 import { MANAGED_LABEL, MEMORY_LIMIT_BYTES, PIDS_LIMIT, SCOPE_LABEL, SESSION_LABEL } from '../server/terminal/backends/docker-container-spec.ts';
 import { LEARNER_HOME } from '../server/terminal/backends/docker-learner.ts';
@@ -419,27 +420,32 @@ describe('terminals', () => {
     assert.equal(exits, 1);
   });
 
-  test('pause holds the output back (the shell blocks) and resume delivers all of it', async () => {
+  test("pause holds the output back: the shell blocks once the engine's buffers are full, and resume delivers it all", async () => {
     const env = await createEnv();
     const pty = await backend.openTerminal(env, { cols: 80, rows: 24 });
     const reader = terminalReader(pty);
     await reader.waitFor(/\x1b\]133;B\x07/);
-    const floodBytes = 4 * 1024 * 1024; // far beyond the pty, socket and engine buffers together
+    const chunk = 4096;
+    const chunks = 1024; // 4 MiB: far beyond the pty, the engine and the socket together
     pty.pause();
     const atPause = reader.text.length;
-    pty.write(`head -c ${floodBytes} /dev/zero | tr '\\0' x; echo; echo flood-done\r`);
-    // The producer must still be alive while nobody reads: the pressure reached it.
-    let seen = false;
-    for (let i = 0; i < 50 && !seen; i++) {
-      seen = /head -c/.test((await sh(env, 'cat /proc/[0-9]*/cmdline | tr "\\0" " "')).stdout);
+    // bash's own printf writes one chunk per call and counts what it got rid of into a file we can read.
+    pty.write(`s=$(printf '%${chunk}s'); for ((i = 1; i <= ${chunks}; i++)); do printf '%s' "$s"; echo $((i * ${chunk})) > /tmp/written; done; echo; echo flood-done\r`);
+    const written = async () => Number((await sh(env, 'cat /tmp/written 2>/dev/null || echo 0')).stdout.trim());
+    let previous = -1;
+    let current = await written();
+    for (let i = 0; i < 100 && (current === 0 || current !== previous); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      previous = current;
+      current = await written();
     }
-    assert.ok(seen, 'the flood producer is running');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.match((await sh(env, 'cat /proc/[0-9]*/cmdline | tr "\\0" " "')).stdout, /head -c/, 'blocked, not finished');
+    assert.ok(current > 0 && current === previous, `the writer settled (${previous} then ${current} bytes)`);
+    assert.ok(current < chunk * chunks, 'the writer is blocked, not finished');
+    assert.ok(current <= ENGINE_OUTPUT_BUFFER_BYTES, `${current} bytes went into the engine's buffers; bound ${ENGINE_OUTPUT_BUFFER_BYTES}`);
     assert.equal(reader.text.length, atPause, 'nothing delivered while paused');
     pty.resume();
     await reader.waitFor(/\r\nflood-done\r\n/); // the output, not the echo of the typed command
-    assert.ok(reader.text.length - atPause > floodBytes);
+    assert.ok(reader.text.length - atPause > chunk * chunks);
     pty.kill();
   });
 });

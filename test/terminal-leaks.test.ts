@@ -32,13 +32,17 @@ function openFds(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** Live processes that are this process's children, or carry one of `sessionIds` as their session marker. */
+/** This process's children before the sessions (the test runtime's own helpers, e.g. tsx's esbuild service). */
+let childrenBefore = new Set<number>();
+
+/** New children of this process, and live processes that carry one of `sessionIds` as their session marker. */
 function leftovers(sessionIds: Set<string>): string[] {
   const found: string[] = [];
   for (const p of listProcesses()) {
     if (p.state === 'Z' && p.ppid !== process.pid) continue; // a zombie of someone else's, already dead
     if (p.ppid === process.pid) {
-      found.push(`child ${p.pid} (${p.state})`);
+      if (childrenBefore.has(p.pid)) continue;
+      found.push(`child ${p.pid} (${p.state}): ${commandLine(p.pid)}`);
       continue;
     }
     let environ = '';
@@ -48,9 +52,17 @@ function leftovers(sessionIds: Set<string>): string[] {
       continue; // gone meanwhile, or not ours to read
     }
     const marker = /(?:^|\0)STEPWISE_SESSION=([^\0]+)/.exec(environ)?.[1];
-    if (marker && sessionIds.has(marker)) found.push(`${p.pid} of session ${marker}`);
+    if (marker && sessionIds.has(marker)) found.push(`${p.pid} of session ${marker}: ${commandLine(p.pid)}`);
   }
   return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+  } catch {
+    return '(gone)';
+  }
 }
 
 async function oneSession(ids: Set<string>): Promise<void> {
@@ -64,6 +76,7 @@ async function oneSession(ids: Set<string>): Promise<void> {
 
 test(`${leakTestSessions()} sessions on the ${testBackendName()} backend leave no processes and no fds`, async () => {
   const ids = new Set<string>();
+  childrenBefore = new Set(listProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid));
   await oneSession(ids); // warm-up: first-use fds (ws, pty library, mirror) are not leaks
   await waitForQuiet(ids);
   const baseline = openFds();

@@ -4,12 +4,11 @@ import type { LessonSummary } from '../../server/protocol/api.ts';
 import { fetchLessons } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import type { Disposable } from '../lifecycle.ts';
+import { requirementName } from '../requirements.ts';
 import { lessonHref } from '../route.ts';
 import { ICONS } from '../ui/icons.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import { Topbar } from '../ui/topbar.ts';
-
-const REQUIREMENT_NAMES: Record<string, string> = { docker: 'Docker' };
 
 export class LessonListPage implements Disposable {
   private readonly topbar: Topbar;
@@ -57,7 +56,7 @@ function card(l: LessonSummary): HTMLElement {
   if (l.time) meta.push(h('span', { class: 'meta-item' }, icon(ICONS.clock), l.time));
   if (l.difficulty) meta.push(h('span', { class: 'meta-item' }, h('span', { class: `level level-${l.difficulty.toLowerCase()}`, attrs: { 'aria-hidden': 'true' } }), l.difficulty));
   meta.push(h('span', { class: 'meta-item' }, icon(ICONS.book), `${l.steps} ${l.steps === 1 ? 'step' : 'steps'}`));
-  for (const r of l.requires) meta.push(h('span', { class: 'meta-item meta-needs' }, icon(r === 'docker' ? ICONS.docker : ICONS.alert), `Needs ${REQUIREMENT_NAMES[r] ?? r}`));
+  for (const r of l.requires) meta.push(h('span', { class: 'meta-item meta-needs' }, icon(r === 'docker' ? ICONS.docker : ICONS.alert), `Needs ${requirementName(r)}`));
   const pct = l.steps === 0 ? 0 : Math.round((l.completedSteps / l.steps) * 100);
   const fill = h('span', { class: 'progress-fill' });
   fill.style.width = `${pct}%`;
@@ -74,7 +73,7 @@ function card(l: LessonSummary): HTMLElement {
         'p',
         { class: 'notice notice-warn' },
         icon(ICONS.alert),
-        h('span', null, h('strong', null, `${REQUIREMENT_NAMES[u.requirement] ?? u.requirement} is not available on this host. `), u.reason),
+        h('span', null, h('strong', null, `${requirementName(u.requirement)} is not available on this host. `), u.reason),
       ),
     ),
     h(

@@ -1,9 +1,10 @@
 // The lesson page: the lesson pane (outline, the current page with its cells and checks) on the left, the
 // workbench (terminals and the image explorer) on the right, joined by one session socket. Server messages
 // update LessonState first; the views then redraw only what changed.
-import type { CellView as Cell, LessonView, StepView } from '../../server/protocol/api.ts';
+import type { CellView as Cell, LessonSummary, LessonView, StepView } from '../../server/protocol/api.ts';
 import type { ServerMessage } from '../../server/protocol/index.ts';
-import { fetchLesson } from '../api.ts';
+import { fetchLesson, fetchLessons } from '../api.ts';
+import { requirementName } from '../requirements.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { ExplorerPanel } from '../explorer/explorer-panel.ts';
 import { DisposableStore, listen, timeout, type Disposable } from '../lifecycle.ts';
@@ -57,6 +58,7 @@ export class LessonPageController implements Disposable {
   constructor(
     private readonly root: HTMLElement,
     private lesson: LessonView,
+    private readonly unmet: LessonSummary['unmet'],
     wantedPage: string | null,
     theme: ThemeController,
     private readonly toaster: Toaster,
@@ -76,7 +78,8 @@ export class LessonPageController implements Disposable {
     this.topbar.setActions(this.status.element, this.resetButton);
 
     this.explorer = new ExplorerPanel(() => this.sessionId);
-    this.workbench = this.store.add(new Workbench(h('span', { class: 'tabbar-hint', attrs: { 'aria-hidden': 'true' } }, 'Ctrl+Shift+C / V to copy and paste')));
+    const clipboardHint = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘C / ⌘V to copy and paste' : 'Ctrl+Shift+C / V to copy and paste';
+    this.workbench = this.store.add(new Workbench(h('span', { class: 'tabbar-hint', attrs: { 'aria-hidden': 'true' } }, clipboardHint)));
     const lessonPane = h('main', { class: 'lesson-pane', attrs: { id: 'main', tabindex: -1 } }, this.outline, this.banners, this.pageSlot);
     const split = this.store.add(new SplitView(lessonPane, this.workbench.element, 'Resize the lesson and terminal panes'));
     replaceChildren(root, h('div', { class: 'app app-lesson' }, this.topbar.element, split.element, toaster.element));
@@ -103,8 +106,10 @@ export class LessonPageController implements Disposable {
   }
 
   static async mount(root: HTMLElement, lessonId: string, wantedPage: string | null, theme: ThemeController, toaster: Toaster): Promise<LessonPageController> {
-    const lesson = await fetchLesson(lessonId);
-    return new LessonPageController(root, lesson, wantedPage, theme, toaster);
+    // The summary says which of the lesson's needs this host cannot meet; fetched alongside, so no wait is added.
+    const [lesson, summaries] = await Promise.all([fetchLesson(lessonId), fetchLessons()]);
+    const unmet = summaries.find((s) => s.id === lessonId)?.unmet ?? [];
+    return new LessonPageController(root, lesson, unmet, wantedPage, theme, toaster);
   }
 
   dispose(): void {
@@ -342,7 +347,19 @@ export class LessonPageController implements Disposable {
   }
 
   private renderBanners(): void {
-    const items: HTMLElement[] = [];
+    const items: HTMLElement[] = this.unmet.map((u) =>
+      h(
+        'div',
+        { class: 'banner banner-warn', attrs: { role: 'note' } },
+        icon(ICONS.alert),
+        h(
+          'div',
+          { class: 'banner-text' },
+          h('p', { class: 'banner-title' }, `This lesson needs ${requirementName(u.requirement)}, which this host does not have`),
+          h('p', null, `${u.reason}. Commands that use it will fail until it is there.`),
+        ),
+      ),
+    );
     if (this.environmentError) {
       items.push(
         h(

@@ -1,6 +1,5 @@
 // `stepwise check`'s options, validated: a bad value is a usage error (exit 2) that names it.
-import { isBackendName } from '../terminal/backends/index.ts';
-import type { BackendName } from '../terminal/backend.ts';
+import { isBackendName, type BackendName } from '../terminal/backend.ts';
 
 /** Per cell, setup command and script, unless --timeout says otherwise (ms): a `docker pull` fits easily. */
 export const DEFAULT_TIMEOUT_MS = 120_000;

@@ -133,6 +133,26 @@ async function withFirstEntry<T>(
   return source === null ? null : withFirstTarEntry(source, path, use);
 }
 
+/** A tar stream of the environment piped into a tar-stream extractor. */
+function extractFrom(source: NodeJS.ReadableStream): tar.Extract {
+  const extract = tar.extract();
+  source.on('error', (e: Error) => extract.destroy(e));
+  source.pipe(extract);
+  return extract;
+}
+
+function closeExtract(source: NodeJS.ReadableStream, extract: tar.Extract): void {
+  source.unpipe(extract);
+  if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
+  extract.destroy();
+}
+
+/** Errors that are not already typed become READ_FAILED naming the path. */
+function asReadError(e: unknown, path: string): unknown {
+  if (e instanceof EnvReadError || e instanceof BackendError || isCoreError(e) || !(e instanceof Error)) return e;
+  return new EnvReadError('READ_FAILED', `could not read ${path}: ${e.message}`);
+}
+
 /**
  * Calls `use` with the first entry of the tar stream `source` (named `path` in messages) and its content, then
  * closes the stream whether or not it was read to the end.
@@ -142,9 +162,7 @@ export async function withFirstTarEntry<T>(
   path: string,
   use: (entry: EnvEntry, content: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T> {
-  const extract = tar.extract();
-  source.on('error', (e: Error) => extract.destroy(e));
-  source.pipe(extract);
+  const extract = extractFrom(source);
   try {
     for await (const item of extract) {
       const h = item.header;
@@ -154,11 +172,30 @@ export async function withFirstTarEntry<T>(
     }
     throw new EnvReadError('READ_FAILED', `could not read ${path}: the environment sent an empty archive`);
   } catch (e: unknown) {
-    if (e instanceof EnvReadError || e instanceof BackendError || isCoreError(e) || !(e instanceof Error)) throw e;
-    throw new EnvReadError('READ_FAILED', `could not read ${path}: ${e.message}`);
+    throw asReadError(e, path);
   } finally {
-    source.unpipe(extract);
-    if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
-    extract.destroy();
+    closeExtract(source, extract);
+  }
+}
+
+/**
+ * The content of the regular file at `path` (a symlink is not followed), opened afresh: for reading a file a
+ * second time outside a withEnvEntry call. The environment's stream is closed when iteration ends or stops.
+ */
+export async function* envFileContent(ctx: CheckContext, path: string): AsyncGenerator<Uint8Array> {
+  const source = await openEnvTar(ctx, path);
+  if (source === null) throw new EnvReadError('READ_FAILED', `could not read ${path} again: it no longer exists`);
+  const extract = extractFrom(source);
+  try {
+    for await (const item of extract) {
+      if (entryKind(item.header.type) !== 'file') throw new EnvReadError('NOT_A_FILE', `${path} is no longer a regular file`);
+      yield* entryBytes(item, path);
+      return;
+    }
+    throw new EnvReadError('READ_FAILED', `could not read ${path}: the environment sent an empty archive`);
+  } catch (e: unknown) {
+    throw asReadError(e, path);
+  } finally {
+    closeExtract(source, extract);
   }
 }

@@ -1,7 +1,6 @@
 // `stepwise check PATH...`: runs lessons headlessly in real terminals and proves every check fails before its
 // step and passes after. The work is in server/check-runner; this wires the options.
 import type { Command } from 'commander';
-import { runCheckCommand } from '../check-runner/index.ts';
 import { checkOptions, DEFAULT_TIMEOUT_MS, UsageError, type RawCheckOptions } from '../check-runner/options.ts';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts';
 
@@ -27,6 +26,8 @@ export function registerCheck(program: Command): void {
         return;
       }
       try {
+        // Loaded on use: the runner pulls in node-pty, dockerode and the core library (see server/cli.ts).
+        const { runCheckCommand } = await import('../check-runner/index.ts');
         process.exitCode = await runCheckCommand(paths, opts, {
           out: (text) => process.stdout.write(text),
           err: (text) => process.stderr.write(text),

@@ -2,9 +2,9 @@
 // Exit 0 when read (and with --verify, only when every digest matched); 1 for a corrupt or mismatched archive;
 // 2 for a usage error or a source that does not exist. Errors are one line on stderr with their code.
 import type { Command } from 'commander';
-import { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, inspectStream, isCoreError, toInspectJson, type InspectOptions } from '../core/index.ts';
+import type { InspectOptions } from '../core/index.ts';
+import { CoreError } from '../core/errors.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
-import { renderText } from './inspect/render-text.ts';
 
 interface InspectFlags {
   json?: boolean;
@@ -32,6 +32,9 @@ export function registerInspect(program: Command): void {
 }
 
 async function runInspect(source: string, flags: InspectFlags): Promise<number> {
+  // Loaded on use, so other commands start without the core library (see server/cli.ts).
+  const { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, inspectStream, isCoreError, toInspectJson } = await import('../core/index.ts');
+  const { renderText } = await import('./inspect/render-text.ts');
   const opts: InspectOptions = { files: Boolean(flags.tree || flags.layers || flags.files) };
   if (source.startsWith(DOCKER_SCHEME) && flags.dockerHost) {
     try {
@@ -60,7 +63,7 @@ async function runInspect(source: string, flags: InspectFlags): Promise<number> 
 
 /** One line on stderr, with the error's code; never a stack trace. */
 function reportError(e: unknown, exitCode: number): number {
-  const what = isCoreError(e) ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  const what = e instanceof CoreError ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
   process.stderr.write(`stepwise inspect: ${what.replace(/\n/g, ' ')}\n`);
   return exitCode;
 }

@@ -1,6 +1,5 @@
 // `stepwise lint PATH...`: problems as `file:line: severity: message`, or --json for tools; exit 1 on any error.
 import type { Command } from 'commander';
-import { lintLessons } from '../lesson/index.ts';
 import type { LintReport } from '../lesson/index.ts';
 import { EXIT_FAILURE, EXIT_OK } from './exit-codes.ts';
 
@@ -17,6 +16,7 @@ export function registerLint(program: Command): void {
     .option('--json', 'print one JSON array with one object per lesson: its structure and problems')
     .option('--no-notes', 'leave notes out of the human output')
     .action(async (paths: string[], opts: LintOptions) => {
+      const { lintLessons } = await import('../lesson/index.ts'); // loaded on use (see server/cli.ts)
       const reports = await lintLessons(paths);
       if (opts.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else printHuman(reports, opts.notes);

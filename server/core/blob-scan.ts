@@ -2,6 +2,8 @@
 // (by magic), the sha256 of the whole decompressed stream (the diff_id, bytes after the tar end marker
 // included) and the tar's entries. Nothing of the blob itself is kept.
 //
+// With a capture request, the content of wanted paths is kept too (files/capture.ts), within its byte limits.
+//
 // A scan never throws: archives are read speculatively (manifest.json may come last), so a blob that is not a
 // tar is normal. Its error is kept and raised only if a manifest names the blob as a layer.
 import { createHash, type Hash } from 'node:crypto';
@@ -9,6 +11,7 @@ import { createDecoder, MAGIC_BYTES, sniffCompression, type Decoder } from './co
 import { CoreError, isCoreError } from './errors.ts';
 import type { EntryBudget, Limits } from './limits.ts';
 import type { Compression, LayerEntry } from './model.ts';
+import { LayerCapture, NO_CAPTURES, type CaptureRequest, type CapturedFile } from './files/capture.ts';
 import { EntryCollector } from './tar/entry-collector.ts';
 import { TarReader, type TarSink } from './tar/reader.ts';
 
@@ -19,6 +22,7 @@ export interface BlobScan {
   diffId: string | null; // sha256 of the whole decompressed stream; null when decompression failed
   uncompressedSize: number;
   entries: LayerEntry[];
+  files: ReadonlyMap<string, CapturedFile>; // wanted paths as this blob last wrote them, by path key
   trailingBytes: number; // decompressed bytes after the tar end marker
   error: CoreError | null; // why this blob is not a readable layer
 }
@@ -36,6 +40,7 @@ export class BlobScanner implements TarSink {
   private decoder: Decoder | null = null;
   private readonly tar: TarReader;
   private readonly collector: EntryCollector;
+  private readonly capture: LayerCapture | null;
   private tarFailed = false;
   private error: CoreError | null = null;
   private scan: BlobScan | null = null;
@@ -46,14 +51,16 @@ export class BlobScanner implements TarSink {
     private readonly expectedSize: number,
     private readonly limits: Limits,
     budget: EntryBudget,
+    capture: CaptureRequest | null = null,
   ) {
     this.collector = new EntryCollector(label, budget, true);
+    this.capture = capture ? new LayerCapture(capture) : null;
     this.tar = new TarReader({
       label,
       limits,
       onEntry: (e) => {
-        this.collector.add(e);
-        return null;
+        const listed = this.collector.add(e);
+        return listed && this.capture ? this.capture.sinkFor(listed) : null;
       },
     });
   }
@@ -91,6 +98,7 @@ export class BlobScanner implements TarSink {
       diffId: compressed ? (decodedAll ? `sha256:${this.diffHash!.digest('hex')}` : null) : digest,
       uncompressedSize: compressed ? (this.decoder?.outBytes ?? 0) : this.size,
       entries: this.collector.entries,
+      files: this.capture?.files ?? NO_CAPTURES,
       trailingBytes: this.tar.trailingBytes,
       error: this.error,
     };

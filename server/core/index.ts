@@ -1,6 +1,7 @@
 // The core library's public face: what checks, the CLI and the image explorer use. Everything else in
 // server/core is private to it.
-export { inspect, inspectStream } from './inspect.ts';
+export { inspect, inspectStream, type ByteSourceOpener } from './inspect.ts';
+export type { ByteSource } from './compress/stream.ts';
 export { listTar, type ListTarOptions } from './list-tar.ts';
 export { dockerEngineSource, dockerClient, DOCKER_SCHEME } from './engine.ts';
 export { CoreError, isCoreError, type CoreErrorCode } from './errors.ts';

@@ -1,5 +1,6 @@
 // inspect(): what an archive, an OCI layout directory or an engine's image is. Every source is read in one
-// streaming pass (a layout directory blob by blob), verifying digests as it goes.
+// streaming pass (a layout directory blob by blob), verifying digests as it goes. Wanted files (wantFiles) are
+// captured in the same pass; only a wanted file that is a link to a path not asked for costs a second pass.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolveDockerArchive } from './archive/docker-archive.ts';
@@ -9,6 +10,8 @@ import { memberJson } from './archive/members.ts';
 import type { ByteSource } from './compress/stream.ts';
 import { DOCKER_SCHEME, dockerClient, dockerEngineSource, openEngineExport } from './engine.ts';
 import { CoreError } from './errors.ts';
+import { ByteBudget, type CaptureRequest } from './files/capture.ts';
+import { wantedPath, type FileRequest } from './files/read-files.ts';
 import { buildImage, type ResolvedImage } from './image/build-image.ts';
 import { mergeLayers } from './image/merge.ts';
 import { EntryBudget, resolveLimits, type Limits } from './limits.ts';
@@ -17,16 +20,58 @@ import { ArchiveBlobStore } from './oci/archive-store.ts';
 import { DirBlobStore, FILE_READ_CHUNK_BYTES } from './oci/dir-store.ts';
 import { resolveOciIndex } from './oci/resolve.ts';
 
+/** Reads of one source for wantFiles: the first finds where links lead (every entry is known by then), the
+ *  second captures their targets. A third would only chase a source that changed between reads. */
+export const MAX_READ_PASSES = 2;
+
+/** Opens a fresh stream of the same archive, so inspectStream can read it twice when wanted files are links. */
+export type ByteSourceOpener = () => Promise<ByteSource>;
+
 interface Session {
   source: string;
   limits: Limits;
   budget: EntryBudget;
   warnings: string[];
   opts: InspectOptions;
+  capture: CaptureRequest | null;
+  fileRequest: FileRequest | null;
+  needs: Set<string>; // link targets the wanted files lead to that this read did not capture
 }
 
 export async function inspect(source: string, opts: InspectOptions = {}): Promise<InspectResult> {
-  const s = session(source, opts);
+  return readUntilAnswered(source, opts, true, (s) => inspectOnce(source, s));
+}
+
+/**
+ * Inspects an archive from a stream (e.g. a file read through a session backend). `label` names it. Given an
+ * opener instead of a stream, it may open the archive twice: once more when a wanted file is a link.
+ */
+export async function inspectStream(stream: ByteSource | ByteSourceOpener, label: string, opts: InspectOptions = {}): Promise<InspectResult> {
+  const read = async (s: Session, bytes: ByteSource): Promise<InspectResult> => fromContents(s, await readArchive(bytes, readOptions(s)));
+  if (typeof stream === 'function') return readUntilAnswered(label, opts, true, async (s) => read(s, await stream()));
+  return readUntilAnswered(label, opts, false, (s) => read(s, stream)); // one read: a stream cannot be rewound
+}
+
+/** Reads until every wanted file is answered or no further read can help. Without wantFiles: one read. */
+async function readUntilAnswered(
+  label: string,
+  opts: InspectOptions,
+  repeatable: boolean,
+  once: (s: Session) => Promise<InspectResult>,
+): Promise<InspectResult> {
+  const asked = [...new Set((opts.wantFiles ?? []).map(wantedPath))];
+  let wanted = new Set(asked);
+  for (let pass = 0; ; pass++) {
+    const s = session(label, opts, asked, wanted);
+    const result = await once(s);
+    const more = [...s.needs].filter((key) => !wanted.has(key));
+    if (more.length === 0 || !repeatable || pass + 1 >= MAX_READ_PASSES) return result;
+    wanted = new Set([...wanted, ...more]);
+  }
+}
+
+async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
+  const opts = s.opts;
   if (source.startsWith(DOCKER_SCHEME)) {
     const ref = source.slice(DOCKER_SCHEME.length);
     const engine = opts.engine ?? dockerEngineSource(dockerClient());
@@ -41,7 +86,7 @@ export async function inspect(source: string, opts: InspectOptions = {}): Promis
     throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
-    const store = await DirBlobStore.open(source, source, s.limits, s.budget, opts.signal);
+    const store = await DirBlobStore.open(source, source, s.limits, s.budget, { signal: opts.signal, capture: s.capture });
     const index = await store.readJson('index.json', 'index.json').catch((e: unknown) => {
       throw e instanceof CoreError && e.code === 'MEMBER_MISSING'
         ? new CoreError('NOT_AN_ARCHIVE', `${source} is a directory without index.json, not an OCI layout`)
@@ -49,23 +94,32 @@ export async function inspect(source: string, opts: InspectOptions = {}): Promis
     });
     return finish(s, 'oci-layout', await resolveOciIndex(store, index, s.limits, s.warnings));
   }
-  return inspectStream(createReadStream(source, { highWaterMark: FILE_READ_CHUNK_BYTES }), source, opts);
+  return fromContents(s, await readArchive(createReadStream(source, { highWaterMark: FILE_READ_CHUNK_BYTES }), readOptions(s)));
 }
 
-/** Inspects an archive from a stream (e.g. a file read through a session backend). `label` names it. */
-export async function inspectStream(stream: ByteSource, label: string, opts: InspectOptions = {}): Promise<InspectResult> {
-  const s = session(label, opts);
-  const contents = await readArchive(stream, readOptions(s));
-  return fromContents(s, contents);
-}
-
-function session(source: string, opts: InspectOptions): Session {
+function session(source: string, opts: InspectOptions, asked: readonly string[], wanted: ReadonlySet<string>): Session {
   const limits = resolveLimits(opts.limits);
-  return { source, limits, budget: new EntryBudget(limits.maxEntries), warnings: [], opts };
+  const files = asked.length > 0;
+  return {
+    source,
+    limits,
+    budget: new EntryBudget(limits.maxEntries),
+    warnings: [],
+    opts,
+    capture: files ? { wanted, maxFileBytes: limits.maxFileContentBytes, budget: new ByteBudget(limits.maxCapturedBytes) } : null,
+    fileRequest: files ? { asked, wanted, maxSymlinkHops: limits.maxSymlinkHops, maxCapturedBytes: limits.maxCapturedBytes } : null,
+    needs: new Set(),
+  };
 }
 
 function readOptions(s: Session): Parameters<typeof readArchive>[1] {
-  return { label: s.source, limits: s.limits, budget: s.budget, ...(s.opts.signal ? { signal: s.opts.signal } : {}) };
+  return {
+    label: s.source,
+    limits: s.limits,
+    budget: s.budget,
+    ...(s.opts.signal ? { signal: s.opts.signal } : {}),
+    ...(s.capture ? { capture: s.capture } : {}),
+  };
 }
 
 async function fromContents(s: Session, contents: ArchiveContents): Promise<InspectResult> {
@@ -85,7 +139,8 @@ async function fromContents(s: Session, contents: ArchiveContents): Promise<Insp
 function finish(s: Session, format: ArchiveFormat, resolved: ResolvedImage[]): InspectResult {
   let verified = true;
   const images = resolved.map((r) => {
-    const built = buildImage(r, s.opts.files === true);
+    const built = buildImage(r, s.opts.files === true, s.fileRequest);
+    for (const key of built.needs) s.needs.add(key);
     verified &&= built.verified;
     s.warnings.push(...built.problems);
     return built.image;

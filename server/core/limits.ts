@@ -23,6 +23,13 @@ export const MAX_METADATA_BYTES = 64 * 1024 * 1024;
 export const MAX_INDEX_DEPTH = 8;
 /** GNU sparse extension blocks after one 'S' header: 21 map entries each; 4096 blocks is 86k holes. */
 export const MAX_SPARSE_EXTENSION_BLOCKS = 4096;
+/** Bytes kept of one file read with `wantFiles` (1 MiB): checks judge text files; a bigger one reports truncated. */
+export const MAX_FILE_CONTENT_BYTES = 1024 * 1024;
+/**
+ * Bytes of wanted files kept across one read (64 MiB). Every layer's copy is kept until the layer order is known
+ * (legacy saves name it last), so a path rewritten in many layers costs one copy per layer.
+ */
+export const MAX_CAPTURED_BYTES = 64 * 1024 * 1024;
 
 export interface Limits {
   maxEntries: number;
@@ -36,6 +43,8 @@ export interface Limits {
   maxMetadataBytes: number;
   maxIndexDepth: number;
   maxSparseExtensionBlocks: number;
+  maxFileContentBytes: number;
+  maxCapturedBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -50,6 +59,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxMetadataBytes: MAX_METADATA_BYTES,
   maxIndexDepth: MAX_INDEX_DEPTH,
   maxSparseExtensionBlocks: MAX_SPARSE_EXTENSION_BLOCKS,
+  maxFileContentBytes: MAX_FILE_CONTENT_BYTES,
+  maxCapturedBytes: MAX_CAPTURED_BYTES,
 });
 
 export function resolveLimits(overrides?: Partial<Limits>): Limits {

@@ -79,6 +79,26 @@ export interface Image {
   fileCount: number; // non-directory paths of the merged filesystem
   wastedBytes: number; // dive's figure: every copy of each path written by two or more layers (see docs/inspect-json.md)
   paths?: MergedPath[]; // with files/tree option
+  files?: ImageFile[]; // with wantFiles: one per distinct asked path, in the order asked
+}
+
+/**
+ * One path of the merged filesystem read with `InspectOptions.wantFiles`. Whether it is there is decided like
+ * lstat(2): symlinked directories on the way are followed, a final symlink is itself the answer. Its content is
+ * read like cat(1): a final symlink, and a hardlink, lead to the file they name. Symlinks are resolved inside the
+ * image (an absolute target starts at the image's root and '..' stops there), so nothing outside is ever read.
+ */
+export interface ImageFile {
+  path: string; // as asked, made absolute and canonical: "/etc/os-release"
+  found: boolean; // false when no layer writes it, or a later whiteout or opaque directory removed it
+  kind: EntryKind | null; // of the path itself; null when not found
+  layer: number; // index into Image.layers of the layer that last wrote it; -1 when not found or implied
+  size: number; // bytes, as its tar entry says (the logical size of a sparse file)
+  linkTarget?: string; // a symlink's or hardlink's target, as written
+  contentPath?: string; // the regular file `content` comes from, when links led elsewhere
+  content?: Buffer; // the first Limits.maxFileContentBytes bytes, when it is (or leads to) a regular file
+  truncated: boolean; // content stops before the file's end
+  noContent?: string; // why a found path has no content, in words: "it is a directory", …
 }
 
 export interface InspectResult {
@@ -94,6 +114,12 @@ export interface InspectResult {
 export interface InspectOptions {
   /** Collect per-path detail: merged paths, per-layer entry lists and changes. Costs memory per entry. */
   files?: boolean;
+  /**
+   * Paths whose final content to read (Image.files), captured while the layers stream past. Links are followed
+   * inside the image; a link whose target was not asked for costs a second read of the source (one-shot streams
+   * given to inspectStream cannot be read twice, and say so in ImageFile.noContent).
+   */
+  wantFiles?: string[];
   /** For docker:// sources: the engine to read from. */
   engine?: EngineLike;
   signal?: AbortSignal;

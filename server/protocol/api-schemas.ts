@@ -38,7 +38,7 @@ const cellViewSchema: z.ZodType<CellView> = z.object({
 });
 
 const blockViewSchema: z.ZodType<BlockView> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('prose'), markdown: z.string() }),
+  z.object({ type: z.literal('prose'), markdown: z.string(), cells: z.array(cellViewSchema).optional() }),
   z.object({ type: z.literal('cell'), cell: cellViewSchema }),
 ]);
 

@@ -22,6 +22,13 @@ export interface SessionEnv {
 
 export type BackendName = 'local' | 'docker';
 
+export const BACKEND_NAMES: readonly BackendName[] = ['local', 'docker'];
+
+/** Here, not in backends/, so the CLI can validate a name without loading node-pty and dockerode. */
+export function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
 export interface TerminalSize {
   cols: number;
   rows: number;

@@ -119,7 +119,9 @@ export async function launchBrowser(opts: BrowserOptions = {}): Promise<Browser>
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path });
+  // Let a change made just before (a theme switch, say) reach the screen: two frames, then settle.
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  await page.screenshot({ path, animations: 'disabled' });
   return path;
 }
 
@@ -137,4 +139,25 @@ export async function waitForTerminal(page: Page, pattern: RegExp, n = 1, timeou
     if (Date.now() - started > timeoutMs) throw new Error(`T${n} never showed ${pattern} within ${timeoutMs} ms; it shows:\n${text}`);
     await page.waitForTimeout(100);
   }
+}
+
+/** How long a cell run or a check may take: real shells on a noisy machine, so generous. */
+export const STEP_TIMEOUT_MS = 30_000;
+
+/** Block cell `n` (1-based) of the lesson page shown. */
+export function cellAt(page: Page, n: number) {
+  return page.locator('.page .cell').nth(n - 1);
+}
+
+/** Clicks Run on block cell `n` and waits for its exit code to show. */
+export async function runCell(page: Page, n: number): Promise<void> {
+  await cellAt(page, n).getByRole('button', { name: /^Run/ }).click();
+  await cellAt(page, n).locator('.cell-exit').waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+/** Types a line into terminal T1 as a learner does: click the terminal, then keys. */
+export async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.locator('#panel-t1 .xterm').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
 }

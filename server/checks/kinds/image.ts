@@ -1,17 +1,27 @@
 // `image: PATH | DIR | docker://REF` with format, tags, layers, files, file, config, verified. The core library
 // reads the image: an archive streams out of the environment (backend.readTar) into inspectStream; an OCI
 // layout folder is copied to a private temp dir first (the core reads a folder by path); docker://REF is
-// exported from the engine the learner's shell uses (backend.engine). File contents come from the engine.
+// exported from the engine the learner's shell uses (backend.engine). `file:` is the core's wantFiles, read in
+// the same pass for every kind of source (a second pass only when the file is a link).
 import type Docker from 'dockerode';
 import type { CheckSpec } from '../../lesson/model.ts';
-import { dockerEngineSource, inspect, inspectStream, isCoreError, DOCKER_SCHEME, type Image, type InspectResult } from '../../core/index.ts';
+import {
+  dockerEngineSource,
+  inspect,
+  inspectStream,
+  isCoreError,
+  DOCKER_SCHEME,
+  type ByteSource,
+  type Image,
+  type InspectOptions,
+  type InspectResult,
+} from '../../core/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
 import type { ImageCheck } from '../schema.ts';
 import { expandTarget } from '../env-glob.ts';
-import { readEnvEntry, withEnvEntry } from '../env-tar.ts';
+import { envFileContent, readEnvEntry, withEnvEntry } from '../env-tar.ts';
 import { materialize, withTempArea } from '../materialize.ts';
-import { readImageFile } from '../engine-file.ts';
 import { describeCoreError } from '../core-words.ts';
 import { MAX_CONTENT_BYTES } from '../limits.ts';
 import { describeRange, inRange, listSome, matchText, plural, quote } from '../text.ts';
@@ -21,13 +31,9 @@ import { anyMatch } from './glob-verdict.ts';
 type Fields = ImageCheck;
 type ImageFileField = NonNullable<Fields['file']>;
 
-/** Where file contents can be read from: only an engine, for now (see the report on archives). */
-interface ContentReader {
-  read(path: string): Promise<{ text: string; isFile: boolean } | null>;
-}
-
-function needsPaths(f: Fields): boolean {
-  return f.file !== undefined;
+/** What the core reads besides the image's facts: the `file:` path's content, judged on its first MAX_CONTENT_BYTES. */
+function readOptions(f: Fields): InspectOptions {
+  return f.file === undefined ? {} : { wantFiles: [f.file.path], limits: { maxFileContentBytes: MAX_CONTENT_BYTES } };
 }
 
 function show(value: unknown): string {
@@ -71,27 +77,24 @@ function configFindings(name: string, img: Image, want: NonNullable<Fields['conf
   return out;
 }
 
-async function fileFindings(name: string, img: Image, want: ImageFileField, reader: ContentReader | null): Promise<Finding[]> {
+function fileFindings(name: string, img: Image, want: ImageFileField): Finding[] {
   const abs = `/${want.path.replace(/^\/+/, '')}`;
   const where = `${abs} in ${name}`;
-  const present = (img.paths ?? []).some((p) => p.path === abs || p.path === `${abs}/`);
+  const file = img.files?.[0]; // the one path asked for
+  const present = file?.found === true;
   if (want.exists === false) return [{ phrase: `has no ${abs}`, ok: !present, problem: `${name} has ${abs}`, fact: `${name} has no ${abs}` }];
   const out: Finding[] = [{ phrase: `has ${abs}`, ok: present, problem: `${name} has no ${abs} (it holds ${plural(img.fileCount, 'file')})`, fact: `${name} has ${abs}` }];
-  if (!present || (want.contains === undefined && want.matches === undefined)) return out;
-  if (reader === null) {
-    out.push({ phrase: `has readable ${abs}`, ok: false, problem: `stepwise reads file contents only from images in a Docker engine; check docker://REF after loading ${name}` });
+  if (!file || !present || (want.contains === undefined && want.matches === undefined)) return out;
+  if (file.content === undefined) {
+    out.push({ phrase: `has a regular file ${abs}`, ok: false, problem: `${where} is not a readable regular file: ${file.noContent ?? 'it has no content'}` });
     return out;
   }
-  const content = await reader.read(abs);
-  if (content === null || !content.isFile) {
-    out.push({ phrase: `has a regular file ${abs}`, ok: false, problem: `${where} is not a regular file` });
-    return out;
-  }
-  return [...out, ...matchText(content.text, want, where)];
+  const what = file.truncated ? `the first ${file.content.length} bytes of ${where}` : where;
+  return [...out, ...matchText(file.content.toString('utf8'), want, what)];
 }
 
 /** What the inspected image says against the check's fields. */
-async function assess(name: string, result: InspectResult, f: Fields, reader: ContentReader | null): Promise<Finding[]> {
+function assess(name: string, result: InspectResult, f: Fields): Finding[] {
   const out: Finding[] = [];
   if (f.format !== undefined) {
     out.push({ phrase: `is a ${f.format}`, ok: result.format === f.format, problem: formatProblem(name, result), fact: `${name} is a ${result.format}` });
@@ -114,7 +117,7 @@ async function assess(name: string, result: InspectResult, f: Fields, reader: Co
   if (f.files !== undefined) {
     out.push({ phrase: `holds ${describeRange(f.files, 'file')}`, ok: inRange(img.fileCount, f.files), problem: `${name} holds ${plural(img.fileCount, 'file')}` });
   }
-  if (f.file !== undefined) out.push(...(await fileFindings(name, img, f.file, reader)));
+  if (f.file !== undefined) out.push(...fileFindings(name, img, f.file));
   if (f.config !== undefined) out.push(...configFindings(name, img, f.config));
   if (f.verified === true) {
     out.push({ phrase: 'has every digest matching', ok: result.verified, problem: `${name} has a layer or config whose digest does not match` });
@@ -137,30 +140,23 @@ async function examineEngineImage(docker: Docker, ref: string, f: Fields): Promi
   const name = `the image ${ref}`;
   let result: InspectResult;
   try {
-    result = await inspect(`${DOCKER_SCHEME}${ref}`, { engine: dockerEngineSource(docker), files: needsPaths(f) });
+    result = await inspect(`${DOCKER_SCHEME}${ref}`, { engine: dockerEngineSource(docker), ...readOptions(f) });
   } catch (e: unknown) {
     if (isCoreError(e) && e.code === 'SOURCE_NOT_FOUND') return [{ phrase: 'is in the Docker engine', ok: false, problem: `the Docker engine has no image ${ref}` }];
     return coreProblem(name, e, f);
   }
-  const reader: ContentReader = {
-    read: async (path) => {
-      const file = await readImageFile(docker, ref, path, MAX_CONTENT_BYTES);
-      return file === null ? null : { text: file.content.toString('utf8'), isFile: file.kind === 'file' };
-    },
-  };
-  return assess(name, result, f, reader);
+  return assess(name, result, f);
 }
 
 async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<Finding[] | null> {
   const head = await readEnvEntry(ctx, path, { maxBytes: 0, follow: true });
   if (head === null) return null;
-  const files = needsPaths(f);
   if (head.entry.kind === 'dir') {
     return withTempArea(async (area) => {
       const copy = await materialize(ctx, path, area);
       if (copy === null) return [{ phrase: 'exists', ok: false, problem: `${path} does not exist` }];
       try {
-        return await assess(path, await inspect(copy.hostPath, { files }), f, null);
+        return assess(path, await inspect(copy.hostPath, readOptions(f)), f);
       } catch (e: unknown) {
         return coreProblem(path, e, f);
       }
@@ -168,8 +164,15 @@ async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<
   }
   return withEnvEntry(ctx, path, true, async (entry, content) => {
     if (entry.kind !== 'file') return [{ phrase: 'is an image', ok: false, problem: `${path} is neither an image archive nor an OCI layout folder` }];
+    // The first read takes the stream already open; a second (a wanted file that is a link) opens the file again.
+    let opened: ByteSource | null = content;
+    const open = async (): Promise<ByteSource> => {
+      const stream = opened ?? envFileContent(ctx, entry.path);
+      opened = null;
+      return stream;
+    };
     try {
-      return await assess(path, await inspectStream(content, path, { files }), f, null);
+      return assess(path, await inspectStream(open, path, readOptions(f)), f);
     } catch (e: unknown) {
       return coreProblem(path, e, f);
     }

@@ -6,6 +6,7 @@ import { BlobScanner, type BlobScan } from '../blob-scan.ts';
 import { sniffCompression } from '../compress/decoder.ts';
 import type { ByteSource } from '../compress/stream.ts';
 import type { CoreErrorCode } from '../errors.ts';
+import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
 import type { Compression, LayerEntry } from '../model.ts';
 import { EntryCollector } from '../tar/entry-collector.ts';
@@ -38,6 +39,8 @@ export interface ReadArchiveOptions {
   limits: Limits;
   budget: EntryBudget;
   signal?: AbortSignal;
+  /** Wanted paths whose content every layer keeps (InspectOptions.wantFiles). */
+  capture?: CaptureRequest;
 }
 
 // Shared, so that a plain tar of many small files keeps one object per reason, not one per member.
@@ -79,7 +82,7 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
         metadataBytes += e.size;
         return true;
       };
-      return new MemberSink(member, `${label}: member ${rel}`, mayBeJson ? keepJson : null, limits, opts.budget);
+      return new MemberSink(member, `${label}: member ${rel}`, mayBeJson ? keepJson : null, limits, opts.budget, opts.capture ?? null);
     },
   });
 
@@ -113,6 +116,7 @@ class MemberSink implements TarSink {
     private readonly keepJson: (() => boolean) | null,
     private readonly limits: Limits,
     private readonly budget: EntryBudget,
+    private readonly capture: CaptureRequest | null,
   ) {}
 
   write(chunk: Uint8Array): void | Promise<void> {
@@ -153,7 +157,7 @@ class MemberSink implements TarSink {
         return;
       }
     }
-    this.scanner = new BlobScanner(this.label, this.member.entry.size, this.limits, this.budget);
+    this.scanner = new BlobScanner(this.label, this.member.entry.size, this.limits, this.budget, this.capture);
     return this.scanner.write(head);
   }
 }

@@ -1,7 +1,8 @@
 // From what a manifest names (a config and scanned layers) to the model's Image: verification, the merged
-// filesystem, per-layer changes and wasted space.
+// filesystem, per-layer changes, wasted space and the wanted files.
 import { createHash } from 'node:crypto';
 import type { BlobScan } from '../blob-scan.ts';
+import { readWantedFiles, type FileRequest } from '../files/read-files.ts';
 import type { Image, Layer } from '../model.ts';
 import { diffIdsOf, layerCreators, platformOf, toImageConfig } from './config.ts';
 import { mergeLayers } from './merge.ts';
@@ -34,9 +35,10 @@ export interface BuiltImage {
   image: Image;
   verified: boolean;
   problems: string[]; // why it is not verified, one line each
+  needs: Set<string>; // link targets the wanted files lead to that this read did not capture
 }
 
-export function buildImage(r: ResolvedImage, withFiles: boolean): BuiltImage {
+export function buildImage(r: ResolvedImage, withFiles: boolean, fileRequest: FileRequest | null): BuiltImage {
   const problems: string[] = [];
   const config = toImageConfig(r.rawConfig);
   const configDigest = sha256Digest(r.configBytes);
@@ -88,5 +90,11 @@ export function buildImage(r: ResolvedImage, withFiles: boolean): BuiltImage {
     wastedBytes: merged.wastedBytes,
   };
   if (withFiles) image.paths = merged.paths;
-  return { image, verified: problems.length === 0, problems };
+  let needs = new Set<string>();
+  if (fileRequest) {
+    const read = readWantedFiles(fileRequest, r.layers.map((l) => l.scan), merged.paths);
+    image.files = read.files;
+    needs = read.needs;
+  }
+  return { image, verified: problems.length === 0, problems, needs };
 }

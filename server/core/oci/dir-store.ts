@@ -4,6 +4,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { BlobScanner, type BlobScan } from '../blob-scan.ts';
 import { CoreError } from '../errors.ts';
+import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
 import { blobPath, type BlobStore } from './blob-store.ts';
 
@@ -19,10 +20,17 @@ export class DirBlobStore implements BlobStore {
     private readonly limits: Limits,
     private readonly budget: EntryBudget,
     private readonly signal: AbortSignal | undefined,
+    private readonly capture: CaptureRequest | null,
   ) {}
 
-  static async open(dir: string, label: string, limits: Limits, budget: EntryBudget, signal?: AbortSignal): Promise<DirBlobStore> {
-    return new DirBlobStore(await realpath(dir), label, limits, budget, signal);
+  static async open(
+    dir: string,
+    label: string,
+    limits: Limits,
+    budget: EntryBudget,
+    opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null } = {},
+  ): Promise<DirBlobStore> {
+    return new DirBlobStore(await realpath(dir), label, limits, budget, opts.signal, opts.capture ?? null);
   }
 
   /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
@@ -64,7 +72,7 @@ export class DirBlobStore implements BlobStore {
 
   private async scanFile(rel: string, what: string): Promise<BlobScan> {
     const { path, size } = await this.file(rel, what);
-    const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget);
+    const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget, this.capture);
     for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       this.signal?.throwIfAborted();
       const wait = scanner.write(chunk);

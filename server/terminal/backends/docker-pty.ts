@@ -13,6 +13,14 @@ import { engineMessage } from './docker-engine.ts';
 import { inspectExec, waitExitCode } from './docker-exec.ts';
 import { UNIT_ENV, killUnit, newUnitId } from './docker-kill.ts';
 
+/**
+ * Output the engine can hold between the shell's pty and our end of the exec stream while we read nothing, so it
+ * still arrives after pause() or a Ctrl-C (unit: bytes): dockerd's per-stream buffer (moby's BytesPipe blocks its
+ * writer at 1e6 bytes), the containerd fifo (one 64 KiB pipe), dockerd's 32 KiB copy buffer and the unix socket's
+ * send buffer (Linux's default 208 KiB, rounded up). Measured on Docker 20.10: 1,286,144 bytes. A local pty holds
+ * at most one pty buffer instead, so flow-control bounds on this backend must add this much.
+ */
+export const ENGINE_OUTPUT_BUFFER_BYTES = 1_000_000 + 64 * 1024 + 32 * 1024 + 256 * 1024;
 /** After the kill exec has finished, how long the shell's stream may take to end before we drop it (ms). */
 const KILL_GRACE_MS = 5_000;
 /** Exit code reported when the engine can no longer say (the container was removed under the shell): SIGKILL's. */

@@ -5,7 +5,7 @@ import { dockerFromHost, dockerHostFromEnv } from '../docker-host.ts';
 import { LocalBackend } from './local.ts';
 import { DockerBackend } from './docker.ts';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['local', 'docker'];
+export { BACKEND_NAMES, isBackendName } from '../backend.ts';
 
 export interface CreateBackendOptions {
   /** stepwise's state folder; local session directories go in its `sessions/`. Default: $XDG_STATE_HOME/stepwise. */
@@ -14,10 +14,6 @@ export interface CreateBackendOptions {
   dockerHost?: string | null;
   /** docker backend: labels this server's containers so list() never reaps another server's. */
   scope?: string;
-}
-
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
 }
 
 export function createBackend(name: BackendName, opts: CreateBackendOptions = {}): Backend {
