@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, readableCommand, shortDigest } from './format.ts';
+import { formatBytes, formatDuration, readableCommand, sentence, shortDigest } from './format.ts';
 
 test('formatBytes uses binary units with one decimal below 100', () => {
   assert.equal(formatBytes(0), '0 B');
@@ -29,4 +29,10 @@ test('readableCommand turns history created_by into Dockerfile words', () => {
 test('shortDigest keeps 12 hex digits and drops the algorithm', () => {
   assert.equal(shortDigest('sha256:0123456789abcdef0123'), '0123456789ab');
   assert.equal(shortDigest(null), '—');
+});
+
+test('sentence capitalises a reason and ends it once', () => {
+  assert.equal(sentence('no Docker engine at unix:///x.sock'), 'No Docker engine at unix:///x.sock.');
+  assert.equal(sentence('Already done.'), 'Already done.');
+  assert.equal(sentence('  '), '');
 });

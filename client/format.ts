@@ -49,3 +49,11 @@ export function readableCommand(createdBy: string | null): string {
   if (run.test(trimmed)) return `RUN ${trimmed.replace(run, '')}`;
   return trimmed.replace(/\s+# buildkit$/, '');
 }
+
+/** A server's reason as a sentence: "no engine at x" → "No engine at x." */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return t;
+  const capital = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

@@ -2,37 +2,35 @@
 // exec with timeouts that kill the whole group, readTar, copyIn, engine, destroy.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import type { Readable } from 'node:stream';
 import { BackendError, type Backend, type SessionEnv } from '../server/terminal/backend.ts';
-import { createTestBackend, testBackendName } from './harness/terminal-backend.ts';
+import { openTestEnvironment, testBackendName, type TestEnvironment } from './harness/terminal-backend.ts';
 import { listProcesses, processEnvironmentHas } from '../server/terminal/backends/process-table.ts';
 import { LocalBackend, SESSION_MARKER_VAR } from '../server/terminal/backends/local.ts';
 
 let dir: string;
 let backend: Backend;
 let env: SessionEnv;
+let opened: TestEnvironment | undefined;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'stepwise-backend-'));
-  backend = createTestBackend(dir, `backend-test-${process.pid}`);
-  env = await backend.create({ sessionId: `b${process.pid}`, lessonId: 'x', lessonDir: dir, requires: [] });
+  opened = await openTestEnvironment('backend');
+  ({ dir, backend, env } = opened);
 });
-after(async () => {
-  await backend?.destroy(env);
-  await rm(dir, { recursive: true, force: true });
-});
+after(async () => opened?.close());
 
 async function tarEntries(stream: Readable): Promise<Map<string, string>> {
   const extract = tar.extract();
   const entries = new Map<string, string>();
   extract.on('entry', (header, body, next) => {
     const chunks: Buffer[] = [];
-    body.on('data', (c: Buffer) => chunks.push(c));
+    body.on('data', (c: unknown) => {
+      if (Buffer.isBuffer(c)) chunks.push(c);
+    });
     body.on('end', () => {
       entries.set(header.name, Buffer.concat(chunks).toString());
       next();

@@ -2,30 +2,25 @@
 // STEPWISE_TEST_BACKEND: timeouts, floods, shell exit, and a learner who changes the prompt.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, SessionEnv } from '../server/terminal/backend.ts';
 import { ShellTerminal } from '../server/terminal/shell-terminal.ts';
 import { TerminalError } from '../server/terminal/errors.ts';
 import { OUTPUT_CAP_BYTES } from '../server/terminal/output-capture.ts';
 import { LocalBackend } from '../server/terminal/backends/local.ts';
-import { createTestBackend, testBackendName } from './harness/terminal-backend.ts';
+import { openTestEnvironment, testBackendName, type TestEnvironment } from './harness/terminal-backend.ts';
 
 const SIZE = { cols: 80, rows: 24 };
 let dir: string;
 let backend: Backend;
 let env: SessionEnv;
+let opened: TestEnvironment | undefined;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'stepwise-shell-'));
-  backend = createTestBackend(dir, `shell-test-${process.pid}`);
-  env = await backend.create({ sessionId: `s${process.pid}`, lessonId: 'x', lessonDir: dir, requires: [] });
+  opened = await openTestEnvironment('shell');
+  ({ dir, backend, env } = opened);
 });
-after(async () => {
-  await backend?.destroy(env);
-  await rm(dir, { recursive: true, force: true });
-});
+after(async () => opened?.close());
 
 test('a run past its timeout is interrupted and says so', async () => {
   const shell = await ShellTerminal.open(backend, env, SIZE);

@@ -3,6 +3,7 @@
 import type { LessonSummary } from '../../server/protocol/api.ts';
 import { fetchLessons } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
+import { sentence } from '../format.ts';
 import type { Disposable } from '../lifecycle.ts';
 import { requirementName } from '../requirements.ts';
 import { lessonHref } from '../route.ts';
@@ -73,7 +74,7 @@ function card(l: LessonSummary): HTMLElement {
         'p',
         { class: 'notice notice-warn' },
         icon(ICONS.alert),
-        h('span', null, h('strong', null, `${requirementName(u.requirement)} is not available on this host. `), u.reason),
+        h('span', null, h('strong', null, `${requirementName(u.requirement)} is not available on this host. `), sentence(u.reason)),
       ),
     ),
     h(

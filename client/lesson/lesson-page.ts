@@ -4,7 +4,6 @@
 import type { CellView as Cell, LessonSummary, LessonView, StepView } from '../../server/protocol/api.ts';
 import type { ServerMessage } from '../../server/protocol/index.ts';
 import { fetchLesson, fetchLessons } from '../api.ts';
-import { requirementName } from '../requirements.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { ExplorerPanel } from '../explorer/explorer-panel.ts';
 import { DisposableStore, listen, timeout, type Disposable } from '../lifecycle.ts';
@@ -18,7 +17,7 @@ import type { ThemeController } from '../ui/theme.ts';
 import type { Toaster } from '../ui/toast.ts';
 import { Topbar } from '../ui/topbar.ts';
 import { Workbench } from '../workbench.ts';
-import { catchUpBanner } from './catch-up-banner.ts';
+import { catchUpBanner, environmentErrorBanner, unmetBanner } from './banners.ts';
 import { LessonState } from './lesson-state.ts';
 import { PageView, type PageActions } from './page-view.ts';
 import { catchUpTarget, initialPageIndex, isPageOpen, lessonPages, type LessonPage } from './pages.ts';
@@ -347,36 +346,9 @@ export class LessonPageController implements Disposable {
   }
 
   private renderBanners(): void {
-    const items: HTMLElement[] = this.unmet.map((u) =>
-      h(
-        'div',
-        { class: 'banner banner-warn', attrs: { role: 'note' } },
-        icon(ICONS.alert),
-        h(
-          'div',
-          { class: 'banner-text' },
-          h('p', { class: 'banner-title' }, `This lesson needs ${requirementName(u.requirement)}, which this host does not have`),
-          h('p', null, `${u.reason}. Commands that use it will fail until it is there.`),
-        ),
-      ),
-    );
+    const items: HTMLElement[] = this.unmet.map(unmetBanner);
     if (this.environmentError) {
-      items.push(
-        h(
-          'div',
-          { class: 'banner banner-error', attrs: { role: 'alert' } },
-          icon(ICONS.alert),
-          h(
-            'div',
-            { class: 'banner-text' },
-            h('p', { class: 'banner-title' }, 'Your environment could not start'),
-            h('p', null, this.environmentError),
-            this.conn.status === 'failed'
-              ? h('div', { class: 'banner-actions' }, h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => this.conn.retry() } }, 'Try again'))
-              : null,
-          ),
-        ),
-      );
+      items.push(environmentErrorBanner(this.environmentError, this.conn.status === 'failed' ? () => this.conn.retry() : null));
     }
     if (this.catchUp) {
       const target = this.catchUp.target;

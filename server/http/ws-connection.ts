@@ -92,8 +92,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return null;
     }
     session = target;
+    target.resize(0, size); // first, so T1's snapshot is drawn at the size the page shows
     await deps.sessions.attach(target, client);
-    target.resize(0, size);
     return target;
   }
 

@@ -148,6 +148,7 @@ export class Session implements Disposable {
   /** Opens terminal `term`, or restarts its shell if it exited. Runs sent meanwhile wait for it. */
   async openTerminal(term: number): Promise<void> {
     this.touch();
+    this.refuseDuringReset();
     const live = this.terminals.get(term);
     if (!live || this.opening.has(term)) {
       await this.terminal(term);
@@ -169,12 +170,14 @@ export class Session implements Disposable {
   /** Runs a lesson cell in its terminal and reports runQueued / runStarted / runResult. */
   async run(cellId: string): Promise<CellRunResult | null> {
     this.touch();
+    this.refuseDuringReset();
     const cell = this.findCell(cellId);
     return this.runCell(cell);
   }
 
   async check(stepId: string): Promise<void> {
     this.touch();
+    this.refuseDuringReset();
     const step = this.findStep(stepId);
     let verdict: Awaited<ReturnType<StepChecker>>;
     try {
@@ -254,12 +257,16 @@ export class Session implements Disposable {
 
   private async runCell(cell: Cell, timeoutMs?: number): Promise<CellRunResult | null> {
     const live = await this.terminal(cell.terminal - 1);
+    // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
+    const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
     switch (cell.kind) {
       case 'interrupt':
         live.shell.interrupt();
+        typed();
         return null;
       case 'keys':
         live.write(cell.noNewline ? cell.command : `${cell.command}\r`);
+        typed();
         return null;
       case 'copy':
         throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cell.id} is for copying, not running`);
@@ -268,6 +275,7 @@ export class Session implements Disposable {
     }
     if (cell.noNewline) {
       live.write(cell.command);
+      typed();
       return null;
     }
     const ahead = live.shell.queuedRuns;
@@ -370,6 +378,11 @@ export class Session implements Disposable {
     } finally {
       this.operation = null;
     }
+  }
+
+  /** While Reset swaps the environment, nothing may start in the old one or the half-made new one. */
+  private refuseDuringReset(): void {
+    if (this.operation === 'reset') throw new SessionError('BUSY', 'the environment is being reset; try again when it is done');
   }
 
   private findCell(cellId: string): Cell {

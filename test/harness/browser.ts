@@ -2,7 +2,7 @@
 // that serves a fresh build of the browser app. Each browser gets its own throwaway profile; each server its own
 // state folder, so progress never leaks between tests or into the user's $XDG_STATE_HOME.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ let builtClient: Promise<string> | null = null;
 export function buildClient(): Promise<string> {
   builtClient ??= (async () => {
     const out = await mkdtemp(join(tmpdir(), 'stepwise-client-'));
+    process.once('exit', () => rmSync(out, { recursive: true, force: true })); // the build outlives every server of this process
     await run(process.execPath, ['build.mjs', '--client-out', out], { cwd: REPO_ROOT, timeout: BUILD_TIMEOUT_MS });
     if (!existsSync(join(out, 'app.js'))) throw new Error(`building the browser app wrote no ${out}/app.js`);
     return `${out}/`;

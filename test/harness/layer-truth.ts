@@ -15,12 +15,13 @@ if os.path.isdir(src):
             return f.read()
 else:
     outer = tarfile.open(src)
+    members = {posixpath.normpath(m.name).lstrip('/'): m for m in outer.getmembers()}  # "./index.json" too
     def read(name):
-        m = outer.getmember(name)
+        m = members[name]
         for _ in range(16):
             if not m.issym():
                 break
-            m = outer.getmember(posixpath.normpath(posixpath.join(posixpath.dirname(m.name), m.linkname)))
+            m = members[posixpath.normpath(posixpath.join(posixpath.dirname(posixpath.normpath(m.name)), m.linkname))]
         return outer.extractfile(m).read()
 def blob(digest):
     return 'blobs/' + digest.replace(':', '/')

@@ -1,7 +1,9 @@
 // Which session backend the terminal and http suites run on. Default `local`; set STEPWISE_TEST_BACKEND=docker
 // to run the same suites on the docker backend against the wrapper's private engine (`npm test -- FILES`).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backend, BackendName } from '../../server/terminal/backend.ts';
+import type { Backend, BackendName, SessionEnv } from '../../server/terminal/backend.ts';
 import { createBackend, isBackendName } from '../../server/terminal/backends/index.ts';
 import { LocalBackend } from '../../server/terminal/backends/local.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
@@ -29,4 +31,27 @@ export function createTestBackend(stateDir: string, scope: string): Backend {
     return createBackend('docker', { dockerHost: requireDockerHost(), scope });
   }
   return new LocalBackend({ baseDir: join(stateDir, 'sessions'), dockerHost: process.env[ENV_DOCKER_HOST] ?? null });
+}
+
+export interface TestEnvironment {
+  dir: string; // a temp folder for the test's own files
+  backend: Backend;
+  env: SessionEnv;
+  close(): Promise<void>;
+}
+
+/** A backend and one environment in it, for tests of the backend and shell layers below sessions. */
+export async function openTestEnvironment(name: string): Promise<TestEnvironment> {
+  const dir = await mkdtemp(join(tmpdir(), `stepwise-${name}-`));
+  const backend = createTestBackend(dir, `${name}-test-${process.pid}`);
+  const env = await backend.create({ sessionId: `${name}${process.pid}`, lessonId: 'x', lessonDir: dir, requires: [] });
+  return {
+    dir,
+    backend,
+    env,
+    close: async () => {
+      await backend.destroy(env);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createServer, type RunningServer, type ServerOptions } from '../../server/http/server.ts';
 import type { SessionLimits } from '../../server/terminal/limits.ts';
 import { createTestBackend } from './terminal-backend.ts';
+import { ENV_DOCKER_HOST } from './env.ts';
 
 export interface TestServer {
   server: RunningServer;
@@ -36,6 +37,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     root,
     stateDir,
     backend: createTestBackend(stateDir, `test-${process.pid}-${Date.now()}`),
+    dockerHost: process.env[ENV_DOCKER_HOST] ?? null, // the wrapper's private engine, never the host's
     ...rest,
   });
   const origin = server.baseUrl.replace(/\/$/, '');
