@@ -3,10 +3,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BACKEND_NAMES, isBackendName } from '../terminal/backends/index.ts';
+import { BACKEND_NAMES, isBackendName } from '../terminal/backends/names.ts';
 import type { BackendName } from '../terminal/backend.ts';
-import { createServer, DEFAULT_HOST, ServerConfigError, type RunningServer } from '../http/server.ts';
-import { createLogger } from '../http/logger.ts';
+import type { RunningServer } from '../http/server.ts';
+import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 /** The port tried first when none is given; the next few are tried if it is taken. */
@@ -55,6 +55,9 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     return EXIT_USAGE;
   }
   if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
+  // Loaded on use, so other commands start without the server, node-pty and xterm (see server/cli.ts).
+  const { createServer, ServerConfigError } = await import('../http/server.ts');
+  const { createLogger } = await import('../http/logger.ts');
   const log = createLogger(opts.logLevel);
   const limits = {
     ...(opts.maxSessions !== undefined ? { maxSessions: opts.maxSessions } : {}),

@@ -5,6 +5,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 
+/** The server listens here unless told otherwise: only this machine can reach it. */
+export const DEFAULT_HOST = '127.0.0.1';
+
 /** Token size (bytes of randomness, 256 bits): unguessable, and short enough to paste. */
 const TOKEN_BYTES = 32;
 

@@ -13,7 +13,7 @@ import { SessionManager } from '../terminal/session-manager.ts';
 import { sessionLimits, type SessionLimits } from '../terminal/limits.ts';
 import { stateDir as defaultStateDir } from '../terminal/state-dir.ts';
 import type { StepChecker } from '../terminal/step-checks.ts';
-import { hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
+import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
 import { HttpError, errorHandler } from './http-error.ts';
@@ -27,7 +27,7 @@ import { securityHeaders } from './security-headers.ts';
 import { handleUpgrade, type UpgradeAuth } from './upgrade.ts';
 import { serveConnection } from './ws-connection.ts';
 
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST };
 /** Largest WebSocket message accepted (256 KiB): keystrokes and pastes, and JSON control messages. */
 export const WS_MAX_PAYLOAD_BYTES = 256 * 1024;
 

@@ -67,13 +67,13 @@ function readOne(path: string, tree: MergedTree, layers: readonly LayerFiles[], 
     file.noContent = target.why === 'symlink-loop' ? loopWords(request) : `it is a symlink to ${file.linkTarget}, which is not in the image`;
     return file;
   }
-  const source = contentSource(target, tree, layers, request);
+  const source = contentSource(target, tree, layers, request, kind === 'symlink' ? 'it leads to' : 'it is');
   if ('noContent' in source) {
     file.noContent = source.noContent;
     return file;
   }
-  if (source.need) {
-    for (const key of source.need) if (!request.wanted.has(key)) needs.add(key);
+  if (source.need !== undefined) {
+    needs.add(source.need);
     file.noContent = NEEDS_ANOTHER_READ;
     return file;
   }
@@ -92,20 +92,24 @@ function readOne(path: string, tree: MergedTree, layers: readonly LayerFiles[], 
   return file;
 }
 
-type Source = { noContent: string } | { need: string[] } | { need?: undefined; captured: CapturedFile; key: string };
+/** The copy that holds the content; or the path this read did not capture but must (`need`); or why there is none. */
+type Source = { noContent: string } | { need: string } | { need?: undefined; captured: CapturedFile; key: string };
 
-/** Where the content of a found path lives: its own layer's copy, or, for a hardlink, that layer's copy of the target. */
-function contentSource(at: Walk & { found: true }, tree: MergedTree, layers: readonly LayerFiles[], request: FileRequest): Source {
+/**
+ * Where the content of a found path lives: its own layer's copy, or, for a hardlink, that layer's copy of the
+ * target. `lead` starts the reason when there is none: "it is" a directory, or "it leads to" one.
+ */
+function contentSource(at: Walk & { found: true }, tree: MergedTree, layers: readonly LayerFiles[], request: FileRequest, lead: string): Source {
   const { key, path } = at.node;
   if (path.kind === 'hardlink') {
     const linked = pathKey(canonicalPath(tree.linkTarget(key, path.layer)));
-    if (!request.wanted.has(linked)) return { need: [linked] };
+    if (!request.wanted.has(linked)) return { need: linked };
     const captured = layers[path.layer]?.files.get(linked);
     if (!captured) return { noContent: `it is a hardlink to ${linked}, which its layer does not hold` };
     return { captured, key: linked };
   }
-  if (path.kind !== 'file') return { noContent: `it is ${KIND_WORDS[path.kind]}` };
-  if (!request.wanted.has(key)) return { need: [key] };
+  if (path.kind !== 'file') return { noContent: `${lead} ${KIND_WORDS[path.kind]}` };
+  if (!request.wanted.has(key)) return { need: key };
   const captured = layers[path.layer]?.files.get(key);
   // Unreachable while merge and capture agree on "the last entry of a layer wins"; said plainly if not.
   if (!captured) return { noContent: `layer ${path.layer} lists ${key} but its content was not captured` };
