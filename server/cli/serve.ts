@@ -1,6 +1,6 @@
 // `stepwise serve DIR`: the lessons beside live terminals, in the browser. Prints the URL with its access token
 // (like Jupyter) on stdout; logs (pino, JSON) go to stderr.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BACKEND_NAMES, isBackendName } from '../terminal/backends/names.ts';

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** dist/client beside the bundle (dist/cli.js), or under the package root when run from source. */
+/** dist/client beside the bundle (dist/cli.js or a chunk in dist/chunks/), or under the package root from source. */
 export function findClientDir(): string | null {
-  const candidates = [new URL('./client/', import.meta.url), new URL('../../dist/client/', import.meta.url)];
+  const candidates = ['./client/', '../client/', '../../dist/client/'].map((rel) => new URL(rel, import.meta.url));
   for (const url of candidates) {
     const dir = fileURLToPath(url);
     if (existsSync(`${dir}index.html`)) return dir;
