@@ -38,7 +38,7 @@ test('GET /api/lessons and /api/lesson answer in the protocol shapes; unmet requ
   assert.deepEqual(steps?.unmet, []);
   const docker = list.find((l) => l.id === 'docker');
   assert.deepEqual(docker?.requires, ['docker']);
-  assert.match(docker?.unmet[0]?.reason ?? '', /without a Docker engine/);
+  assert.match(docker?.unmet[0]?.reason ?? '', /without (a|its own) Docker engine/);
   const view = lessonViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/lesson?id=steps`, { Cookie: t.cookie })).body));
   assert.deepEqual(view.steps.map((s) => s.id), ['make-a-file', 'read-it', 'last-step']);
   assert.equal(view.steps[0]?.checks, 1);
@@ -138,6 +138,23 @@ test('idle sessions are reaped; the session limit refuses one more with a clear 
     assert.equal((await second.waitClosed()).code, CLOSE_NO_SESSION);
     const closed = await first.waitClosed();
     assert.equal(closed.code, 1001, 'the idle session ended and closed its socket');
+    assert.equal(l.server.sessions.count, 0);
+  } finally {
+    await l.stop();
+  }
+});
+
+test('a session past the maximum age is closed even while it is busy', async () => {
+  const l = await startTestServer({ lessons: { steps: STEPS }, limits: { maxSessionAgeMs: 1_500, reapIntervalMs: 100 } });
+  try {
+    const c = await connect(l);
+    await c.hello('steps');
+    const keepBusy = setInterval(() => c.type(0, 'true\r'), 100); // activity: it is not idle
+    try {
+      assert.equal((await c.waitClosed()).code, 1001);
+    } finally {
+      clearInterval(keepBusy);
+    }
     assert.equal(l.server.sessions.count, 0);
   } finally {
     await l.stop();

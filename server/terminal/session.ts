@@ -3,9 +3,8 @@
 // `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
-import type { Backend, EnvironmentSpec, SessionEnv, TerminalSize } from './backend.ts';
-import type { Cell, Lesson, Step } from '../lesson/model.ts';
-import { stepCells } from '../lesson/cells.ts';
+import type { Backend, SessionEnv, TerminalSize } from './backend.ts';
+import type { Cell, Lesson } from '../lesson/model.ts';
 import type { LastRun } from '../checks/types.ts';
 import { CLOSE_REPLACED } from '../protocol/messages.ts';
 import type { ServerMessageBody } from '../protocol/messages.ts';
@@ -13,9 +12,11 @@ import { DisposableStore, type Disposable } from './lifecycle.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS, type SessionLimits } from './limits.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
+import { createEnvironment, runSetup } from './session/environment.ts';
+import { findRunnableCell, findStep, replayableCellsBefore } from './session/lesson-lookup.ts';
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -171,14 +172,14 @@ export class Session implements Disposable {
   async run(cellId: string): Promise<CellRunResult | null> {
     this.touch();
     this.refuseDuringReset();
-    const cell = this.findCell(cellId);
+    const cell = findRunnableCell(this.lesson, cellId);
     return this.runCell(cell);
   }
 
   async check(stepId: string): Promise<void> {
     this.touch();
     this.refuseDuringReset();
-    const step = this.findStep(stepId);
+    const step = findStep(this.lesson, stepId);
     let verdict: Awaited<ReturnType<StepChecker>>;
     try {
       verdict = await this.deps.checkStep(step, {
@@ -210,7 +211,7 @@ export class Session implements Disposable {
       this.generation++;
       this.env = await createEnvironment(this.backend, `${this.id}-${this.generation}`, this.lesson);
       this.lastRun = undefined;
-      const setupError = await this.runSetup();
+      const setupError = await runSetup(this.backend, this.env, this.lesson, this.deps.log);
       for (const term of open.length > 0 ? open : [0]) await this.terminal(term);
       this.send(setupError ? { type: 'resetDone', ok: false, message: setupError } : { type: 'resetDone', ok: true });
     }, 'resetDone');
@@ -219,13 +220,9 @@ export class Session implements Disposable {
   /** Replays the runnable cells of the steps before `stepId`, stopping at the first unexpected exit status. */
   async catchUp(stepId: string): Promise<void> {
     this.touch();
-    const target = this.findStep(stepId);
+    const target = findStep(this.lesson, stepId);
     await this.exclusive('catchUp', async () => {
-      const cells = this.lesson.steps
-        .filter((s) => s.index < target.index)
-        .flatMap((s) => stepCells(s))
-        .filter((c) => c.runnable && c.kind === 'exec');
-      for (const cell of cells) {
+      for (const cell of replayableCellsBefore(this.lesson, target)) {
         const result = await this.runCell(cell, CATCH_UP_CELL_TIMEOUT_MS);
         if (!result || result.exitCode !== cell.expectExit) {
           const seen = result ? `exit status ${result.exitCode ?? 'unknown'}` : 'no result';
@@ -354,19 +351,6 @@ export class Session implements Disposable {
     if (!this.store.isDisposed) this.terminalStore = this.store.add(new DisposableStore());
   }
 
-  /** Runs the lesson's setup commands through exec. Returns a reason if one failed. */
-  private async runSetup(): Promise<string | null> {
-    for (const command of this.lesson.setup) {
-      const result = await this.backend.exec(this.env, ['bash', '-c', command], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
-      if (result.exitCode !== 0) {
-        const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n');
-        this.deps.log.warn({ session: this.id, command, exitCode: result.exitCode }, 'lesson setup command failed');
-        return `setup command "${command}" ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}${said ? `: ${said}` : ''}`;
-      }
-    }
-    return null;
-  }
-
   private async exclusive(name: 'reset' | 'catchUp', work: () => Promise<void>, doneType: 'resetDone' | 'catchUpDone'): Promise<void> {
     if (this.operation) throw new SessionError('BUSY', `a ${this.operation === 'reset' ? 'reset' : 'catch-up'} is already running`);
     this.operation = name;
@@ -385,21 +369,6 @@ export class Session implements Disposable {
     if (this.operation === 'reset') throw new SessionError('BUSY', 'the environment is being reset; try again when it is done');
   }
 
-  private findCell(cellId: string): Cell {
-    const cell = [this.lesson.intro, ...this.lesson.steps, this.lesson.finish]
-      .flatMap((part) => (part ? stepCells(part) : []))
-      .find((c) => c.id === cellId);
-    if (!cell) throw new SessionError('CELL_NOT_FOUND', `lesson ${this.lesson.id} has no cell ${cellId}`);
-    if (!cell.runnable) throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cellId} is shown, not run`);
-    return cell;
-  }
-
-  private findStep(stepId: string): Step {
-    const step = this.lesson.steps.find((s) => s.id === stepId);
-    if (!step) throw new SessionError('STEP_NOT_FOUND', `lesson ${this.lesson.id} has no step ${stepId}`);
-    return step;
-  }
-
   private send(message: ServerMessageBody): void {
     this.client?.send(message);
   }
@@ -407,26 +376,4 @@ export class Session implements Disposable {
   private touch(): void {
     this.lastActivity = Date.now();
   }
-}
-
-async function createEnvironment(backend: Backend, envId: string, lesson: Lesson): Promise<SessionEnv> {
-  const spec: EnvironmentSpec = {
-    sessionId: envId,
-    lessonId: lesson.id,
-    lessonDir: lesson.dir,
-    requires: lesson.environment.requires,
-    // A Katacoda backend.imageid names their VM image, not a shell image: only native lessons choose one.
-    ...(lesson.environment.image && lesson.format === 'native' ? { image: lesson.environment.image } : {}),
-  };
-  const env = await backend.create(spec);
-  try {
-    for (const asset of lesson.assets) {
-      await backend.copyIn(env, asset.file, asset.target);
-      if (asset.chmod) await backend.exec(env, ['chmod', asset.chmod, asset.target], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
-    }
-  } catch (e: unknown) {
-    await backend.destroy(env);
-    throw e;
-  }
-  return env;
 }

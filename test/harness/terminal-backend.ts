@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Backend, BackendName, SessionEnv } from '../../server/terminal/backend.ts';
 import { createBackend, isBackendName } from '../../server/terminal/backends/index.ts';
 import { LocalBackend } from '../../server/terminal/backends/local.ts';
+import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/terminal/backends/docker-pty.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
 
 export const ENV_TEST_BACKEND = 'STEPWISE_TEST_BACKEND';
@@ -19,6 +20,15 @@ export function testBackendName(): BackendName {
 /** Sessions opened and destroyed by the leak test: containers are far heavier than local shells. */
 export function leakTestSessions(): number {
   return testBackendName() === 'docker' ? 20 : 200;
+}
+
+/**
+ * Output the backend itself can hold between the shell and the server once the server stops reading (bytes),
+ * which still arrives after a pause or a Ctrl-C: none beyond the pty's own buffer locally; the engine's
+ * buffers on docker (see docker-pty.ts).
+ */
+export function backendOutputBufferBytes(): number {
+  return testBackendName() === 'docker' ? ENGINE_OUTPUT_BUFFER_BYTES : 0;
 }
 
 /**
