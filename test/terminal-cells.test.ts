@@ -102,6 +102,9 @@ test('a shell that exits is reported and can be restarted', async () => {
   const pid = await client.run('s5.c2');
   assert.equal(pid.exitCode, 0);
   assert.match(pid.output, /^\d+$/);
+  // The restarted shell's output reaches the live stream too, not only the cell result.
+  client.type(0, 'echo "typed-after-$((20+1))"\r');
+  await client.waitForText(0, /typed-after-21/);
 });
 
 test('Check evaluates the step against the last run output and records progress', async () => {

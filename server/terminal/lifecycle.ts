@@ -59,6 +59,15 @@ export class DisposableStore implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.releaseAll();
+  }
+
+  /** Disposes what the store holds now but stays open for new items (e.g. a restarted shell's listeners). */
+  clear(): void {
+    this.releaseAll();
+  }
+
+  private releaseAll(): void {
     const items = [...this.items].reverse();
     this.items.clear();
     const errors: unknown[] = [];

@@ -62,7 +62,7 @@ export class LiveTerminal implements Disposable {
 
   /** Replaces an exited shell with a new one. The screen and the byte sequence carry on. */
   restart(shell: ShellTerminal): void {
-    this.shellStore.dispose();
+    this.shellStore.clear(); // not dispose(): the store must accept the new shell's listeners
     this.current.dispose();
     this.current = shell;
     this.adopt(shell);
