@@ -5,6 +5,9 @@ import { decodeTerminalFrame, encodeTerminalFrame } from '../../server/protocol/
 import { decodeServerMessage, encodeClientMessage, type ServerMessage } from '../../server/protocol/messages.ts';
 import { ACK_EVERY_BYTES } from '../../server/protocol/limits.ts';
 
+/** Output kept for marker searches (bytes): more than a prompt with its markers. */
+const TAIL_CHARS = 4096;
+
 export interface ClientOptions {
   /** Delay (ms) before each ack: 0 acks at once; more makes a slow client. */
   ackDelayMs?: number;
@@ -15,7 +18,7 @@ export class BenchClient {
   lastByteAt = 0; // performance.now() of the latest output
   private unacked = 0;
   private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
-  private tail = ''; // the last few KB of output, for marker searches
+  private tail = ''; // the last TAIL_CHARS bytes of output (latin1), for marker searches
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -56,7 +59,10 @@ export class BenchClient {
     const n = frame.payload.byteLength;
     this.bytes += n;
     this.lastByteAt = performance.now();
-    this.tail = (this.tail + Buffer.from(frame.payload).toString('latin1')).slice(-4096);
+    // Only the payload's last TAIL_CHARS bytes can reach the tail: decode just those (a view, no copy of the frame).
+    const p = frame.payload;
+    const end = Buffer.from(p.buffer, p.byteOffset + Math.max(0, n - TAIL_CHARS), Math.min(n, TAIL_CHARS)).toString('latin1');
+    this.tail = n >= TAIL_CHARS ? end : (this.tail + end).slice(-TAIL_CHARS);
     this.unacked += n;
     if (this.unacked >= ACK_EVERY_BYTES || (this.opts.ackDelayMs ?? 0) > 0) this.ack();
     for (const w of [...this.waiters]) {

@@ -1,10 +1,13 @@
 // A server-side copy of one terminal's screen (@xterm/headless), so a reconnecting client can be given the
 // screen as it is (DESIGN.md "Reattach").
 //
-// Off the hot path: the live stream never waits for the mirror. Bytes are queued and parsed one chunk per
-// event-loop turn. If parsing falls behind by more than MIRROR_MAX_BACKLOG_BYTES (a flood), the oldest queued
-// bytes are skipped: memory stays bounded, and the screen is rebuilt from the newest output. The hazard: after
-// a skip, rows above the last MIRROR_KEEP_AFTER_SKIP_BYTES of output may differ from what the client showed.
+// Off the hot path: the live stream never waits for the mirror. Bytes are queued and parsed later, in slices
+// of MIRROR_SLICE_BYTES at most one per MIRROR_PARSE_INTERVAL_MS, so parsing takes a small, bounded share of
+// the event loop (the pty is read on the same thread: every millisecond spent parsing is one the shell may
+// spend blocked on a full pty). A waiting snapshot lifts the limit: then slices follow each other at once.
+// If parsing falls behind by more than MIRROR_MAX_BACKLOG_BYTES (a flood), the oldest queued bytes are
+// skipped: memory stays bounded, and the screen is rebuilt from the newest output. The hazard: after a skip,
+// rows above the last MIRROR_KEEP_AFTER_SKIP_BYTES of output may differ from what the client showed.
 //
 // Sequence numbers count output bytes since the terminal started. `snapshot(n)` resolves with the screen at a
 // position seq >= n, at a chunk boundary, so the caller can send the live stream from exactly seq on.
@@ -19,8 +22,18 @@ export const MIRROR_SCROLLBACK_LINES = 1000;
 export const MIRROR_MAX_BACKLOG_BYTES = 1024 * 1024;
 /** Bytes kept when it skips (256 KiB): more than a full screen of the newest output. */
 export const MIRROR_KEEP_AFTER_SKIP_BYTES = 256 * 1024;
-/** Bytes handed to the parser per turn (64 KiB): about a millisecond of work, so the event loop stays free. */
-const MIRROR_CHUNK_BYTES = 64 * 1024;
+/**
+ * Bytes handed to the parser per slice (16 KiB): well under a millisecond of parsing. The pty is read on this
+ * thread and buffers only a few KiB, so a longer slice would leave the shell blocked on a full pty meanwhile.
+ */
+const MIRROR_SLICE_BYTES = 16 * 1024;
+/** Per slice while a snapshot waits (64 KiB): catching up quickly matters more then. */
+const MIRROR_CATCH_UP_SLICE_BYTES = 64 * 1024;
+/**
+ * Pause (ms) before each slice while no snapshot waits: caps parsing at 16 KiB per 5 ms (~3 MB/s, under a tenth
+ * of a core), far above what a screen-drawing program writes; only a flood outruns it, and skips ahead.
+ */
+export const MIRROR_PARSE_INTERVAL_MS = 5;
 
 export interface ScreenSnapshot {
   data: string; // escape sequences that redraw the screen, scrollback and modes on a reset terminal
@@ -39,6 +52,7 @@ export class ScreenMirror implements Disposable {
   private received = 0; // bytes given to write()
   private parsed = 0; // bytes parsed (or skipped): the mirror's position in the stream
   private inFlight = false;
+  private timer: ReturnType<typeof setTimeout> | null = null; // the next slice, while none is in flight
   private waiters: { seq: number; resolve: (s: ScreenSnapshot) => void; reject: (e: Error) => void }[] = [];
   private disposed = false;
   skippedBytes = 0;
@@ -64,14 +78,14 @@ export class ScreenMirror implements Disposable {
     this.backlogBytes += bytes.byteLength;
     this.received += bytes.byteLength;
     if (this.backlogBytes > MIRROR_MAX_BACKLOG_BYTES) this.skipAhead();
-    this.feed();
+    this.schedule();
   }
 
   /** Resizes at this point in the stream: output after it was drawn at the new size. */
   resize(size: TerminalSize): void {
     if (this.disposed) return;
     this.queue.push({ kind: 'resize', size });
-    this.feed();
+    this.schedule();
   }
 
   snapshot(atLeastSeq: number = this.received): Promise<ScreenSnapshot> {
@@ -79,15 +93,33 @@ export class ScreenMirror implements Disposable {
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq: atLeastSeq, resolve, reject });
       this.answerWaiters();
+      if (this.waiters.length > 0) this.schedule(); // now at full speed
     });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.queue.length = 0;
     for (const w of this.waiters.splice(0)) w.reject(new Error('screen mirror is closed'));
     this.terminal.dispose();
+  }
+
+  /** Parses the next slice: at once if a snapshot waits, else after MIRROR_PARSE_INTERVAL_MS. */
+  private schedule(): void {
+    if (this.inFlight || this.disposed) return;
+    if (this.waiters.length > 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.feed();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        this.feed();
+      }, MIRROR_PARSE_INTERVAL_MS);
+    }
   }
 
   private feed(): void {
@@ -98,7 +130,8 @@ export class ScreenMirror implements Disposable {
     }
     const parts: Uint8Array[] = [];
     let bytes = 0;
-    while (this.queue[0]?.kind === 'data' && bytes < MIRROR_CHUNK_BYTES) {
+    const sliceBytes = this.waiters.length > 0 ? MIRROR_CATCH_UP_SLICE_BYTES : MIRROR_SLICE_BYTES;
+    while (this.queue[0]?.kind === 'data' && bytes < sliceBytes) {
       const item = this.queue.shift() as Extract<Item, { kind: 'data' }>;
       parts.push(item.bytes);
       bytes += item.bytes.byteLength;
@@ -115,7 +148,7 @@ export class ScreenMirror implements Disposable {
       this.inFlight = false;
       this.parsed += bytes;
       this.answerWaiters();
-      this.feed();
+      if (this.queue.length > 0) this.schedule();
     });
   }
 

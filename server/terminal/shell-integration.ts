@@ -24,6 +24,7 @@ bind 'set enable-bracketed-paste on' 2>/dev/null
 bind 'set enable-active-region off' 2>/dev/null
 bind 'set bell-style none' 2>/dev/null # a run clears the prompt line first (C-e C-u), which rings on an empty line
 stty -ixon 2>/dev/null
+stty iutf8 2>/dev/null # a pty opened without an encoding leaves IUTF8 off: backspace would split a UTF-8 character
 unset HISTFILE
 PS1='\[\e]133;A\a\]\[\e[1;32m\]stepwise\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m\]\$ \[\e]133;B\a\]'
 PS0='\e]133;C\a'

@@ -4,6 +4,7 @@
 // Layout: <baseDir>/<sessionId>/ (mode 0700) holds `work/` (the learner's directory and $HOME), `shell.rc`
 // and `owner` ("<server pid> <start time>"), which tells list() whether the server that made it is still alive.
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { chmod, cp, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -25,6 +26,7 @@ import { stateDir } from '../state-dir.ts';
 import { clampSize } from '../../protocol/limits.ts';
 import { isAlive, killSessionProcesses, readProcess, signal } from './process-table.ts';
 import { runDetached } from './run-detached.ts';
+import { PtyWriter } from './pty-writer.ts';
 
 /** The environment variable that marks every process of a session, for killing and reaping. */
 export const SESSION_MARKER_VAR = 'STEPWISE_SESSION';
@@ -246,13 +248,17 @@ export class LocalBackend implements Backend {
 class LocalPty implements PtyHandle {
   private killed = false;
   private exited = false;
+  /** The fast input path; null when this node-pty does not show its fd and socket (then node-pty writes). */
+  private readonly writer: PtyWriter | null;
 
   constructor(
     private readonly pty: nodePty.IPty,
     private readonly killGroup: () => void,
   ) {
+    this.writer = directWriter(pty);
     pty.onExit(() => {
       this.exited = true;
+      this.writer?.close();
     });
   }
 
@@ -261,7 +267,9 @@ class LocalPty implements PtyHandle {
   }
 
   write(data: string | Buffer): void {
-    if (!this.exited) this.pty.write(data);
+    if (this.exited) return;
+    if (this.writer) this.writer.write(typeof data === 'string' ? Buffer.from(data) : data);
+    else this.pty.write(data);
   }
 
   resize(size: TerminalSize): void {
@@ -292,6 +300,20 @@ class LocalPty implements PtyHandle {
     // The master fd closes by itself once the last holder of the slave side is dead (read gets EIO).
     if (!this.exited) signal(this.pty.pid, 'SIGKILL');
   }
+}
+
+/**
+ * A synchronous writer on node-pty's master fd (see pty-writer.ts). It relies on two things node-pty 1.x has
+ * but does not type: `fd` (the master) and `_socket` (the read stream that owns the fd and closes it, on EIO or
+ * kill). The writer closes with that stream, so it never writes to an fd number that was closed and reused.
+ */
+function directWriter(pty: nodePty.IPty): PtyWriter | null {
+  const internals = pty as unknown as { fd?: unknown; _socket?: unknown };
+  const socket = internals._socket;
+  if (typeof internals.fd !== 'number' || !(socket instanceof EventEmitter)) return null;
+  const writer = new PtyWriter(internals.fd);
+  socket.once('close', () => writer.close());
+  return writer;
 }
 
 /** rm -rf that also gets through directories the learner made unreadable (chmod 000). */
