@@ -99,6 +99,8 @@ test('a shell that exits is reported and can be restarted', async () => {
   const refused = await client.next((m) => m.type === 'error', from);
   assert.equal(refused.type === 'error' && refused.code, 'SHELL_EXITED');
   client.send({ type: 'openTerminal', term: 0 });
+  client.type(0, 'echo "typed-while-restarting-$((1+1))"\r'); // before the new shell exists: must not be lost
+  await client.waitForText(0, /typed-while-restarting-2/);
   const pid = await client.run('s5.c2');
   assert.equal(pid.exitCode, 0);
   assert.match(pid.output, /^\d+$/);

@@ -128,6 +128,16 @@ export class Session implements Disposable {
 
   input(term: number, data: Buffer): void {
     this.touch();
+    const opening = this.opening.get(term);
+    if (opening) {
+      // Keys typed while T<n> opens or restarts belong to the new shell, in order (a restart's `.then`s run in
+      // the order they were added, before any later message). If the opening fails there is no shell to type to.
+      void opening.then(
+        (live) => live.write(data),
+        () => undefined,
+      );
+      return;
+    }
     this.terminals.get(term)?.write(data);
   }
 
