@@ -1,12 +1,16 @@
-// Which session backend the terminal and http suites run on. Default `local`; set STEPWISE_TEST_BACKEND=docker
-// to run the same suites on the docker backend against the wrapper's private engine (`npm test -- FILES`).
+// Which session backend the terminal and http suites run on. Default `local`; with STEPWISE_TEST_BACKEND=docker the
+// same suites run on the docker backend against the wrapper's private engine. `npm test` runs both: each file in
+// test/docker-suite/ sets the variable and imports one suite. Tests that cannot apply to docker skip with a reason.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { Backend, BackendName, SessionEnv } from '../../server/terminal/backend.ts';
 import { createBackend, isBackendName } from '../../server/terminal/backends/index.ts';
 import { LocalBackend } from '../../server/terminal/backends/local.ts';
 import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/terminal/backends/docker-pty.ts';
+import { DockerBackend } from '../../server/terminal/backends/docker.ts';
+import { SESSION_LABEL } from '../../server/terminal/backends/docker-container-spec.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
 
 export const ENV_TEST_BACKEND = 'STEPWISE_TEST_BACKEND';
@@ -24,8 +28,8 @@ export function leakTestSessions(): number {
 
 /**
  * Output the backend itself can hold between the shell and the server once the server stops reading (bytes),
- * which still arrives after a pause or a Ctrl-C: none beyond the pty's own buffer locally; the engine's
- * buffers on docker (see docker-pty.ts).
+ * which still arrives after a pause or a Ctrl-C: none locally (the kernel drops the pty's unread output on
+ * Ctrl-C); the engine's buffers on docker (see docker-pty.ts).
  */
 export function backendOutputBufferBytes(): number {
   return testBackendName() === 'docker' ? ENGINE_OUTPUT_BUFFER_BYTES : 0;
@@ -41,6 +45,23 @@ export function createTestBackend(stateDir: string, scope: string): Backend {
     return createBackend('docker', { dockerHost: requireDockerHost(), scope });
   }
   return new LocalBackend({ baseDir: join(stateDir, 'sessions'), dockerHost: process.env[ENV_DOCKER_HOST] ?? null });
+}
+
+const ContainerListSchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable().optional() }));
+
+/**
+ * The containers of the given sessions that still exist, described, on the docker backend; none elsewhere. A session's
+ * container is labelled with its environment id, which is the session id or `${sessionId}-${generation}`.
+ */
+export async function leftoverContainers(backend: Backend, sessionIds: Set<string>): Promise<string[]> {
+  if (!(backend instanceof DockerBackend)) return [];
+  const raw: unknown = await backend.docker.listContainers({ all: true, filters: { label: [SESSION_LABEL] } });
+  const left: string[] = [];
+  for (const c of ContainerListSchema.parse(raw)) {
+    const envId = c.Labels?.[SESSION_LABEL] ?? '';
+    if ([...sessionIds].some((id) => envId === id || envId.startsWith(`${id}-`))) left.push(`container ${c.Id.slice(0, 12)} of ${envId}`);
+  }
+  return left;
 }
 
 export interface TestEnvironment {

@@ -13,14 +13,28 @@ import { engineMessage } from './docker-engine.ts';
 import { inspectExec, waitExitCode } from './docker-exec.ts';
 import { UNIT_ENV, killUnit, newUnitId } from './docker-kill.ts';
 
+/** dockerd's per-stream buffer (moby's BytesPipe) tests its 1e6-byte threshold only when it starts a new slice, and its
+ * slices grow to 1e6 bytes: once a reader has drained it a little, it takes up to a whole new slice more (bytes). */
+const DOCKERD_STREAM_BUFFER_BYTES = 2 * 1_000_000;
+/** The 32 KiB copy buffers on the way: shim pty → fifo, dockerd fifo → BytesPipe, BytesPipe → socket (bytes). */
+const ENGINE_COPY_BUFFERS_BYTES = 3 * 32 * 1024;
+/** The exec's stdout fifo between the containerd shim and dockerd: one pipe (bytes). */
+const ENGINE_FIFO_BYTES = 64 * 1024;
+/** dockerd's end of the unix socket: Linux's default send buffer, net.core.wmem_default (bytes). */
+const ENGINE_SOCKET_BYTES = 212_992;
+/** Our end: the socket's readable buffer (16 KiB high-water mark) plus the one 64 KiB read that filled it (bytes). */
+const NODE_SOCKET_BYTES = 16 * 1024 + 64 * 1024;
+
 /**
- * Output the engine can hold between the shell's pty and our end of the exec stream while we read nothing, so it
- * still arrives after pause() or a Ctrl-C (unit: bytes): dockerd's per-stream buffer (moby's BytesPipe blocks its
- * writer at 1e6 bytes), the containerd fifo (one 64 KiB pipe), dockerd's 32 KiB copy buffer and the unix socket's
- * send buffer (Linux's default 208 KiB, rounded up). Measured on Docker 20.10: 1,286,144 bytes. A local pty holds
- * at most one pty buffer instead, so flow-control bounds on this backend must add this much.
+ * Output the engine can hold between the shell's pty and our 'data' events while we read nothing, all of which still
+ * arrives after pause() or a Ctrl-C (unit: bytes). A local pty holds none of it: on Ctrl-C the kernel drops the
+ * pty's unread output (n_tty isig flushes it), but these buffers are beyond its reach. Flow control cannot shrink
+ * them, so flow-control bounds on this backend must add this much. Measured on Docker 20.10 with `yes` and a reader
+ * that stops: 1.26-1.33 MB when it never read, 1.59-2.18 MB after rounds of pause and resume like flow control's
+ * (the BytesPipe holding one slice or two).
  */
-export const ENGINE_OUTPUT_BUFFER_BYTES = 1_000_000 + 64 * 1024 + 32 * 1024 + 256 * 1024;
+export const ENGINE_OUTPUT_BUFFER_BYTES =
+  DOCKERD_STREAM_BUFFER_BYTES + ENGINE_COPY_BUFFERS_BYTES + ENGINE_FIFO_BYTES + ENGINE_SOCKET_BYTES + NODE_SOCKET_BYTES;
 /** After the kill exec has finished, how long the shell's stream may take to end before we drop it (ms). */
 const KILL_GRACE_MS = 5_000;
 /** Exit code reported when the engine can no longer say (the container was removed under the shell): SIGKILL's. */
