@@ -1,9 +1,15 @@
-// Builds the server bundle (dist/cli.js) and the browser app (dist/client/). Run by `npm install` (prepare).
+// Builds the server bundle (dist/cli.js) and the browser app (dist/client/). `npm start` and `npm test` run it
+// when dist/ is older than the sources, and `npm pack` (prepack) always does, so the published tarball carries dist/.
 import { build } from 'esbuild';
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const watch = process.argv.includes('--watch');
+
+/** dockerode's dependencies for SSH engine addresses and BuildKit sessions; stepwise uses neither. */
+const UNUSED_DOCKERODE_PARTS = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 
 // zod's `z` namespace re-exports every locale (about 260 KB minified); the browser only needs English messages,
 // which zod's classic entry imports directly. This swaps the locale index for English alone in the client bundle.
@@ -65,7 +71,14 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  packages: 'external', // node_modules stay external: node-pty is native, the rest is installed anyway
+  // The runtime dependencies stay external (node-pty is native; the rest is installed with stepwise). Anything
+  // else the server imports is bundled: dockerode (a dev dependency) comes in whole, so an install never pulls
+  // its optional native and install-script dependencies, which stepwise does not use (see build-stubs/).
+  external: Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]),
+  alias: Object.fromEntries(UNUSED_DOCKERODE_PARTS.map((name) => [name, './build-stubs/unsupported.cjs'])),
+  define: { STEPWISE_VERSION: JSON.stringify(pkg.version) },
+  // Bundled CommonJS (dockerode) calls require() for Node's built-ins; an ES module has no require of its own.
+  banner: { js: "import { createRequire as __stepwiseCreateRequire } from 'node:module'; const require = __stepwiseCreateRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The installed entry point: runs the bundle that `npm install` (prepare → build) writes to dist/.
+// The installed entry point: runs the bundle in dist/ (shipped in the npm package; built by `npm run build`,
+// `npm start` or `npm test` in a clone).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

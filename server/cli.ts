@@ -6,11 +6,21 @@ import { registerCheck } from './cli/check.ts';
 import { registerInspect } from './cli/inspect.ts';
 import { registerLint } from './cli/lint.ts';
 import { EXIT_USAGE } from './cli/exit-codes.ts';
+import { readFileSync } from 'node:fs';
+
+/** Set by build.mjs from package.json; absent when the sources run directly (tsx), which read package.json. */
+declare const STEPWISE_VERSION: string | undefined;
+
+function stepwiseVersion(): string {
+  if (typeof STEPWISE_VERSION === 'string') return STEPWISE_VERSION;
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 export function buildProgram(): Command {
   const program = new Command('stepwise')
     .description('Interactive, checked command-line lessons: markdown steps beside a real terminal.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(stepwiseVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);
