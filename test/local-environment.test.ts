@@ -4,6 +4,7 @@
 // variables, HOME, PATH and DOCKER_HOST must be.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { LocalBackend } from '../server/terminal/backends/local.ts';
 import type { SessionEnv } from '../server/terminal/backend.ts';
 import { evaluateCheck, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
 import { parseCheckList } from '../server/checks/schema.ts';
-import { runCli } from './harness/cli.ts';
+import { REPO_ROOT, runCli } from './harness/cli.ts';
 import { writeTree } from './harness/lesson-tree.ts';
 
 /** Set in the server's environment only; its value is what a leak would show. */
@@ -118,4 +119,16 @@ env > cell-env.txt
   const r = await runCli(['check', dir], { env: { [SERVER_ONLY]: SECRET, XDG_STATE_HOME: stateHome, DOCKER_HOST: ENGINE } });
   assert.equal(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   assert.match(r.stderr, /1 passed, 0 failed/);
+});
+
+test('serve --help and the README say what the local backend is and what opening a lesson runs', async () => {
+  const help = await runCli(['serve', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  for (const [where, text] of [['serve --help', help.stdout.replace(/\s+/g, ' ')], ['README.md', readme.replace(/\s+/g, ' ')]] as const) {
+    assert.match(text, /full shell on this machine, as the user running stepwise/, `${where}: what the local backend is`);
+    assert.match(text, /Opening a lesson starts a shell for it on this machine/, `${where}: what opening a lesson does`);
+    assert.match(text, /setup/, `${where}: that the lesson's setup runs there`);
+    assert.match(text, /minimal environment/, `${where}: that the server's environment is not passed on`);
+  }
 });
