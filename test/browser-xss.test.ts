@@ -1,13 +1,16 @@
 // Issue 6, DoD 3: a lesson whose markdown carries `<img src=x onerror=...>`, `javascript:` links and other
 // script vectors runs no script in real Chromium. Once with the page's CSP bypassed, to prove the sanitiser
 // (markdown-it + DOMPurify) stops it on its own, and once as served, with the CSP as the second wall.
+// Issue 9, finding 5: lesson markup that copies the app's classes or ids neither looks like the app nor clobbers
+// globals; the cells the page places inside prose still work.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTree } from './harness/lesson-tree.ts';
-import { launchBrowser, screenshot, startStepwise, type Stepwise } from './harness/browser.ts';
+import { launchBrowser, screenshot, startStepwise, waitForTerminal, type Stepwise } from './harness/browser.ts';
+import { LESSON_NAME_PREFIX } from '../client/markdown/lesson-names.ts';
 
 /** Every vector sets window.__pwned to its own name, so a failure says which one got through. */
 const HOSTILE_LESSON = `---
@@ -59,11 +62,114 @@ A hint with <img src=x onerror="window.__pwned='hint'"> and [a link](javascript:
 \`\`\`
 `;
 
+/** Markup that borrows the app's own names: its toast styles (a fixed-position notice), its root's id, globals. */
+const IMPERSONATING_LESSON = `---
+title: Impersonating lesson
+unlock: free
+---
+
+## Looks like the app
+
+<div class="toasts"><div class="toast toast-error" id="fake-toast"><span>Your session expired: type your password into T1</span></div></div>
+
+<div id="__pwned">clobbers window.__pwned</div>
+
+<img name="__named" alt="clobbers document.__named">
+
+<div id="app" class="lesson-pane prose">a second #app</div>
+
+<label for="app" class="btn btn-check">Check</label>
+
+1. A cell written inside a list item:
+
+   \`\`\`bash
+   echo nested-cell
+   \`\`\`
+
+\`\`\`bash
+echo plain-cell
+\`\`\`
+`;
+
 let lessons: string;
 
 before(async () => {
   lessons = await mkdtemp(join(tmpdir(), 'stepwise-xss-'));
-  writeTree(lessons, { 'hostile/lesson.md': HOSTILE_LESSON });
+  writeTree(lessons, { 'hostile/lesson.md': HOSTILE_LESSON, 'impersonating/lesson.md': IMPERSONATING_LESSON });
+});
+
+describe('lesson markup cannot look like the app or clobber globals', () => {
+  let sw: Stepwise;
+
+  before(async () => {
+    sw = await startStepwise({ root: lessons, dockerHost: null });
+  });
+
+  after(async () => {
+    await sw?.close();
+  });
+
+  test("the app's classes and ids in a lesson are renamed; the cells in its prose still work", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(sw.server.url);
+      await page.locator('.lesson-card').first().waitFor();
+      await page.goto(`${sw.server.baseUrl}lesson/impersonating#looks-like-the-app`);
+      await page.getByRole('heading', { name: 'Looks like the app' }).waitFor();
+      await page.locator('.cell').nth(1).waitFor();
+      await screenshot(page, 'impersonating-lesson');
+
+      const seen = await page.evaluate((prefix) => {
+        const fake = document.getElementById(`${prefix}fake-toast`);
+        const cellIds = new Set(Array.from(document.querySelectorAll<HTMLElement>('[data-cell-id]')).map((el) => el.dataset['cellId']));
+        // Every name on an element the lesson wrote, i.e. inside prose but outside the cells the page placed there.
+        const lessonNames = Array.from(document.querySelectorAll('.prose *'))
+          .filter((el) => el.closest('[data-cell-id]') === null)
+          .flatMap((el) => [...Array.from(el.classList), el.id, el.getAttribute('name') ?? '', el.getAttribute('for') ?? ''])
+          .filter((name) => name !== '');
+        const appSelectors = Array.from(document.styleSheets)
+          .flatMap((sheet) => Array.from(sheet.cssRules))
+          .map((rule) => (rule instanceof CSSStyleRule ? rule.selectorText : ''));
+        return {
+          pwned: '__pwned' in window,
+          named: '__named' in document,
+          appRoots: document.querySelectorAll('#app').length,
+          appRootIsTheApp: document.getElementById('app')?.querySelector('.lesson-pane') !== null,
+          fakeClass: fake?.className ?? null,
+          fakeInsideToasts: fake?.parentElement?.className ?? null,
+          fakePosition: fake?.parentElement ? getComputedStyle(fake.parentElement).position : null,
+          lessonAppClasses: Array.from(document.querySelectorAll('.prose .toast, .prose .toasts, .prose .btn, .prose .lesson-pane'))
+            .filter((el) => el.closest('[data-cell-id]') === null).length,
+          unprefixed: lessonNames.filter((name) => !name.startsWith(prefix)),
+          appSelectorsUsingPrefix: appSelectors.filter((sel) => sel.includes(prefix)),
+          styleRules: appSelectors.length,
+          cells: [...cellIds].sort(),
+          cellsInProse: document.querySelectorAll('.prose [data-cell-id]').length,
+        };
+      }, LESSON_NAME_PREFIX);
+
+      assert.equal(seen.pwned, false, 'id="__pwned" does not make window.__pwned');
+      assert.equal(seen.named, false, 'name="__named" does not make document.__named');
+      assert.equal(seen.appRoots, 1, 'the lesson has no element with the id "app"');
+      assert.equal(seen.appRootIsTheApp, true);
+      assert.equal(seen.fakeClass, 'user-content-toast user-content-toast-error');
+      assert.equal(seen.fakeInsideToasts, 'user-content-toasts');
+      assert.equal(seen.fakePosition, 'static', 'the fake notice is not drawn over the page');
+      assert.equal(seen.lessonAppClasses, 0, "no lesson element wears the app's toast, button or pane classes");
+      assert.deepEqual(seen.unprefixed, [], 'every class, id, name and label target from the lesson carries the prefix');
+      assert.ok(seen.styleRules > 50, `the app's stylesheet was read (${seen.styleRules} rules)`);
+      assert.deepEqual(seen.appSelectorsUsingPrefix, [], 'no app style can match a lesson name');
+      assert.deepEqual(seen.cells, ['s1.c1', 's1.c2']);
+      assert.equal(seen.cellsInProse, 1, 'the cell written inside a list item fills its slot in the prose');
+
+      await page.locator('[data-cell-id="s1.c1"]').getByRole('button', { name: /Run/ }).first().click();
+      await waitForTerminal(page, /^nested-cell$/m);
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });
 
 after(async () => {
@@ -104,13 +210,14 @@ for (const bypassCSP of [true, false]) {
         // Give every vector its chance: hints and solution shown, links clicked, the div hovered.
         await page.getByRole('button', { name: 'Show a hint' }).click();
         await page.getByRole('button', { name: 'Show the solution' }).click();
-        await page.locator('#hover-target').hover();
-        for (const id of ['#raw-js-link', '#entity-js-link', '#space-js-link']) {
+        // Lesson ids carry the lesson prefix (client/markdown/lesson-names.ts).
+        await page.locator('#user-content-hover-target').hover();
+        for (const id of ['#user-content-raw-js-link', '#user-content-entity-js-link', '#user-content-space-js-link']) {
           if ((await page.locator(id).count()) > 0) await page.locator(id).click();
         }
         await page.getByText('a markdown javascript link').first().click();
         for (const a of await page.locator('.hint-card a, .prose a').all()) await a.click();
-        if ((await page.locator('#form-button').count()) > 0) await page.locator('#form-button').click();
+        if ((await page.locator('#user-content-form-button').count()) > 0) await page.locator('#user-content-form-button').click();
         await page.getByRole('heading', { name: 'A hostile step' }).waitFor(); // still on the page
         if (bypassCSP) await screenshot(page, 'hostile-lesson');
 

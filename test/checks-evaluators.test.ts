@@ -10,10 +10,10 @@ import type { SessionEnv } from '../server/terminal/backend.ts';
 import { evaluateCheck, runStepChecks, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
 import { parseCheckList } from '../server/checks/schema.ts';
 import type { CheckSpec, Step } from '../server/lesson/model.ts';
-import { REPO_ROOT } from './harness/cli.ts';
+import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { processesWith } from './check-command-lessons.ts';
 
-const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'images');
+const FIXTURES = IMAGE_FIXTURES;
 
 let scratch: string;
 let backend: LocalBackend;

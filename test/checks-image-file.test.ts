@@ -10,10 +10,10 @@ import { LocalBackend } from '../server/terminal/backends/local.ts';
 import type { SessionEnv } from '../server/terminal/backend.ts';
 import { evaluateCheck, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
 import { parseCheckList } from '../server/checks/schema.ts';
-import { REPO_ROOT } from './harness/cli.ts';
+import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { expectedFile, layerTruth } from './harness/layer-truth.ts';
 
-const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'images');
+const FIXTURES = IMAGE_FIXTURES;
 const WHITEOUT_ARCHIVE = join(FIXTURES, '12-docker-legacy-whiteout-empty-layer.tar'); // /bar.txt stays, /foo.txt is whited out
 const EDGE_ARCHIVE = join(FIXTURES, '15-SYNTHETIC-docker-legacy-tar-edge-cases.tar'); // /etc/app-link -> /etc/app.conf
 const OCI_LAYOUT = join(FIXTURES, '14-oci-layout-dir-ggcr-test_index'); // image "1" holds /foo

@@ -1,4 +1,4 @@
-// Every archive in ../shared/fixtures/images, read by the core library and checked against the facts that
+// Every archive in test/fixtures/images, read by the core library and checked against the facts that
 // GROUND_TRUTH.json records (computed independently with Python's tarfile, GNU tar and sha256sum). Expectations
 // are loaded at test time, never copied here. The ground truth writes paths without a leading '/', excludes
 // directories implied by deeper paths and counts a sparse file as kind "sparse": translated below, not in the
@@ -7,12 +7,12 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { inspect, type Image, type InspectResult } from '../server/core/index.ts';
 import { runCli } from './harness/cli.ts';
+import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/images/', import.meta.url));
+const FIXTURES = `${IMAGE_FIXTURES}/`;
 const NOT_FIXTURES = new Set(['GROUND_TRUTH.json', 'PROVENANCE.md']);
 
 const Layer = z.looseObject({

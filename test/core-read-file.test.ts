@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import tar from 'tar-stream';
 import { dockerClient, dockerEngineSource, inspect, inspectStream, type ImageFile, type InspectOptions } from '../server/core/index.ts';
-import { REPO_ROOT } from './harness/cli.ts';
+import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { dockerCli, writeBusyboxRootfs } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
 import { expectedFile, layerTruth, type LayerRow } from './harness/layer-truth.ts';
 
-const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'images');
+const FIXTURES = IMAGE_FIXTURES;
 const work = mkdtempSync(join(tmpdir(), 'stepwise-read-file-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { lessonCells, lintLessons, loadLesson } from '../server/lesson/index.ts';
-import { REPO_ROOT } from './harness/cli.ts';
+import { KILLERCODA_CORPUS } from './harness/fixtures.ts';
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'grafana-killercoda');
+const CORPUS = KILLERCODA_CORPUS;
 const EXPECTED_SCENARIOS = 24;
 const MARK = /\{\{\s*(?:exec|execute|copy)\b[^{}]*\}\}/gi;
 const SCRIPT_KEYS = ['background', 'courseData', 'foreground', 'code', 'verify'] as const;
@@ -51,7 +51,7 @@ function read(dir: string, name: string): string {
 }
 
 test('the corpus is there', () => {
-  assert.ok(existsSync(CORPUS), `the Killercoda corpus is missing: ${CORPUS} (CI keeps shared/ beside the repo)`);
+  assert.ok(existsSync(CORPUS), `the Killercoda corpus is missing: ${CORPUS} (it belongs in the repository: see test/fixtures/README.md)`);
   assert.equal(scenarioDirs(CORPUS).length, EXPECTED_SCENARIOS);
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { LintReport } from '../server/lesson/index.ts';
 import { REPO_ROOT, runCli } from './harness/cli.ts';
+import { KILLERCODA_CORPUS_REL } from './harness/fixtures.ts';
 
 const SCENARIOS = readdirSync(join(REPO_ROOT, 'scenarios')).map((name) => join('scenarios', name));
 const work = mkdtempSync(join(tmpdir(), 'stepwise-lint-'));
@@ -79,7 +80,7 @@ test('stepwise lint finds planted errors at their file:line and exits 1', async 
 });
 
 test('stepwise lint --json of a Killercoda scenario: intro and finish are their own keys', async () => {
-  const scenario = join('..', 'shared', 'corpus', 'grafana-killercoda', 'loki', 'what-is-loki');
+  const scenario = join(KILLERCODA_CORPUS_REL, 'loki', 'what-is-loki');
   const result = await runCli(['lint', '--json', scenario]);
   assert.equal(result.code, 0, result.stderr);
   const [report] = parseReports(result.stdout);

@@ -1,12 +1,11 @@
 // The source tutorial, loaded verbatim through the native loader: three steps and its 15 commands as cells.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadLesson, stepCells } from '../server/lesson/index.ts';
-import { REPO_ROOT } from './harness/cli.ts';
+import { SOURCE_TUTORIAL } from './harness/fixtures.ts';
 
-const TUTORIAL = join(REPO_ROOT, '..', 'shared', 'tutorials', 'what-is-a-container-image.md');
+const TUTORIAL = SOURCE_TUTORIAL;
 
 const EXPECTED_STEPS: [string, string[]][] = [
   [
@@ -36,7 +35,7 @@ const EXPECTED_STEPS: [string, string[]][] = [
 ];
 
 test('the tutorial loads verbatim: 3 steps, its 15 commands as cells in order, exactly as written', async () => {
-  assert.ok(existsSync(TUTORIAL), `the source tutorial is missing: ${TUTORIAL} (CI keeps shared/ beside the repo)`);
+  assert.ok(existsSync(TUTORIAL), `the source tutorial is missing: ${TUTORIAL} (it belongs in the repository: see test/fixtures/README.md)`);
   const lesson = await loadLesson(TUTORIAL);
   assert.equal(lesson.title, 'What is a Container Image?');
   assert.deepEqual(

@@ -2,40 +2,19 @@
 // images), exports their addresses to every test file, runs every suite with node's test runner, then tears
 // everything down. `npm test -- FILE...` runs only those files. bench/ is never run here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ensureHostPackages } from './harness/provision/packages.ts';
 import { startRegistry, type Registry } from './harness/provision/registry.ts';
 import { startDockerd, type Engine } from './harness/provision/dockerd.ts';
 import { seedImages } from './harness/provision/seed-images.ts';
 import { ENV_DOCKER_HOST, ENV_PROVISION_ERROR, ENV_REGISTRY } from './harness/env.ts';
+import { ALL_TEST_ROOTS, findTests } from './harness/find-tests.ts';
 import { REPO_ROOT } from './harness/cli.ts';
-
-/** Where test files live: unit tests beside the code, system tests in test/. */
-const TEST_ROOTS = ['server', 'client', 'test'];
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'artifacts', 'fixtures']);
 
 function log(line: string): void {
   process.stderr.write(`[npm test] ${line}\n`);
-}
-
-function findTests(dir: string, out: string[]): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out; // a root that does not exist yet has no tests
-  }
-  for (const name of names.sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (!SKIP_DIRS.has(name)) findTests(path, out);
-    } else if (name.endsWith('.test.ts')) {
-      out.push(relative(REPO_ROOT, path));
-    }
-  }
-  return out;
 }
 
 interface Provisioned {
@@ -82,7 +61,7 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
-  const files = requested.length > 0 ? requested : TEST_ROOTS.flatMap((root) => findTests(join(REPO_ROOT, root), []));
+  const files = requested.length > 0 ? requested : findTests(ALL_TEST_ROOTS);
   if (files.length === 0) {
     log('no test files found');
     return 1;

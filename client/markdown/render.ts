@@ -1,10 +1,12 @@
 // Lesson markdown → a DOM fragment. markdown-it renders (HTML allowed, as lessons carry some), then DOMPurify
 // sanitises the result into a fragment, so no lesson can run script: event handler attributes, <script>,
-// javascript: and data: links are removed. Afterwards links are checked once more against a scheme allow-list,
+// javascript: and data: links are removed. Classes, ids and names from the lesson are moved into a namespace of
+// their own (lesson-names.ts), so lesson HTML can neither wear the app's styles nor clobber globals. Afterwards links are checked once more against a scheme allow-list,
 // external links open in a new tab without an opener, relative images load through the lesson-asset API, and
 // port paths become links.
 import MarkdownIt from 'markdown-it';
 import DOMPurify from 'dompurify';
+import { lessonAttributeValue } from './lesson-names.ts';
 import { resolvePortPlaceholders, splitPortLinks } from './placeholders.ts';
 
 const md = new MarkdownIt({ html: true, linkify: true, typographer: true });
@@ -42,16 +44,24 @@ const SAFE_LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 /** Markup a lesson never needs and that could restyle or impersonate the app around it. */
 const FORBIDDEN_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'dialog'];
 
+/** A sanitiser of our own, so its hook applies to lesson markup only. The cell slots the fence renderer writes
+ *  are `data-cell-slot` attributes, and inline cells are `#cell/ID` links: neither is renamed. */
+const purify = DOMPurify(window);
+purify.addHook('uponSanitizeAttribute', (_node, data) => {
+  data.attrValue = lessonAttributeValue(data.attrName, data.attrValue);
+});
+
 export interface RenderContext {
   lessonId: string;
 }
 
 export function renderMarkdown(markdown: string, ctx: RenderContext): DocumentFragment {
   const html = md.render(resolvePortPlaceholders(markdown));
-  const fragment = DOMPurify.sanitize(html, {
+  const fragment = purify.sanitize(html, {
     RETURN_DOM_FRAGMENT: true,
     FORBID_TAGS: FORBIDDEN_TAGS,
     FORBID_ATTR: ['style'],
+    SANITIZE_NAMED_PROPS: true, // every id and name gets the lesson prefix (lesson-names.ts)
   });
   for (const a of fragment.querySelectorAll('a')) fixLink(a);
   for (const img of fragment.querySelectorAll('img')) fixImage(img, ctx);

@@ -25,6 +25,20 @@ interface ServeOptions {
   logLevel: LogLevel;
 }
 
+/** What a backend is and what a lesson runs, said plainly under the options (issue 9, finding 6). */
+const BACKEND_HELP = `
+Backends:
+  local   (the default) A full shell on this machine, as the user running stepwise, in a working folder
+          of its own. It is not a sandbox: the learner can read and change anything this user can, and
+          Docker lessons use this machine's engine. The shell gets a minimal environment (HOME, PATH,
+          LANG and LC_*, TERM, DOCKER_HOST and the lesson's own variables), never the server's.
+  docker  One container per learner (uid 1000, no capabilities), through this machine's Docker engine.
+
+Opening a lesson starts a shell for it on this machine (local backend), and what the lesson holds runs
+there as this user: the cells the learner runs, its setup commands (on Reset), its check commands and its
+verify scripts. Serve only lessons you trust.
+`;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -36,13 +50,14 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (a non-loopback address needs the token)', DEFAULT_HOST)
     .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}, or the next free one)`, parsePort)
     .addOption(
-      new Option('--backend <name>', 'where learners\' shells run').choices(BACKEND_NAMES).default('local' satisfies BackendName),
+      new Option('--backend <name>', 'where learners\' shells run (local: a full shell on this machine; see below)').choices(BACKEND_NAMES).default('local' satisfies BackendName),
     )
     .option('--no-token', 'no access token (only with a loopback --host): anyone on this machine can use it')
     .option('--watch', 'reload lessons when their files change, and refresh open pages')
     .option('--max-sessions <n>', 'sessions (learner + lesson) held at once', parsePositive)
     .option('--idle-timeout <minutes>', 'close sessions idle this long', parsePositive)
     .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info'))
+    .addHelpText('after', BACKEND_HELP)
     .action(async (dir: string, opts: ServeOptions) => {
       process.exitCode = await serve(dir, opts);
     });

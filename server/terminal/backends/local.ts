@@ -1,5 +1,6 @@
 // The local backend (DESIGN.md "Terminals and sessions"): the learner's shell runs on this machine, in a
-// per-session working directory, against the server's own Docker engine. For a learner on their own machine.
+// per-session working directory, against the server's own Docker engine. For a learner on their own machine:
+// it is a full shell as the server's user, with a minimal environment (local-env.ts), not the server's.
 //
 // Layout: <baseDir>/<sessionId>/ (mode 0700) holds `work/` (the learner's directory and $HOME), `shell.rc`
 // and `owner` ("<server pid> <start time>"), which tells list() whether the server that made it is still alive.
@@ -27,13 +28,12 @@ import { clampSize } from '../../protocol/limits.ts';
 import { isAlive, killSessionProcesses, readProcess, signal } from './process-table.ts';
 import { runDetached } from './run-detached.ts';
 import { PtyWriter } from './pty-writer.ts';
+import { localShellEnvironment } from './local-env.ts';
 
 /** The environment variable that marks every process of a session, for killing and reaping. */
 export const SESSION_MARKER_VAR = 'STEPWISE_SESSION';
 /** Session ids become directory names: this keeps them to one safe path segment. */
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Server variables that must not leak into the learner's shell (they would change how `node` behaves). */
-const HIDDEN_ENV = /^(npm_|NODE_OPTIONS$|NODE_CHANNEL_FD$|STEPWISE_TEST_)/;
 
 export interface LocalBackendOptions {
   /** Where session directories go. Default: $XDG_STATE_HOME/stepwise/sessions. */
@@ -80,7 +80,13 @@ export class LocalBackend implements Backend {
       await rm(dir, { recursive: true, force: true });
       throw new BackendError('CREATE_FAILED', `cannot create the session directory ${dir}: ${errorText(e)}`);
     }
-    const shellEnv = this.shellEnvironment(spec, workdir);
+    const shellEnv = localShellEnvironment({
+      serverEnv: process.env,
+      workdir,
+      dockerHost: this.dockerHost,
+      sessionMarker: [SESSION_MARKER_VAR, spec.sessionId],
+      ...(spec.env ? { lessonEnv: spec.env } : {}),
+    });
     this.live.set(spec.sessionId, { dir, shellEnv, shellSids: new Set(), ptys: new Set() });
     return { id: spec.sessionId, backend: 'local', workdir, createdAt: Date.now() };
   }
@@ -224,24 +230,6 @@ export class LocalBackend implements Backend {
   /** Relative paths are inside the working directory; absolute ones are host paths (this is the host). */
   private resolvePath(env: SessionEnv, path: string): string {
     return isAbsolute(path) ? normalize(path) : join(env.workdir, path);
-  }
-
-  private shellEnvironment(spec: EnvironmentSpec, workdir: string): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && !HIDDEN_ENV.test(key)) env[key] = value;
-    }
-    Object.assign(env, {
-      HOME: workdir, // `cd ~` lands where the checks look
-      TERM: 'xterm-256color',
-      COLORTERM: 'truecolor',
-      LANG: env.LANG || 'C.UTF-8',
-      [SESSION_MARKER_VAR]: spec.sessionId,
-    });
-    delete env.PWD;
-    delete env.OLDPWD;
-    if (this.dockerHost) env.DOCKER_HOST = this.dockerHost; // the shell and the checks see the same daemon
-    return { ...env, ...spec.env };
   }
 }
 

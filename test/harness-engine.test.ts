@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { requireDockerHost, requireRegistry, SEEDED_IMAGES } from './env.ts';
+import { requireDockerHost, requireRegistry, SEEDED_IMAGES } from './harness/env.ts';
 
 test('the private engine is not the host engine and pulls seeded images through the mirror', () => {
   const host = requireDockerHost();

@@ -1,3 +1,4 @@
+// PtyWriter against a real pty: a system test (it needs node-pty and a shell), so it lives in test/, not beside the code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as nodePty from 'node-pty';
-import { PtyWriter } from './pty-writer.ts';
+import { PtyWriter } from '../server/terminal/backends/pty-writer.ts';
 
 /** More than any pty input buffer holds, so the writer meets EAGAIN and must wait for the reader. */
 const PASTE_BYTES = 256 * 1024;
