@@ -3,7 +3,7 @@
 // names the bad field, never an exception.
 import { z } from 'zod';
 import type { CheckSpec } from '../lesson/model.ts';
-import { typedCheck, type CountRange, type TypedCheck } from './schema.ts';
+import { typedCheck, type CountRange, type TypedCheck } from '../lesson/index.ts';
 
 export type Range = CountRange;
 

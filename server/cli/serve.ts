@@ -3,8 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BACKEND_NAMES, isBackendName } from '../terminal/backends/names.ts';
-import type { BackendName } from '../terminal/backend.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/names.ts';
 import type { RunningServer } from '../http/server.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';

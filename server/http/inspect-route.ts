@@ -6,7 +6,7 @@ import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isCoreError, type CoreErrorCode } from '../core/index.ts';
-import { EnvReadError } from '../checks/env-tar.ts';
+import { EnvReadError } from '../environment/files/env-tar.ts';
 import type { ApiError, ExplorerResponse } from '../protocol/api.ts';
 import type { Session } from '../terminal/session.ts';
 import { toExplorerResponse } from './inspect-route/explorer-response.ts';
@@ -47,7 +47,7 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
     running++;
     try {
       const result = await inspectInEnvironment(
-        { backend: session.backend, env: session.environment, lessonDir: session.lesson.dir, signal: abort.signal },
+        session.environment,
         source,
         { files: true, signal: abort.signal, limits: { maxEntries: EXPLORER_MAX_ENTRIES } },
       );

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { discoverLessons } from '../lesson/index.ts';
 import type { Lesson } from '../lesson/model.ts';
-import { DisposableStore, Emitter, toDisposable, type Disposable } from '../terminal/lifecycle.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../protocol/lifecycle.ts';
 
 /** File events are gathered this long (ms) before reloading: an editor's save is several events. */
 const WATCH_DEBOUNCE_MS = 200;

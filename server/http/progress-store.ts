@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ProgressTracker } from '../terminal/session.ts';
-import { stateDir } from '../terminal/state-dir.ts';
+import { stateDir } from '../environment/state-dir.ts';
 
 export const PROGRESS_FILE_NAME = 'progress.json';
 

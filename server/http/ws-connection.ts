@@ -12,7 +12,7 @@ import {
 } from '../protocol/messages.ts';
 import { decodeTerminalFrame } from '../protocol/frames.ts';
 import { clampSize } from '../protocol/limits.ts';
-import { DisposableStore, toDisposable } from '../terminal/lifecycle.ts';
+import { DisposableStore, toDisposable } from '../protocol/lifecycle.ts';
 import type { Session } from '../terminal/session.ts';
 import type { SessionManager } from '../terminal/session-manager.ts';
 import type { SessionClient } from '../terminal/session-client.ts';

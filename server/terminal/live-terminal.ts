@@ -6,8 +6,8 @@
 // gets the same chunk after, and parses it later (screen-mirror.ts).
 // While no client is attached nothing acks, so the shell is paused once FLOW_HIGH_WATERMARK bytes pile up:
 // a detached `yes` costs nothing. Attaching resets the count (the snapshot covers everything before it).
-import type { TerminalSize } from './backend.ts';
-import { DisposableStore, type Disposable } from './lifecycle.ts';
+import type { TerminalSize } from '../environment/backend.ts';
+import { DisposableStore, type Disposable } from '../protocol/lifecycle.ts';
 import { FlowControl } from './flow-control.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import { ScreenMirror } from './screen-mirror.ts';

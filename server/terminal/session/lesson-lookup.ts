@@ -11,6 +11,11 @@ export function findRunnableCell(lesson: Lesson, cellId: string): Cell {
   return cell;
 }
 
+/** The step whose page holds `cell`; null for the intro and finish pages. */
+export function stepOfCell(lesson: Lesson, cell: Cell): Step | null {
+  return lesson.steps.find((s) => stepCells(s).some((c) => c.id === cell.id)) ?? null;
+}
+
 export function findStep(lesson: Lesson, stepId: string): Step {
   const step = lesson.steps.find((s) => s.id === stepId);
   if (!step) throw new SessionError('STEP_NOT_FOUND', `lesson ${lesson.id} has no step ${stepId}`);

@@ -1,7 +1,9 @@
-// The session backend interface (DESIGN.md "Terminals and sessions"). Checks and terminals reach the learner's
-// environment only through this, so the same check works against a local folder and a container.
+// What a provider's driver implements (DESIGN.md "Environments"): one method per Environment operation, each
+// given the environment's record. Only environment.ts and provider.ts call it; everything above holds an
+// Environment handle instead.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import type { Disposable } from '../protocol/lifecycle.ts';
 
 export interface EnvironmentSpec {
   sessionId: string; // unique per session; used for directory and container names and reaping labels
@@ -20,14 +22,9 @@ export interface SessionEnv {
   readonly createdAt: number; // ms since epoch
 }
 
-export type BackendName = 'local' | 'docker';
+import type { BackendName } from './names.ts';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['local', 'docker'];
-
-/** Here, not in backends/, so the CLI can validate a name without loading node-pty and dockerode. */
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
-}
+export type { BackendName };
 
 export interface TerminalSize {
   cols: number;
@@ -60,10 +57,6 @@ export interface ExecOptions {
   cwd?: string; // default: env.workdir
   env?: Record<string, string>;
   stdin?: string;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 export interface Backend {

@@ -5,8 +5,9 @@
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { BackendError } from '../backend.ts';
-import type { Disposable, PtyHandle, TerminalSize } from '../backend.ts';
-import { Emitter } from '../lifecycle.ts';
+import type { PtyHandle, TerminalSize } from '../backend.ts';
+import type { Disposable } from '../../protocol/lifecycle.ts';
+import { Emitter } from '../../protocol/lifecycle.ts';
 import { clampSize } from '../../protocol/limits.ts';
 import { LEARNER_USER } from './docker-learner.ts';
 import { engineMessage } from './docker-engine.ts';

@@ -2,10 +2,9 @@
 // default socket. One place parses it, so the shell's `docker` and dockerode always agree.
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { dockerClient } from '../core/engine.ts';
-import { isCoreError } from '../core/errors.ts';
+import { DEFAULT_DOCKER_SOCKET, dockerClient, isCoreError } from '../core/index.ts';
 
-export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+export const DEFAULT_DOCKER_HOST = `unix://${DEFAULT_DOCKER_SOCKET}`;
 
 export class DockerHostError extends Error {
   override readonly name = 'DockerHostError';
