@@ -9,8 +9,7 @@ import { TestClient } from './harness/terminal-client.ts';
 import { httpGet } from './harness/http-get.ts';
 import { createServer } from '../server/http/server.ts';
 import { createTestProvider } from './harness/terminal-backend.ts';
-import { lessonSummaryListSchema, lessonViewSchema } from '../server/protocol/index.ts';
-import { CLOSE_NO_SESSION } from '../server/http/ws-connection.ts';
+import { CLOSE_NO_SESSION, lessonSummaryListSchema, lessonViewSchema } from '../server/protocol/index.ts';
 
 const STEPS = lessonMarkdown(
   'Steps',

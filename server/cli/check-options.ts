@@ -1,6 +1,7 @@
 // `stepwise check`'s options, validated: a bad value is a usage error (exit 2) that names it.
 import { isBackendName } from '../environment/names.ts';
 import type { CheckRunOptions } from '../check-runner/index.ts';
+import { CodedError } from '../protocol/index.ts';
 
 /** Per cell, setup command and script, unless --timeout says otherwise (ms): a `docker pull` fits easily. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -9,9 +10,10 @@ export const MAX_TIMEOUT_MS = 60 * 60_000;
 
 export type CheckOptions = CheckRunOptions;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'USAGE';
+export class UsageError extends CodedError<'USAGE'> {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 /** "90" or "90s" (seconds), "500ms", "2m" → ms. */

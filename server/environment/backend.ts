@@ -3,7 +3,7 @@
 // Environment handle instead.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { Disposable } from '../protocol/lifecycle.ts';
+import { CodedError, type Disposable } from '../protocol/index.ts';
 
 export interface EnvironmentSpec {
   sessionId: string; // unique per session; used for directory and container names and reaping labels
@@ -77,12 +77,4 @@ export interface Backend {
   list(): Promise<string[]>;
 }
 
-export class BackendError extends Error {
-  override readonly name = 'BackendError';
-  constructor(
-    readonly code: 'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class BackendError extends CodedError<'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED'> {}

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { WebSocketServer } from 'ws';
+import { CodedError } from '../protocol/index.ts';
 import { createProvider, stateDir as defaultStateDir, type BackendName, type Provider } from '../environment/index.ts';
 import { runStepChecks } from '../checks/index.ts';
 import { SessionManager, sessionLimits, type SessionLimits, type StepChecker } from '../terminal/index.ts';
@@ -62,15 +63,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export class ServerConfigError extends Error {
-  override readonly name = 'ServerConfigError';
-  constructor(
-    readonly code: 'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class ServerConfigError extends CodedError<'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED'> {}
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;

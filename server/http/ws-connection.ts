@@ -5,11 +5,13 @@ import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
   CLOSE_BAD_MESSAGE,
+  CLOSE_NO_HELLO,
+  CLOSE_NO_SESSION,
   decodeClientMessage,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessageBody,
-} from '../protocol/messages.ts';
+} from '../protocol/index.ts';
 import { decodeTerminalFrame } from '../protocol/frames.ts';
 import { clampSize } from '../protocol/limits.ts';
 import { DisposableStore, toDisposable } from '../protocol/lifecycle.ts';
@@ -23,10 +25,6 @@ import type { LessonCatalog } from './lesson-catalog.ts';
 export const PING_INTERVAL_MS = 25_000;
 /** The first message (`hello`) must come within this long (ms). */
 export const HELLO_TIMEOUT_MS = 10_000;
-/** Close code when the first message is not `hello` in time. */
-export const CLOSE_NO_HELLO = 4408;
-/** Close code when the session cannot be made (unknown lesson, too many sessions, environment failure). */
-export const CLOSE_NO_SESSION = 4404;
 /** WebSocket close reasons are at most 123 bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 

@@ -1,4 +1,5 @@
 export * from './messages.ts';
+export * from './errors.ts';
 export * from './frames.ts';
 export * from './limits.ts';
 export * from './api.ts';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createLessonEnvironment, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
 import type { Cell, Lesson, Script, Step } from '../lesson/model.ts';
 import type { LastRun } from '../checks/types.ts';
-import { CLOSE_REPLACED } from '../protocol/messages.ts';
+import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
 import type { ServerMessageBody } from '../protocol/messages.ts';
 import { DisposableStore, type Disposable } from '../protocol/lifecycle.ts';
 import { LiveTerminal } from './live-terminal.ts';
@@ -255,7 +255,7 @@ export class Session implements Disposable {
     this.client = null;
     this.closeTerminals();
     this.store.dispose();
-    if (client) client.close(1001, 'the session ended');
+    if (client) client.close(CLOSE_GOING_AWAY, 'the session ended');
     this.destroyed = this.env.dispose().catch((e: unknown) => {
       this.deps.log.error({ err: e, session: this.id }, 'destroying the environment failed');
     });

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { posix } from 'node:path';
 import tar from 'tar-stream';
+import { CodedError } from '../../protocol/index.ts';
 import { BackendError } from '../backend.ts';
 import { isCoreError } from '../../core/index.ts';
 import type { Environment } from '../environment.ts';
@@ -18,15 +19,7 @@ export interface EnvEntry {
   linkTarget?: string;
 }
 
-export class EnvReadError extends Error {
-  override readonly name = 'EnvReadError';
-  constructor(
-    readonly code: 'READ_FAILED' | 'TOO_LARGE' | 'SYMLINK_HOPS' | 'NOT_A_FILE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class EnvReadError extends CodedError<'READ_FAILED' | 'TOO_LARGE' | 'ENV_SYMLINK_HOPS' | 'NOT_A_FILE'> {}
 
 export function entryKind(type: tar.Header['type'] | undefined): EnvEntryKind {
   switch (type) {
@@ -91,7 +84,7 @@ export async function withEnvEntry<T>(
     if ('value' in result) return result.value;
     current = resolveLink(current, result.link);
   }
-  throw new EnvReadError('SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  throw new EnvReadError('ENV_SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
 }
 
 /** The path's entry and the first `maxBytes` bytes of its content (0: none). */

@@ -50,7 +50,7 @@ export async function materialize(env: Environment, path: string, area: TempArea
     if (copied === null || 'hostPath' in copied) return copied;
     current = resolveLink(current, copied.symlink);
   }
-  throw new EnvReadError('SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  throw new EnvReadError('ENV_SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
 }
 
 /** Member name → path below the copied root, or null if it is outside it or unsafe. */

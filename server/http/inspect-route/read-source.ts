@@ -3,17 +3,10 @@
 // local folder. An archive streams straight into the core library; an OCI layout folder is copied to a
 // private temp dir first, because the core reads a folder by path. The same way the `image:` check reads.
 import { DOCKER_SCHEME, dockerEngineSource, inspect, inspectStream, type InspectOptions, type InspectResult } from '../../core/index.ts';
+import { CodedError } from '../../protocol/index.ts';
 import { materialize, readEnvEntry, withEnvEntry, withTempArea, type Environment } from '../../environment/index.ts';
 
-export class InspectSourceError extends Error {
-  override readonly name = 'InspectSourceError';
-  constructor(
-    readonly code: 'SOURCE_NOT_FOUND' | 'NO_ENGINE' | 'NOT_AN_IMAGE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class InspectSourceError extends CodedError<'SOURCE_NOT_FOUND' | 'NO_ENGINE' | 'NOT_AN_IMAGE'> {}
 
 export async function inspectInEnvironment(env: Environment, source: string, opts: InspectOptions): Promise<InspectResult> {
   if (source.startsWith(DOCKER_SCHEME)) {
