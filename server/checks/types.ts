@@ -1,8 +1,8 @@
 // What a check needs to evaluate, and what it returns. Checks read the learner's environment only through the
 // Environment handle, so the same check works against a local folder and a container.
 import type { Environment } from '../environment/index.ts';
-import type { CheckSpec } from '../lesson/model.ts';
-import type { CheckOutcome } from '../protocol/messages.ts';
+import type { CheckSpec } from '../lesson/index.ts';
+import type { CheckOutcome } from '../protocol/index.ts';
 
 export type { CheckOutcome };
 

@@ -1,7 +1,8 @@
 // `stepwise check`'s options, validated: a bad value is a usage error (exit 2) that names it.
 import { isBackendName } from '../environment/names.ts';
 import type { CheckRunOptions } from '../check-runner/index.ts';
-import { CodedError } from '../protocol/index.ts';
+// errors.ts alone, not the protocol's index: the index loads zod, which `--help` does not need.
+import { CodedError } from '../protocol/errors.ts';
 
 /** Per cell, setup command and script, unless --timeout says otherwise (ms): a `docker pull` fits easily. */
 export const DEFAULT_TIMEOUT_MS = 120_000;

@@ -12,13 +12,13 @@ import {
   type ClientMessage,
   type ServerMessageBody,
 } from '../protocol/index.ts';
-import { decodeTerminalFrame } from '../protocol/frames.ts';
-import { clampSize } from '../protocol/limits.ts';
-import { DisposableStore, toDisposable } from '../protocol/lifecycle.ts';
-import type { Session } from '../terminal/session.ts';
-import type { SessionManager } from '../terminal/session-manager.ts';
-import type { SessionClient } from '../terminal/session-client.ts';
-import { SessionError, describeError } from '../terminal/errors.ts';
+import { decodeTerminalFrame } from '../protocol/index.ts';
+import { clampSize } from '../protocol/index.ts';
+import { DisposableStore, toDisposable } from '../protocol/index.ts';
+import type { Session } from '../terminal/index.ts';
+import type { SessionManager } from '../terminal/index.ts';
+import type { SessionClient } from '../terminal/index.ts';
+import { SessionError, describeError } from '../terminal/index.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
 
 /** Keepalive: a ping this often (ms); a peer that missed the previous pong is dropped. Under common 30-60 s proxy idle cuts. */

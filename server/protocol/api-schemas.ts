@@ -2,7 +2,7 @@
 // and the server can validate what it sends in tests. Each schema is typed against its interface, so the two
 // cannot drift apart without a compile error.
 import { z } from 'zod';
-import { errorCodeSchema } from './errors.ts';
+import { errorCodeSchema } from './messages.ts';
 import type {
   ApiError,
   BlockView,

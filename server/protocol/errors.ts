@@ -2,8 +2,8 @@
 // put on the wire, in an `error` message or an API error body, and every WebSocket close code. Each coded
 // error in the server derives from CodedError, so its code is one of these by construction; anything else is
 // INTERNAL on the wire, with a fixed message (no host paths, no stack: those stay in the server log).
-// Pure: no Node and no DOM imports, so both ends compile it.
-import { z } from 'zod';
+// Pure: no Node and no DOM imports, so both ends compile it; and no zod, so the CLI can load it before it
+// needs anything heavier (the wire's schema for these codes is in messages.ts).
 
 export const ERROR_CODES = [
   'INTERNAL', // a bug or an unexpected failure; the details are in the server log
@@ -76,8 +76,6 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export const errorCodeSchema = z.enum(ERROR_CODES);
 
 export function isErrorCode(code: unknown): code is ErrorCode {
   return (ERROR_CODES as readonly unknown[]).includes(code);

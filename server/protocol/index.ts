@@ -4,4 +4,4 @@ export * from './frames.ts';
 export * from './limits.ts';
 export * from './api.ts';
 export * from './api-schemas.ts';
-export { DisposableStore, Emitter, toDisposable, type Disposable } from './lifecycle.ts';
+export * from './lifecycle.ts';

@@ -2,9 +2,12 @@
 // Binary frames carry terminal bytes (see frames.ts); text frames carry these JSON messages.
 // Pure types and codecs: no Node and no DOM imports, so both ends compile it.
 import { z } from 'zod';
-import { CLOSE_BAD_MESSAGE, CLOSE_BAD_VERSION, errorCodeSchema } from './errors.ts';
+import { CLOSE_BAD_MESSAGE, CLOSE_BAD_VERSION, ERROR_CODES } from './errors.ts';
 
 export const PROTOCOL_VERSION = 1;
+
+/** The closed list of error codes, as the wire checks it. */
+export const errorCodeSchema = z.enum(ERROR_CODES);
 
 const term = z.number().int().min(0).max(15); // 0 = T1; MAX_TERMINALS_PER_SESSION bounds it further
 const id = z.string().min(1).max(200);

@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Provider, TerminalSize } from '../environment/index.ts';
-import type { Lesson } from '../lesson/model.ts';
-import { DisposableStore, type Disposable } from '../protocol/lifecycle.ts';
+import type { Lesson } from '../lesson/index.ts';
+import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { Session, type ProgressTracker } from './session.ts';
 import { SessionError } from './errors.ts';
 import type { SessionLimits } from './limits.ts';

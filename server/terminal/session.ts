@@ -5,11 +5,11 @@
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
 import { createLessonEnvironment, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
-import type { Cell, Lesson, Script, Step } from '../lesson/model.ts';
-import type { LastRun } from '../checks/types.ts';
+import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
+import type { LastRun } from '../checks/index.ts';
 import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
-import type { ServerMessageBody } from '../protocol/messages.ts';
-import { DisposableStore, type Disposable } from '../protocol/lifecycle.ts';
+import type { ServerMessageBody } from '../protocol/index.ts';
+import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';

@@ -14,12 +14,12 @@
 //    D's status and no output.
 //  - Output that arrives before anyone listens (the first prompt) is held and given to the first onData listener.
 import type { Environment, PtyHandle, TerminalSize } from '../environment/index.ts';
-import { DisposableStore, Emitter, type Disposable } from '../protocol/lifecycle.ts';
+import { DisposableStore, Emitter, type Disposable } from '../protocol/index.ts';
 import { Osc133Scanner, type Osc133Marker } from './osc133-scanner.ts';
 import { OutputCapture } from './output-capture.ts';
 import { TerminalError } from './errors.ts';
 import { AnsiStripper } from './ansi-stripper.ts';
-import { SHELL_TOO_OLD_EXIT } from '../environment/shell-integration.ts';
+import { SHELL_TOO_OLD_EXIT } from '../environment/index.ts';
 
 /** How long (ms) a new shell may take to show its first prompt (a container exec can be slow to start). */
 export const SHELL_START_TIMEOUT_MS = 20_000;

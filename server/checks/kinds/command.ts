@@ -1,6 +1,6 @@
 // `command: CMD` with exit, stdout/stderr contains/matches and timeout. Runs `bash -c CMD` in the learner's
 // environment through backend.exec: in their working directory, without a pty.
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields, timeoutMs as toMs, type TextMatch } from '../fields.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../limits.ts';

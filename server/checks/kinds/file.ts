@@ -1,5 +1,5 @@
 // `file: PATH-or-GLOB` with exists/absent, contains, matches, mode, type. Reads through backend.readTar.
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
 import type { FileCheck } from '../../lesson/index.ts';

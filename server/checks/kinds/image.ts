@@ -4,7 +4,7 @@
 // exported from the engine the learner's shell uses (backend.engine). `file:` is the core's wantFiles, read in
 // the same pass for every kind of source (a second pass only when the file is a link).
 import type Docker from 'dockerode';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import {
   dockerEngineSource,
   inspect,

@@ -2,7 +2,7 @@
 // copies it into the environment and runs it in the learner's directory; script-result.ts judges the run.
 import { realpath, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields, timeoutMs as toMs } from '../fields.ts';
 import { runScriptInEnv } from '../../environment/index.ts';

@@ -1,7 +1,7 @@
 // `tar: PATH-or-GLOB` with has, count, compressed. The tar streams out of the environment (backend.readTar)
 // straight into the core library's listTar: nothing is copied to disk.
 import picomatch from 'picomatch';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import { isCoreError, listTar, type LayerEntry } from '../../core/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { BackendError } from '../backend.ts';
 import type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from '../backend.ts';
 import { SHELL_RC } from '../shell-integration.ts';
-import { clampSize } from '../../protocol/limits.ts';
+import { clampSize } from '../../protocol/index.ts';
 import { DEFAULT_SCOPE, MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL, SUPPORT_DIR, containerSpec } from './docker-container-spec.ts';
 import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { runContainerExec } from './docker-exec.ts';

@@ -1,6 +1,6 @@
 // Finding what a client names (cells, steps) in the session's lesson, with typed errors for what is not there.
-import type { Cell, Lesson, Step } from '../../lesson/model.ts';
-import { findCell, stepCells } from '../../lesson/cells.ts';
+import type { Cell, Lesson, Step } from '../../lesson/index.ts';
+import { findCell, stepCells } from '../../lesson/index.ts';
 import { SessionError } from '../errors.ts';
 
 /** A cell anywhere in the lesson (intro, steps, finish) that may be run. */
