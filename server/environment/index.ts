@@ -3,16 +3,8 @@
 // server reach a learner's environment only through what is exported here. The CLI validates provider names
 // with ./names.ts alone, so that `--help` does not load node-pty and dockerode.
 export { BACKEND_NAMES, isBackendName, type BackendName } from './names.ts';
-export {
-  BackendError,
-  type Backend,
-  type EnvironmentSpec,
-  type ExecOptions,
-  type ExecResult,
-  type PtyHandle,
-  type SessionEnv,
-  type TerminalSize,
-} from './backend.ts';
+export { BackendError } from './backend.ts';
+export type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from './backend.ts';
 export { Environment } from './environment.ts';
 export { Provider } from './provider.ts';
 export { createProvider, hostFacts, providerOf, type CreateProviderOptions } from './providers/index.ts';
