@@ -64,6 +64,24 @@ test("a Katacoda lesson's background scripts run in a live session before the st
   }
 });
 
+test('Reset gives a fresh environment in which the scripts run again', async () => {
+  const cellId = await firstCellOfStep('kata');
+  const client = await connect();
+  try {
+    await client.hello('kata');
+    assert.equal((await client.run(cellId)).exitCode, 0);
+    const from = client.messages.length;
+    client.send({ type: 'reset' });
+    const done = await client.next((m) => m.type === 'resetDone', from);
+    assert.ok(done.type === 'resetDone' && done.ok, JSON.stringify(done));
+    const again = await client.run(cellId);
+    assert.equal(again.exitCode, 0, again.output);
+    assert.match(again.output, /intro-background-ran\nstep-background-ran/);
+  } finally {
+    await client.close();
+  }
+});
+
 test('a failing background script is told to the learner, with its exit status and what it printed', async () => {
   const cellId = await firstCellOfStep('broken');
   const client = await connect();

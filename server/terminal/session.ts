@@ -183,7 +183,6 @@ export class Session implements Disposable {
     this.touch();
     this.refuseDuringReset();
     const cell = findRunnableCell(this.lesson, cellId);
-    await this.scriptsBefore(stepOfCell(this.lesson, cell));
     return this.runCell(cell);
   }
 
@@ -305,6 +304,7 @@ export class Session implements Disposable {
   }
 
   private async runCell(cell: Cell, timeoutMs?: number): Promise<CellRunResult | null> {
+    await this.scriptsBefore(stepOfCell(this.lesson, cell)); // Run and Catch up alike
     const live = await this.terminal(cell.terminal - 1);
     // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
     const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
