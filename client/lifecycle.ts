@@ -1,49 +1,8 @@
-// Ownership of things that must be released: listeners, timers, observers, sockets. A view registers what it
-// creates in its DisposableStore, and disposing the view releases all of it at once (xterm.js Lifecycle style).
+// The browser's side of ownership: DOM listeners and timers as Disposables. The store, the emitter and
+// Disposable itself are server/protocol/lifecycle.ts, shared with the server.
+import { toDisposable, type Disposable } from '../server/protocol/index.ts';
 
-export interface Disposable {
-  dispose(): void;
-}
-
-export class DisposableStore implements Disposable {
-  private readonly items = new Set<Disposable>();
-  private disposed = false;
-
-  /** Takes ownership of `d`. Adding to a disposed store disposes `d` at once, so nothing leaks late. */
-  add<T extends Disposable>(d: T): T {
-    if (this.disposed) d.dispose();
-    else this.items.add(d);
-    return d;
-  }
-
-  /** Disposes and forgets one item early (e.g. a timer that fired). */
-  delete(d: Disposable): void {
-    if (this.items.delete(d)) d.dispose();
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const items = [...this.items];
-    this.items.clear();
-    for (const d of items) d.dispose();
-  }
-}
-
-export function toDisposable(fn: () => void): Disposable {
-  let done = false;
-  return {
-    dispose() {
-      if (done) return;
-      done = true;
-      fn();
-    },
-  };
-}
+export { DisposableStore, Emitter, toDisposable, type Disposable } from '../server/protocol/index.ts';
 
 /** addEventListener whose removal is a Disposable. */
 export function listen<K extends keyof HTMLElementEventMap>(
@@ -62,22 +21,4 @@ export function listen(target: EventTarget, type: string, fn: (e: Event) => void
 export function timeout(ms: number, fn: () => void): Disposable {
   const handle = setTimeout(fn, ms);
   return toDisposable(() => clearTimeout(handle));
-}
-
-/** A tiny typed event emitter: `onX` is the public subscribe function, `fire` stays private to the owner. */
-export class Emitter<T> implements Disposable {
-  private listeners = new Set<(value: T) => void>();
-
-  readonly event = (fn: (value: T) => void): Disposable => {
-    this.listeners.add(fn);
-    return toDisposable(() => this.listeners.delete(fn));
-  };
-
-  fire(value: T): void {
-    for (const fn of [...this.listeners]) fn(value);
-  }
-
-  dispose(): void {
-    this.listeners.clear();
-  }
 }

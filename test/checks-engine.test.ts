@@ -5,11 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import type { SessionEnv } from '../server/terminal/backend.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import type { SessionEnv } from '../server/environment/backend.ts';
 import { evaluateCheck, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
-import { parseCheckList } from '../server/checks/schema.ts';
+import { parseCheckList } from '../server/lesson/check-schema.ts';
 import { requireDockerHost } from './harness/env.ts';
+import { Environment } from '../server/environment/index.ts';
 
 const IMAGE = `stepwise-checks-engine-${process.pid}`;
 let scratch: string;
@@ -25,7 +26,7 @@ before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'stepwise-checks-engine-'));
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: requireDockerHost() });
   env = await backend.create({ sessionId: 'checks-engine', lessonId: 'engine', lessonDir: scratch, requires: ['docker'] });
-  ctx = { backend, env, lessonDir: scratch };
+  ctx = { environment: new Environment(backend, env), lessonDir: scratch };
   // A two-file image made from a tar stream, as the container-images lesson does.
   const tar = execFileSync('bash', ['-c', 'd=$(mktemp -d) && mkdir -p "$d/etc" && echo KatacodaPrivateBuild > "$d/release" && ln -s ../release "$d/etc/release" && tar -C "$d" -c . && rm -rf "$d"']);
   docker(['import', '-', IMAGE], tar);
@@ -59,7 +60,7 @@ test('a missing image, and an environment without an engine, say so plainly', as
   const bare = new LocalBackend({ baseDir: join(scratch, 'bare'), dockerHost: null });
   const bareEnv = await bare.create({ sessionId: 'no-engine', lessonId: 'engine', lessonDir: scratch, requires: [] });
   try {
-    const none = await evaluateCheck(parseCheckList(`- image: docker://${IMAGE}\n`, { file: 't.md', line: 1 }).checks[0]!, { backend: bare, env: bareEnv, lessonDir: scratch });
+    const none = await evaluateCheck(parseCheckList(`- image: docker://${IMAGE}\n`, { file: 't.md', line: 1 }).checks[0]!, { environment: new Environment(bare, bareEnv), lessonDir: scratch });
     assert.deepEqual([none.passed, none.seen], [false, 'this environment has no Docker engine to look in']);
   } finally {
     await bare.destroy(bareEnv);

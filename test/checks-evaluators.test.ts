@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import type { SessionEnv } from '../server/terminal/backend.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import type { SessionEnv } from '../server/environment/backend.ts';
 import { evaluateCheck, runStepChecks, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
-import { parseCheckList } from '../server/checks/schema.ts';
+import { parseCheckList } from '../server/lesson/check-schema.ts';
 import type { CheckSpec, Step } from '../server/lesson/model.ts';
 import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { processesWith } from './check-command-lessons.ts';
+import { Environment } from '../server/environment/index.ts';
 
 const FIXTURES = IMAGE_FIXTURES;
 
@@ -25,7 +26,7 @@ before(async () => {
   await mkdir(join(scratch, 'lesson'));
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: null });
   env = await backend.create({ sessionId: 'checks-eval', lessonId: 'checks', lessonDir: join(scratch, 'lesson'), requires: [] });
-  ctx = { backend, env, lessonDir: join(scratch, 'lesson') };
+  ctx = { environment: new Environment(backend, env), lessonDir: join(scratch, 'lesson') };
 });
 
 after(async () => {

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import type { SessionEnv } from '../server/terminal/backend.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import type { SessionEnv } from '../server/environment/backend.ts';
 import { evaluateCheck, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
-import { parseCheckList } from '../server/checks/schema.ts';
+import { parseCheckList } from '../server/lesson/check-schema.ts';
 import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { expectedFile, layerTruth } from './harness/layer-truth.ts';
+import { Environment } from '../server/environment/index.ts';
 
 const FIXTURES = IMAGE_FIXTURES;
 const WHITEOUT_ARCHIVE = join(FIXTURES, '12-docker-legacy-whiteout-empty-layer.tar'); // /bar.txt stays, /foo.txt is whited out
@@ -27,7 +28,7 @@ before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'stepwise-image-file-'));
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: null });
   env = await backend.create({ sessionId: 'image-file', lessonId: 'image-file', lessonDir: scratch, requires: [] });
-  ctx = { backend, env, lessonDir: scratch };
+  ctx = { environment: new Environment(backend, env), lessonDir: scratch };
   await cp(WHITEOUT_ARCHIVE, join(env.workdir, 'img.tar'));
   await cp(EDGE_ARCHIVE, join(env.workdir, 'edge.tar'));
   await symlink('edge.tar', join(env.workdir, 'edge-link.tar'));

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { BackendError } from '../server/terminal/backend.ts';
-import type { Backend, BackendName, SessionEnv } from '../server/terminal/backend.ts';
-import { DockerBackend } from '../server/terminal/backends/docker.ts';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import { MANAGED_LABEL, SCOPE_LABEL } from '../server/terminal/backends/docker-container-spec.ts';
+import { BackendError } from '../server/environment/backend.ts';
+import type { Backend, BackendName, SessionEnv } from '../server/environment/backend.ts';
+import { DockerBackend } from '../server/environment/providers/docker.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import { MANAGED_LABEL, SCOPE_LABEL } from '../server/environment/providers/docker-container-spec.ts';
 import { ShellTerminal } from '../server/terminal/shell-terminal.ts';
-import { dockerFromHost } from '../server/terminal/docker-host.ts';
+import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { requireDockerHost } from './harness/env.ts';
+import { Environment } from '../server/environment/index.ts';
 
 /** Bounds one probe command; the machine is slow, the commands are not. Unit: ms. */
 const EXEC_TIMEOUT_MS = 30_000;
@@ -92,7 +93,7 @@ describeBackends('the backend contract', (get) => {
   test('cells run through shell integration: output, exit codes, a queued run, a multi-line cell', async () => {
     const { backend } = get();
     const env = await create();
-    const shell = await ShellTerminal.open(backend, env, { cols: 100, rows: 30 });
+    const shell = await ShellTerminal.open(new Environment(backend, env), { cols: 100, rows: 30 });
     try {
       const hi = await shell.run('echo hi');
       assert.equal(hi.output, 'hi');
@@ -117,7 +118,7 @@ describeBackends('the backend contract', (get) => {
   test('what a cell writes, checks read back through readTar and exec, relative to the working directory', async () => {
     const { backend } = get();
     const env = await create();
-    const shell = await ShellTerminal.open(backend, env, { cols: 80, rows: 24 });
+    const shell = await ShellTerminal.open(new Environment(backend, env), { cols: 80, rows: 24 });
     try {
       assert.equal((await shell.run('mkdir -p made && printf "content\\n" > made/file.txt && chmod 640 made/file.txt')).exitCode, 0);
       const member = await firstMember(await backend.readTar(env, 'made/file.txt'));
@@ -150,7 +151,7 @@ describeBackends('the backend contract', (get) => {
     const before = await leftovers();
     for (let i = 0; i < LEAK_ROUNDS; i++) {
       const env = await create();
-      const shell = await ShellTerminal.open(backend, env, { cols: 80, rows: 24 });
+      const shell = await ShellTerminal.open(new Environment(backend, env), { cols: 80, rows: 24 });
       assert.equal((await shell.run('sleep 600 & echo started')).output.endsWith('started'), true);
       shell.dispose();
       await backend.destroy(env);

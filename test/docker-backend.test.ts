@@ -9,15 +9,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { BackendError } from '../server/terminal/backend.ts';
-import type { Backend, PtyHandle, SessionEnv } from '../server/terminal/backend.ts';
-import { DockerBackend, REFUSE_DOCKER_MESSAGE } from '../server/terminal/backends/docker.ts';
-import { ENGINE_OUTPUT_BUFFER_BYTES } from '../server/terminal/backends/docker-pty.ts';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import { MANAGED_LABEL, MEMORY_LIMIT_BYTES, PIDS_LIMIT, SCOPE_LABEL, SESSION_LABEL } from '../server/terminal/backends/docker-container-spec.ts';
-import { LEARNER_HOME } from '../server/terminal/backends/docker-learner.ts';
-import { CONTENT_LABEL, DEFAULT_SHELL_IMAGE, describeShellRootfs, ensureShellImage } from '../server/terminal/backends/docker-shell-image.ts';
-import { dockerFromHost } from '../server/terminal/docker-host.ts';
+import { BackendError } from '../server/environment/backend.ts';
+import type { Backend, PtyHandle, SessionEnv } from '../server/environment/backend.ts';
+import { DockerBackend } from '../server/environment/providers/docker.ts';
+import { REFUSE_DOCKER_MESSAGE } from '../server/lesson/index.ts';
+import { ENGINE_OUTPUT_BUFFER_BYTES } from '../server/environment/providers/docker-pty.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import { MANAGED_LABEL, MEMORY_LIMIT_BYTES, PIDS_LIMIT, SCOPE_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import { LEARNER_HOME } from '../server/environment/providers/docker-learner.ts';
+import { CONTENT_LABEL, DEFAULT_SHELL_IMAGE, describeShellRootfs, ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
+import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { requireDockerHost } from './harness/env.ts';
 
 /** DoD 6 of issue 4: this many containers made and destroyed must leave none behind. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkListJsonSchema, parseCheckList } from '../server/checks/schema.ts';
+import { checkListJsonSchema, parseCheckList } from '../server/lesson/check-schema.ts';
 import { REPO_ROOT } from './harness/cli.ts';
 
 const DOC = join(REPO_ROOT, 'docs', 'lesson-format.md');

@@ -277,7 +277,7 @@ test('native: the docker backend with requires docker, and an unknown requiremen
   });
   const lesson = await loadLesson(file);
   assert.deepEqual(listed(lesson.problems, file), [
-    '3 warning: the docker backend refuses lessons that require docker (an engine inside a container needs privileges)',
-    "4 warning: unknown requirement 'gpu': stepwise can check docker",
+    '3 warning: the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local',
+    '4 warning: stepwise does not know the requirement "gpu"; it knows docker, network',
   ]);
 });

@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
-import type { SessionEnv } from '../server/terminal/backend.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
+import type { SessionEnv } from '../server/environment/backend.ts';
+import { Environment } from '../server/environment/index.ts';
 import { evaluateCheck, type CheckContext, type CheckOutcome } from '../server/checks/index.ts';
-import { parseCheckList } from '../server/checks/schema.ts';
+import { parseCheckList } from '../server/lesson/check-schema.ts';
 import { REPO_ROOT, runCli } from './harness/cli.ts';
 import { writeTree } from './harness/lesson-tree.ts';
 
@@ -33,7 +34,7 @@ before(async () => {
   writeTree(scratch, { 'lesson/verify.sh': `#!/bin/bash\nif [ -n "\${${SERVER_ONLY}+set}" ]; then echo "FAIL: the server's variable leaked"; exit 1; fi\n` });
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: ENGINE });
   env = await backend.create({ sessionId: 'local-env', lessonId: 'env', lessonDir: join(scratch, 'lesson'), requires: [], env: { LESSON_GREETING: 'hello' } });
-  ctx = { backend, env, lessonDir: join(scratch, 'lesson') };
+  ctx = { environment: new Environment(backend, env), lessonDir: join(scratch, 'lesson') };
 });
 
 after(async () => {

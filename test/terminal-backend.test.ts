@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import type { Readable } from 'node:stream';
-import { BackendError, type Backend, type SessionEnv } from '../server/terminal/backend.ts';
+import { BackendError, type Backend, type SessionEnv } from '../server/environment/backend.ts';
 import { openTestEnvironment, testBackendName, type TestEnvironment } from './harness/terminal-backend.ts';
-import { listProcesses, processEnvironmentHas } from '../server/terminal/backends/process-table.ts';
-import { LocalBackend, SESSION_MARKER_VAR } from '../server/terminal/backends/local.ts';
+import { listProcesses, processEnvironmentHas } from '../server/environment/providers/process-table.ts';
+import { LocalBackend, SESSION_MARKER_VAR } from '../server/environment/providers/local.ts';
 
 let dir: string;
 let backend: Backend;

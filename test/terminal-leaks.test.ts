@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient } from './harness/terminal-client.ts';
 import { leakTestSessions, leftoverContainers, testBackendName } from './harness/terminal-backend.ts';
-import { listProcesses } from '../server/terminal/backends/process-table.ts';
+import { listProcesses } from '../server/environment/providers/process-table.ts';
 
 /** Sessions opened at once: enough to overlap creation and destruction, few enough for 2 cores. */
 const CONCURRENCY = 8;
@@ -108,7 +108,7 @@ test(`${leakTestSessions()} sessions on the ${testBackendName()} backend leave n
 /** Waits (bounded) until every session is closed and its environment destroyed; returns what is still left. */
 async function waitForQuiet(ids: Set<string>): Promise<string[]> {
   const deadline = Date.now() + SETTLE_MS;
-  const stillThere = async () => [...leftovers(ids), ...(await leftoverContainers(t.server.sessions.backend, ids))];
+  const stillThere = async () => [...leftovers(ids), ...(await leftoverContainers(t.server.sessions.provider.driver, ids))];
   let left = await stillThere();
   while ((t.server.sessions.count > 0 || left.length > 0) && Date.now() < deadline) {
     await sleep(SETTLE_POLL_MS);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as nodePty from 'node-pty';
-import { PtyWriter } from '../server/terminal/backends/pty-writer.ts';
+import { PtyWriter } from '../server/environment/providers/pty-writer.ts';
 
 /** More than any pty input buffer holds, so the writer meets EAGAIN and must wait for the reader. */
 const PASTE_BYTES = 256 * 1024;

@@ -3,12 +3,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Backend, SessionEnv } from '../server/terminal/backend.ts';
+import type { Backend, SessionEnv } from '../server/environment/backend.ts';
 import { ShellTerminal } from '../server/terminal/shell-terminal.ts';
 import { TerminalError } from '../server/terminal/errors.ts';
 import { OUTPUT_CAP_BYTES } from '../server/terminal/output-capture.ts';
-import { LocalBackend } from '../server/terminal/backends/local.ts';
+import { LocalBackend } from '../server/environment/providers/local.ts';
 import { openTestEnvironment, testBackendName, type TestEnvironment } from './harness/terminal-backend.ts';
+import { Environment } from '../server/environment/index.ts';
 
 const SIZE = { cols: 80, rows: 24 };
 let dir: string;
@@ -23,7 +24,7 @@ before(async () => {
 after(async () => opened?.close());
 
 test('a run past its timeout is interrupted and says so', async () => {
-  const shell = await ShellTerminal.open(backend, env, SIZE);
+  const shell = await ShellTerminal.open(new Environment(backend, env), SIZE);
   try {
     const r = await shell.run('echo before; sleep 300', { timeoutMs: 300 });
     assert.equal(r.timedOut, true);
@@ -36,7 +37,7 @@ test('a run past its timeout is interrupted and says so', async () => {
 });
 
 test('a flood is captured up to the cap, marked truncated, with its end', async () => {
-  const shell = await ShellTerminal.open(backend, env, SIZE);
+  const shell = await ShellTerminal.open(new Environment(backend, env), SIZE);
   try {
     const r = await shell.run('seq 1 200000; echo the-end');
     assert.equal(r.exitCode, 0);
@@ -50,7 +51,7 @@ test('a flood is captured up to the cap, marked truncated, with its end', async 
 });
 
 test('runs still end when the learner replaces PS1 (the prompt markers are gone)', async () => {
-  const shell = await ShellTerminal.open(backend, env, SIZE);
+  const shell = await ShellTerminal.open(new Environment(backend, env), SIZE);
   try {
     await shell.run("PS1='$ '");
     assert.equal((await shell.run('echo still-works')).output, 'still-works');
@@ -62,7 +63,7 @@ test('runs still end when the learner replaces PS1 (the prompt markers are gone)
 });
 
 test('when the shell exits, the running run ends, queued ones fail with SHELL_EXITED, and exit is reported', async () => {
-  const shell = await ShellTerminal.open(backend, env, SIZE);
+  const shell = await ShellTerminal.open(new Environment(backend, env), SIZE);
   const exited = new Promise<number | null>((resolve) => shell.onExit(({ exitCode }) => resolve(exitCode)));
   const running = shell.run('exit 4');
   const queued = shell.run('echo never');
@@ -75,7 +76,7 @@ test('when the shell exits, the running run ends, queued ones fail with SHELL_EX
 });
 
 test('dispose fails pending runs with DISPOSED', async () => {
-  const shell = await ShellTerminal.open(backend, env, SIZE);
+  const shell = await ShellTerminal.open(new Environment(backend, env), SIZE);
   const pending = shell.run('sleep 300');
   shell.dispose();
   await assert.rejects(pending, (e: unknown) => e instanceof TerminalError && e.code === 'DISPOSED');
@@ -86,7 +87,7 @@ test('a shell that is not bash fails to start with a clear error', { skip: testB
   const e2 = await notBash.create({ sessionId: 'sh', lessonId: 'x', lessonDir: dir, requires: [] });
   try {
     await assert.rejects(
-      ShellTerminal.open(notBash, e2, SIZE),
+      ShellTerminal.open(new Environment(notBash, e2), SIZE),
       (e: unknown) => e instanceof TerminalError && e.code === 'SHELL_START_FAILED' && /exited before its first prompt/.test(e.message),
     );
   } finally {

@@ -1,6 +1,6 @@
 // The image explorer tab: a field for a path or docker:// name (or a source a check hands over), then what the
 // server's core library found: format, verification and each image's layers and files.
-import type { ExplorerResponse } from '../../server/protocol/api.ts';
+import type { ExplorerResponse } from '../../server/protocol/index.ts';
 import { ApiFailure, fetchInspect } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { ICONS } from '../ui/icons.ts';

@@ -1,6 +1,6 @@
 // One image in the explorer: a summary line, the layers as a bar chart of sizes with the command that made each
 // (from history), and below it the merged file tree or the selected layer's added/changed/removed paths.
-import type { ExplorerImage, ExplorerLayer } from '../../server/protocol/api.ts';
+import type { ExplorerImage, ExplorerLayer } from '../../server/protocol/index.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { formatBytes, plural, readableCommand, shortDigest } from '../format.ts';
 import { ICONS } from '../ui/icons.ts';

@@ -1,7 +1,7 @@
 // The merged filesystem of an image as a tree, for the explorer. Every node keeps the layer that last wrote it;
 // paths that a whiteout removed appear as ghost nodes, so the learner sees what a later layer deleted.
 // Pure: unit-tested under node.
-import type { ExplorerImage } from '../../server/protocol/api.ts';
+import type { ExplorerImage } from '../../server/protocol/index.ts';
 
 export interface TreeNode {
   name: string;

@@ -1,6 +1,6 @@
 // The home page: every lesson the server offers, as cards with what it takes (time, difficulty, needs), a clear
 // notice when this host cannot meet a need (e.g. no Docker engine), and the learner's progress.
-import type { LessonSummary } from '../../server/protocol/api.ts';
+import type { LessonSummary } from '../../server/protocol/index.ts';
 import { fetchLessons } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { sentence } from '../format.ts';

@@ -1,6 +1,6 @@
 // The notices above a lesson page: a need this host cannot meet, an environment that could not start, and the
 // offer to catch up a fresh environment.
-import type { LessonSummary, StepView } from '../../server/protocol/api.ts';
+import type { LessonSummary, StepView } from '../../server/protocol/index.ts';
 import { h, icon } from '../dom.ts';
 import { sentence } from '../format.ts';
 import { requirementName } from '../requirements.ts';

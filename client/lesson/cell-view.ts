@@ -1,7 +1,7 @@
 // One runnable command in a step, shown as a notebook cell: the command with Copy and Run (or Stop), and under
 // it the captured output and exit code once the run finishes. Keyboard: the cell itself is focusable, and
 // Shift+Enter (handled by the step view) runs it and moves on.
-import type { CellView as Cell } from '../../server/protocol/api.ts';
+import type { CellView as Cell } from '../../server/protocol/index.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { formatDuration } from '../format.ts';
 import { copyText } from '../ui/clipboard.ts';

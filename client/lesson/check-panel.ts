@@ -1,7 +1,7 @@
 // "Check your work": the Check button and, after a check, one row per check: passed, or what was expected,
 // what was seen, and the hint. An image check links to the explorer on the image it inspected.
 import type { CheckOutcome } from '../../server/protocol/index.ts';
-import type { StepView } from '../../server/protocol/api.ts';
+import type { StepView } from '../../server/protocol/index.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { ICONS } from '../ui/icons.ts';
 import type { CheckState } from './run-state.ts';

@@ -1,5 +1,5 @@
 // Hints and the solution, revealed one at a time on request so the learner decides how much help to take.
-import type { StepView } from '../../server/protocol/api.ts';
+import type { StepView } from '../../server/protocol/index.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import { ICONS } from '../ui/icons.ts';

@@ -1,6 +1,6 @@
 // A cell written inside a sentence (Katacoda's `cmd`{{exec}}): the command as inline code with a small Run (or
 // Copy) button after it, and a quiet status mark once it ran. Its full output is in the terminal.
-import type { CellView as Cell } from '../../server/protocol/api.ts';
+import type { CellView as Cell } from '../../server/protocol/index.ts';
 import { h, icon, replaceChildren } from '../dom.ts';
 import { formatDuration } from '../format.ts';
 import { copyText } from '../ui/clipboard.ts';

@@ -1,7 +1,7 @@
 // The lesson page: the lesson pane (outline, the current page with its cells and checks) on the left, the
 // workbench (terminals and the image explorer) on the right, joined by one session socket. Server messages
 // update LessonState first; the views then redraw only what changed.
-import type { CellView as Cell, LessonSummary, LessonView, StepView } from '../../server/protocol/api.ts';
+import type { CellView as Cell, LessonSummary, LessonView, StepView } from '../../server/protocol/index.ts';
 import type { ServerMessage } from '../../server/protocol/index.ts';
 import { fetchLesson, fetchLessons } from '../api.ts';
 import { h, icon, replaceChildren } from '../dom.ts';

@@ -1,6 +1,6 @@
 // One page of a lesson (the intro, a step, or the finish): its prose and cells, the checks and help for a step,
 // and previous/next. Shift+Enter in a cell runs it and moves focus to the next cell, as in a notebook.
-import type { BlockView, CellView as Cell, StepView } from '../../server/protocol/api.ts';
+import type { BlockView, CellView as Cell, StepView } from '../../server/protocol/index.ts';
 import { h, icon, type Child } from '../dom.ts';
 import { cellSlots, renderMarkdown, type RenderContext } from '../markdown/render.ts';
 import { ICONS } from '../ui/icons.ts';

@@ -1,6 +1,6 @@
 // The pages of a lesson (intro, steps, finish), which of them are open, and where Catch up leads.
 // Pure: unit-tested under node.
-import type { BlockView, LessonView, StepView } from '../../server/protocol/api.ts';
+import type { BlockView, LessonView, StepView } from '../../server/protocol/index.ts';
 
 export type LessonPage =
   | { kind: 'intro'; key: 'intro'; title: string; blocks: BlockView[] }

@@ -4,7 +4,7 @@
 // unacked count always drains to zero and it can never sit paused above its low watermark waiting for us.
 // A new connection starts a new generation: callbacks from writes made for an older socket are ignored, because
 // that server-side counter is gone. Pure: unit-tested under node.
-import { ACK_EVERY_BYTES } from '../../server/protocol/limits.ts';
+import { ACK_EVERY_BYTES } from '../../server/protocol/index.ts';
 
 export class AckCounter {
   private pending = 0;

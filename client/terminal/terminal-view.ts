@@ -3,7 +3,7 @@
 // the server pause and resume the pty (flow control). Keystrokes leave as binary frames.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { clampSize } from '../../server/protocol/limits.ts';
+import { clampSize } from '../../server/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, toDisposable, type Disposable } from '../lifecycle.ts';
 import type { Connection } from '../session/connection.ts';

@@ -1,25 +1,46 @@
-// `stepwise check PATH...`: load the lessons, preflight their requirements, run each in a fresh environment
-// and report. Returns the exit code: 0 all passed, 1 any failed or vacuous step, 2 usage or unmet requirement.
+// `stepwise check PATH...` without the process around it: load the lessons, ask the provider about their
+// requirements, run each in a fresh environment and report. Returns what happened; the CLI (server/cli/check.ts)
+// turns that into an exit code and owns the signals. An abort (Ctrl-C) disposes of the live environment first,
+// so no shell or container outlives the command.
 import { stat } from 'node:fs/promises';
-import { discoverLessons, isLessonError, loadLesson } from '../lesson/index.ts';
-import type { Lesson } from '../lesson/model.ts';
-import { createBackend } from '../terminal/backends/index.ts';
-import { dockerHostFromEnv } from '../terminal/docker-host.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../cli/exit-codes.ts';
+import { discoverLessons, isLessonError, loadLesson, type Lesson } from '../lesson/index.ts';
+import { createProvider, type BackendName } from '../environment/index.ts';
 import type { CheckSession } from './check-session.ts';
-import { UsageError, type CheckOptions } from './options.ts';
-import { Preflight } from './preflight.ts';
 import { runLesson } from './run-lesson.ts';
-import { summarise, summaryLine, type LessonRun } from './results.ts';
+import { summarise, summaryLine, type LessonRun, type Summary } from './results.ts';
 import { fanOut, type Reporter } from './reporters/reporter.ts';
 import { ProgressReporter } from './reporters/progress.ts';
 import { TapReporter } from './reporters/tap.ts';
 import { JunitReporter } from './reporters/junit.ts';
 
+export type { Summary } from './results.ts';
+
+export interface CheckRunOptions {
+  backend: BackendName;
+  junit?: string;
+  tap: boolean;
+  /** Steps 1..N-1 run without asserting, then step N. */
+  step?: number;
+  keep: boolean;
+  /** Each cell, setup command and script (ms). */
+  timeoutMs: number;
+}
+
 export interface CheckIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+}
+
+export type CheckCommandResult =
+  | { kind: 'usage' } // a path or an option does not fit the lessons; already said on err
+  | { kind: 'unmet' } // a requirement this host cannot meet; already said on err
+  | { kind: 'interrupted' } // aborted: the live environment is gone (or kept, with --keep)
+  | { kind: 'done'; summary: Summary };
+
+/** A path that is not a lesson, or --step beyond a lesson's steps. */
+class LessonPathProblem {
+  constructor(readonly message: string) {}
 }
 
 /** A lesson path, or a folder of lessons. */
@@ -32,64 +53,65 @@ async function lessonsAt(path: string): Promise<Lesson[]> {
       const found = await discoverLessons(path);
       if (found.length > 0) return found;
     }
-    throw new UsageError(e.message);
+    throw new LessonPathProblem(e.message);
   }
 }
 
 function validateStep(lessons: readonly Lesson[], step: number | undefined): void {
   if (step === undefined) return;
   for (const lesson of lessons) {
-    if (step > lesson.steps.length) throw new UsageError(`--step ${step}: ${lesson.id} has ${lesson.steps.length} step${lesson.steps.length === 1 ? '' : 's'}`);
+    if (step > lesson.steps.length) throw new LessonPathProblem(`--step ${step}: ${lesson.id} has ${lesson.steps.length} step${lesson.steps.length === 1 ? '' : 's'}`);
   }
 }
 
-export async function runCheckCommand(paths: string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io: CheckIo, signal?: AbortSignal): Promise<CheckCommandResult> {
   let lessons: Lesson[];
   try {
     lessons = (await Promise.all(paths.map(lessonsAt))).flat();
     validateStep(lessons, opts.step);
   } catch (e: unknown) {
-    if (!(e instanceof UsageError)) throw e;
+    if (!(e instanceof LessonPathProblem)) throw e;
     io.err(`stepwise check: ${e.message}\n`);
-    return EXIT_USAGE;
+    return { kind: 'usage' };
   }
 
-  const dockerHost = dockerHostFromEnv(io.env);
-  const preflight = new Preflight({ dockerHost, dockerHostFromEnv: Boolean(io.env.DOCKER_HOST), path: io.env.PATH ?? '' });
+  const provider = createProvider(opts.backend, { env: io.env });
   const unmet = [
-    ...(await preflight.backendUnmet(opts.backend)).map((u) => ({ lesson: `--backend ${opts.backend}`, ...u })),
-    ...(await Promise.all(lessons.map(async (l) => (await preflight.lessonUnmet(l, opts.backend)).map((u) => ({ lesson: l.id, ...u }))))).flat(),
+    ...(await provider.providerUnmet()).map((u) => ({ lesson: `--backend ${opts.backend}`, ...u })),
+    ...(await Promise.all(lessons.map(async (l) => (await provider.unmet(l.environment)).map((u) => ({ lesson: l.id, ...u }))))).flat(),
   ];
   if (unmet.length > 0) {
     for (const u of unmet) io.err(`stepwise check: ${u.lesson} requires ${u.requirement}: ${u.reason}\n`);
-    return EXIT_USAGE;
+    return { kind: 'unmet' };
   }
 
   const reporters: Reporter[] = [new ProgressReporter(io.err)];
   if (opts.tap) reporters.push(new TapReporter(io.out));
   if (opts.junit !== undefined) reporters.push(new JunitReporter(opts.junit));
   const reporter = fanOut(reporters);
-  const backend = createBackend(opts.backend, { dockerHost });
 
-  // Ctrl-C: destroy the live environment before leaving, so no shell or container outlives the command.
   let live: CheckSession | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    io.err(`stepwise check: ${signal}, cleaning up\n`);
-    void (live?.dispose(opts.keep) ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const runs: LessonRun[] = [];
-  try {
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<CheckCommandResult>((resolve) => {
+    onAbort = () => void (live?.dispose(opts.keep) ?? Promise.resolve()).finally(() => resolve({ kind: 'interrupted' }));
+  });
+  const work = async (): Promise<CheckCommandResult> => {
+    const runs: LessonRun[] = [];
     for (const lesson of lessons) {
-      runs.push(await runLesson(lesson, { backend, timeoutMs: opts.timeoutMs, keep: opts.keep, ...(opts.step ? { step: opts.step } : {}), onSession: (s) => (live = s) }, reporter));
+      if (signal?.aborted) return aborted;
+      const lessonOpts = { provider, timeoutMs: opts.timeoutMs, keep: opts.keep, ...(opts.step ? { step: opts.step } : {}), onSession: (s: CheckSession | null) => (live = s) };
+      runs.push(await runLesson(lesson, lessonOpts, reporter));
     }
+    const summary = summarise(runs);
+    await reporter.end(runs, summary);
+    io.err(`${summaryLine(summary)}\n`);
+    return { kind: 'done', summary };
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([work(), aborted]);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onAbort);
   }
-  const summary = summarise(runs);
-  await reporter.end(runs, summary);
-  io.err(`${summaryLine(summary)}\n`);
-  return summary.failed + summary.vacuous > 0 ? EXIT_FAILURE : EXIT_OK;
 }

@@ -1,6 +1,6 @@
 // What `stepwise check` found, per lesson, step and cell. Reporters render these; nothing here prints.
-import type { CheckOutcome } from '../checks/types.ts';
-import type { SourceRef } from '../lesson/model.ts';
+import type { CheckOutcome } from '../checks/index.ts';
+import type { SourceRef } from '../lesson/index.ts';
 
 /** `unasserted`: a step before `--step N`, run only to build up the environment. */
 export type StepStatus = 'passed' | 'failed' | 'vacuous' | 'unasserted';

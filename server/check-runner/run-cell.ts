@@ -1,6 +1,6 @@
 // Runs one cell the way a learner would: typed into its terminal's real pty, waiting for the shell
 // integration's end marker. A cell still running at the timeout is interrupted and fails.
-import type { Cell } from '../lesson/model.ts';
+import type { Cell } from '../lesson/index.ts';
 import type { CheckSession } from './check-session.ts';
 import type { CellRun } from './results.ts';
 

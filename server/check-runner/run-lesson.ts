@@ -1,19 +1,16 @@
 // One lesson under `stepwise check`: a session on the chosen backend, the lesson's setup and intro scripts,
 // then its steps in order. A problem that stops the lesson (errors in the lesson file, no environment, a
 // failing setup, a shell that will not start) fails every asserted step that did not run, with the reason.
-import type { Backend } from '../terminal/backend.ts';
-import { BackendError } from '../terminal/backend.ts';
-import { TerminalError } from '../terminal/errors.ts';
-import { tail } from '../checks/text.ts';
-import type { Lesson, Step } from '../lesson/model.ts';
+import { BackendError, runSetup, type ProvisionPhase, type Provider } from '../environment/index.ts';
+import { TerminalError } from '../terminal/index.ts';
+import type { Lesson, Step } from '../lesson/index.ts';
 import { CheckSession } from './check-session.ts';
-import { runScripts } from './run-scripts.ts';
 import { runStep, type StepState } from './run-step.ts';
 import type { LessonRun, StepRun } from './results.ts';
 import type { Reporter } from './reporters/reporter.ts';
 
 export interface LessonOptions {
-  backend: Backend;
+  provider: Provider;
   /** --step N: steps 1..N-1 run without asserting, then step N; later steps do not run. */
   step?: number;
   /** Each cell, setup command and script (ms). */
@@ -45,26 +42,12 @@ function notRun(lesson: Lesson, step: Step, asserted: boolean, reason: string): 
   };
 }
 
-async function runSetup(session: CheckSession, timeoutMs: number, reporter: Required<Reporter>): Promise<string | null> {
-  for (const command of session.lesson.setup) {
-    const t0 = performance.now();
-    const r = await session.backend.exec(session.env, ['bash', '-c', command], { timeoutMs });
-    const ok = r.exitCode === 0;
-    reporter.phase(session.lesson, 'setup', command, performance.now() - t0, ok);
-    if (!ok) {
-      const said = tail(r.stderr || r.stdout);
-      return `setup command "${command}" ${r.timedOut ? 'was still running at the timeout' : `exited ${r.exitCode}`}${said ? `: ${said}` : ''}`;
-    }
-  }
-  return null;
-}
-
 export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: Required<Reporter>): Promise<LessonRun> {
   const t0 = performance.now();
   const steps = opts.step === undefined ? lesson.steps : lesson.steps.slice(0, opts.step);
   const isAsserted = (step: Step) => opts.step === undefined || step.index === opts.step;
-  reporter.lessonStart(lesson, { backend: opts.backend.name, asserted: steps.filter(isAsserted).map((s) => s.index) });
-  const run: LessonRun = { lessonId: lesson.id, title: lesson.title, dir: lesson.dir, backend: opts.backend.name, steps: [], durationMs: 0 };
+  reporter.lessonStart(lesson, { backend: opts.provider.name, asserted: steps.filter(isAsserted).map((s) => s.index) });
+  const run: LessonRun = { lessonId: lesson.id, title: lesson.title, dir: lesson.dir, backend: opts.provider.name, steps: [], durationMs: 0 };
 
   const stopAll = (from: number, reason: string) => {
     run.error ??= reason;
@@ -82,15 +65,18 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
     let session: CheckSession | null = null;
     const t1 = performance.now();
     try {
-      session = await CheckSession.open(opts.backend, lesson);
+      session = await CheckSession.open(opts.provider, lesson);
       opts.onSession?.(session);
-      reporter.phase(lesson, 'environment', `${opts.backend.name}, ${session.describe()}`, performance.now() - t1, true);
+      reporter.phase(lesson, 'environment', `${opts.provider.name}, ${session.describe()}`, performance.now() - t1, true);
     } catch (e: unknown) {
       stopAll(0, `no environment: ${stopReason(e)}`);
     }
     if (session !== null) {
       try {
-        const stopped = (await runSetup(session, opts.timeoutMs, reporter)) ?? (await runScripts(session, lesson.intro?.scripts ?? [], opts.timeoutMs, reporter));
+        const onPhase = (p: ProvisionPhase) => reporter.phase(lesson, p.phase, p.detail, p.ms, p.ok);
+        const stopped =
+          (await runSetup(session.env, lesson, { timeoutMs: opts.timeoutMs, onPhase })) ??
+          (await session.runScripts(lesson.intro?.scripts ?? [], opts.timeoutMs, reporter));
         if (stopped !== null) stopAll(0, stopped);
         const state: StepState = { lastRun: undefined };
         for (const [i, step] of steps.entries()) {

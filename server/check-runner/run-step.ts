@@ -1,12 +1,11 @@
 // One step of `stepwise check`: its checks must all fail first (else the step is vacuous), its cells run in
 // real terminals, then its checks must all pass. An unasserted step (before --step N) only runs its cells.
 import { runStepChecks } from '../checks/index.ts';
-import type { CheckOutcome, LastRun } from '../checks/types.ts';
-import { stepCells } from '../lesson/cells.ts';
-import type { Lesson, Step } from '../lesson/model.ts';
+import type { CheckOutcome, LastRun } from '../checks/index.ts';
+import { stepCells } from '../lesson/index.ts';
+import type { Lesson, Step } from '../lesson/index.ts';
 import type { CheckSession } from './check-session.ts';
 import { runCell } from './run-cell.ts';
-import { runScripts } from './run-scripts.ts';
 import type { CellRun, StepRun, StepStatus } from './results.ts';
 import type { Reporter } from './reporters/reporter.ts';
 
@@ -68,7 +67,7 @@ export async function runStep(
   };
   const problems: string[] = [];
 
-  const scripts = await runScripts(session, step.scripts, opts.cellTimeoutMs, reporter);
+  const scripts = await session.runScripts(step.scripts, opts.cellTimeoutMs, reporter);
   if (scripts !== null) problems.push(scripts);
 
   if (opts.asserted && step.checks.length > 0) {

@@ -1,5 +1,5 @@
 // Plain words for the core library's typed errors, as a learner reads them in a check result.
-import type { CoreError, CoreErrorCode } from '../core/errors.ts';
+import type { CoreError, CoreErrorCode } from '../core/index.ts';
 
 /** What went wrong, as a phrase that follows the thing's name: "redis.tar <phrase>". */
 const PHRASES: Record<CoreErrorCode, string> = {

@@ -2,8 +2,8 @@
 // schema per kind that lint and the loader use). A spec that does not validate becomes a failing result that
 // names the bad field, never an exception.
 import { z } from 'zod';
-import type { CheckSpec } from '../lesson/model.ts';
-import { typedCheck, type CountRange, type TypedCheck } from './schema.ts';
+import type { CheckSpec } from '../lesson/index.ts';
+import { typedCheck, type CountRange, type TypedCheck } from '../lesson/index.ts';
 
 export type Range = CountRange;
 

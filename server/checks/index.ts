@@ -1,10 +1,10 @@
 // The checks module's public face: evaluate one check, or all of a step's, against a session's environment.
 // Used by the server's Check button and by `stepwise check`.
-import type { CheckSpec, Step } from '../lesson/model.ts';
-import { BackendError } from '../terminal/backend.ts';
-import { isCoreError } from '../core/errors.ts';
+import type { CheckSpec, Step } from '../lesson/index.ts';
+import { BackendError } from '../environment/index.ts';
+import { isCoreError } from '../core/index.ts';
 import type { CheckContext, CheckOutcome } from './types.ts';
-import { EnvReadError } from './env-tar.ts';
+import { EnvReadError } from '../environment/index.ts';
 import { describeCoreError } from './core-words.ts';
 import { unevaluable } from './verdict.ts';
 import { evaluateFile } from './kinds/file.ts';

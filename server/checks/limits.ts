@@ -2,18 +2,10 @@
 
 /** Bytes of a file read for `contains`/`matches`: lesson files are small; a larger one is judged on its head. */
 export const MAX_CONTENT_BYTES = 1024 * 1024;
-/** Paths a glob may expand to before the listing stops: keeps a check bounded in a huge working directory. */
-export const MAX_GLOB_CANDIDATES = 50_000;
-/** Bytes copied out of the environment to a private temp dir for `tar`/`image` checks (16 GiB): a disk guard. */
-export const MAX_MATERIALIZE_BYTES = 16 * 1024 ** 3;
-/** Symlinks followed when a `tar`/`image`/`file` target is a link: more is a loop or a trick. */
-export const MAX_SYMLINK_HOPS = 8;
 /** A `command:` check without its own `timeout`, in ms: checks answer a button press, so they must be quick. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 /** A `script:` verify check, in ms: Killercoda gives verify scripts about this long too. */
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 60_000;
-/** Listing a glob or reading a small file through `exec`, in ms. */
-export const ENV_PROBE_TIMEOUT_MS = 20_000;
 /** Characters of seen output quoted back in a result: enough to recognise, short enough to read. */
 export const MAX_QUOTED_CHARS = 400;
 /** Paths named in a result before "and N more". */

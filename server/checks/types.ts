@@ -1,8 +1,8 @@
 // What a check needs to evaluate, and what it returns. Checks read the learner's environment only through the
-// backend, so the same check works against a local folder and a container.
-import type { Backend, SessionEnv } from '../terminal/backend.ts';
-import type { CheckSpec } from '../lesson/model.ts';
-import type { CheckOutcome } from '../protocol/messages.ts';
+// Environment handle, so the same check works against a local folder and a container.
+import type { Environment } from '../environment/index.ts';
+import type { CheckSpec } from '../lesson/index.ts';
+import type { CheckOutcome } from '../protocol/index.ts';
 
 export type { CheckOutcome };
 
@@ -14,8 +14,7 @@ export interface LastRun {
 }
 
 export interface CheckContext {
-  backend: Backend;
-  env: SessionEnv;
+  environment: Environment;
   lessonDir: string; // script paths resolve inside it
   lastRun?: LastRun;
   signal?: AbortSignal;

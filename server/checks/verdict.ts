@@ -1,6 +1,6 @@
 // Builds one CheckOutcome from the findings an evaluator collects. Every result says, in plain words, what was
 // expected, what was seen and the author's hint; a failure's `seen` names only what was wrong.
-import type { CheckSpec } from '../lesson/model.ts';
+import type { CheckSpec } from '../lesson/index.ts';
 import type { CheckOutcome } from './types.ts';
 
 /** One tested expectation. `phrase` reads after the verdict's subject ("contains \"x\""); `problem` is a sentence. */

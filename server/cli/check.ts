@@ -1,8 +1,21 @@
 // `stepwise check PATH...`: runs lessons headlessly in real terminals and proves every check fails before its
-// step and passes after. The work is in server/check-runner; this wires the options.
+// step and passes after. The work is in server/check-runner; this wires the options, the signals and the exit code.
 import type { Command } from 'commander';
-import { checkOptions, DEFAULT_TIMEOUT_MS, UsageError, type RawCheckOptions } from '../check-runner/options.ts';
-import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.ts';
+import { checkOptions, DEFAULT_TIMEOUT_MS, UsageError, type RawCheckOptions } from './check-options.ts';
+import type { CheckCommandResult } from '../check-runner/index.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeForSignal } from './exit-codes.ts';
+
+function exitCode(result: CheckCommandResult, signal: NodeJS.Signals | null): number {
+  switch (result.kind) {
+    case 'usage':
+    case 'unmet':
+      return EXIT_USAGE;
+    case 'interrupted':
+      return exitCodeForSignal(signal ?? 'SIGINT');
+    case 'done':
+      return result.summary.failed + result.summary.vacuous > 0 ? EXIT_FAILURE : EXIT_OK;
+  }
+}
 
 export function registerCheck(program: Command): void {
   program
@@ -25,18 +38,35 @@ export function registerCheck(program: Command): void {
         process.exitCode = EXIT_USAGE;
         return;
       }
+      // Ctrl-C or SIGTERM: the runner disposes of the live environment, then the process leaves at once (a
+      // cell may still be running in the shell being killed).
+      const controller = new AbortController();
+      let caught: NodeJS.Signals | null = null;
+      const onSignal = (signal: NodeJS.Signals) => {
+        caught = signal;
+        process.stderr.write(`stepwise check: ${signal}, cleaning up\n`);
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
         // Loaded on use: the runner pulls in node-pty, dockerode and the core library (see server/cli.ts).
         const { runCheckCommand } = await import('../check-runner/index.ts');
-        process.exitCode = await runCheckCommand(paths, opts, {
-          out: (text) => process.stdout.write(text),
-          err: (text) => process.stderr.write(text),
-          env: process.env,
-        });
+        const result = await runCheckCommand(
+          paths,
+          opts,
+          { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), env: process.env },
+          controller.signal,
+        );
+        if (result.kind === 'interrupted') process.exit(exitCode(result, caught));
+        process.exitCode = exitCode(result, caught);
       } catch (e: unknown) {
         // A bug, not a lesson problem: one line for the user (environments were already disposed on the way out).
         process.stderr.write(`stepwise check: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = EXIT_FAILURE;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

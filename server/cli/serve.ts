@@ -3,9 +3,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BACKEND_NAMES, isBackendName } from '../terminal/backends/names.ts';
-import type { BackendName } from '../terminal/backend.ts';
-import type { RunningServer } from '../http/server.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/names.ts';
+import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
@@ -71,8 +70,8 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
   }
   if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
   // Loaded on use, so other commands start without the server, node-pty and xterm (see server/cli.ts).
-  const { createServer, ServerConfigError } = await import('../http/server.ts');
-  const { createLogger } = await import('../http/logger.ts');
+  const { createServer, ServerConfigError } = await import('../http/index.ts');
+  const { createLogger } = await import('../http/index.ts');
   const log = createLogger(opts.logLevel);
   const limits = {
     ...(opts.maxSessions !== undefined ? { maxSessions: opts.maxSessions } : {}),

@@ -28,12 +28,15 @@ function engineClient(options: EngineClientOptions): Dockerode {
   return new Dockerode(options);
 }
 
+/** The engine's socket when DOCKER_HOST is not set, as the docker CLI assumes it. */
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
 /**
  * A dockerode client for "unix:///path", "tcp://host:port" or "http(s)://host:port"; DOCKER_HOST when omitted.
- * The one parser of engine addresses: server/terminal/docker-host.ts builds on it.
+ * The one parser of engine addresses: server/environment/docker-host.ts builds on it.
  */
 export function dockerClient(host: string | undefined = process.env.DOCKER_HOST || undefined): Dockerode {
-  if (!host) return engineClient({ socketPath: '/var/run/docker.sock', agent: ENGINE_AGENT });
+  if (!host) return engineClient({ socketPath: DEFAULT_DOCKER_SOCKET, agent: ENGINE_AGENT });
   if (host.startsWith('unix://')) return engineClient({ socketPath: host.slice('unix://'.length), agent: ENGINE_AGENT });
   const url = URL.canParse(host) ? new URL(host) : null;
   if (!url || !['tcp:', 'http:', 'https:'].includes(url.protocol) || !url.hostname) {

@@ -5,7 +5,7 @@ import { relative, resolve, sep } from 'node:path';
 import { Router } from 'express';
 import type { LessonCatalog } from './lesson-catalog.ts';
 import type { ProgressStore } from './progress-store.ts';
-import type { RequirementChecker } from './requirements.ts';
+import type { Provider } from '../environment/index.ts';
 import { lessonSummary, lessonView } from './lesson-views.ts';
 import { HttpError, queryString } from './http-error.ts';
 import { ASSET_CSP } from './security-headers.ts';
@@ -13,7 +13,8 @@ import { ASSET_CSP } from './security-headers.ts';
 export interface ApiDeps {
   catalog: LessonCatalog;
   progress: ProgressStore;
-  requirements: RequirementChecker;
+  /** Says which lessons this host cannot run, and why. */
+  provider: Provider;
 }
 
 export function apiRoutes(deps: ApiDeps): Router {
@@ -22,7 +23,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.get('/lessons', async (_req, res) => {
     const summaries = await Promise.all(
       deps.catalog.list().map(async (lesson) =>
-        lessonSummary(lesson, deps.progress.completedSteps(lesson.id), await deps.requirements.unmet(lesson.environment.requires)),
+        lessonSummary(lesson, deps.progress.completedSteps(lesson.id), await deps.provider.unmet(lesson.environment)),
       ),
     );
     res.json(summaries);

@@ -1,16 +1,15 @@
 // Errors of the HTTP API: a status, a stable code and a message naming the thing (protocol/api.ts ApiError).
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ApiError } from '../protocol/api.ts';
+import { CodedError, INTERNAL_MESSAGE, type ApiError, type ErrorCode } from '../protocol/index.ts';
 
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
+export class HttpError extends CodedError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: ErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -21,7 +20,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (!known) log.error({ err, url: req.originalUrl }, 'request failed');
     const status = known ? err.status : 500;
     const body: ApiError = {
-      error: known ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: 'internal error (details are in the server log)' },
+      error: known ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: INTERNAL_MESSAGE },
     };
     if (res.headersSent) {
       res.end();

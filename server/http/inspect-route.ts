@@ -6,9 +6,9 @@ import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isCoreError, type CoreErrorCode } from '../core/index.ts';
-import { EnvReadError } from '../checks/env-tar.ts';
-import type { ApiError, ExplorerResponse } from '../protocol/api.ts';
-import type { Session } from '../terminal/session.ts';
+import { EnvReadError } from '../environment/index.ts';
+import type { ApiError, ErrorCode, ExplorerResponse } from '../protocol/index.ts';
+import type { Session } from '../terminal/index.ts';
 import { toExplorerResponse } from './inspect-route/explorer-response.ts';
 import { InspectSourceError, inspectInEnvironment } from './inspect-route/read-source.ts';
 
@@ -47,7 +47,7 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
     running++;
     try {
       const result = await inspectInEnvironment(
-        { backend: session.backend, env: session.environment, lessonDir: session.lesson.dir, signal: abort.signal },
+        session.environment,
         source,
         { files: true, signal: abort.signal, limits: { maxEntries: EXPLORER_MAX_ENTRIES } },
       );
@@ -65,7 +65,7 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
   });
 }
 
-function fail(res: Response, status: number, code: string, message: string): void {
+function fail(res: Response, status: number, code: ErrorCode, message: string): void {
   const body: ApiError = { error: { code, message } };
   res.status(status).json(body);
 }
@@ -77,7 +77,8 @@ const CORE_STATUS: Partial<Record<CoreErrorCode, number>> = {
 };
 
 /** A typed failure → HTTP status, stable code and the message (which already names the source or member). */
-function describeFailure(e: unknown): { status: number; code: string; message: string } | null {
+/** Core codes pass through: ErrorCode lists each of them, so a new core code fails to compile here until it does. */
+function describeFailure(e: unknown): { status: number; code: ErrorCode; message: string } | null {
   if (e instanceof InspectSourceError) {
     const status = e.code === 'SOURCE_NOT_FOUND' ? 404 : e.code === 'NO_ENGINE' ? 409 : 422;
     return { status, code: e.code, message: e.message };

@@ -3,8 +3,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { discoverLessons } from '../lesson/index.ts';
-import type { Lesson } from '../lesson/model.ts';
-import { DisposableStore, Emitter, toDisposable, type Disposable } from '../terminal/lifecycle.ts';
+import type { Lesson } from '../lesson/index.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../protocol/index.ts';
 
 /** File events are gathered this long (ms) before reloading: an editor's save is several events. */
 const WATCH_DEBOUNCE_MS = 200;

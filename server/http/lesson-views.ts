@@ -1,7 +1,7 @@
 // The Lesson model as the browser sees it (protocol/api.ts): markdown and cells, never server-rendered HTML.
 // File paths, scripts and check details stay on the server.
-import type { Block, Cell, Lesson } from '../lesson/model.ts';
-import type { BlockView, CellView, LessonSummary, LessonView } from '../protocol/api.ts';
+import type { Block, Cell, Lesson } from '../lesson/index.ts';
+import type { BlockView, CellView, LessonSummary, LessonView } from '../protocol/index.ts';
 
 export function cellView(cell: Cell): CellView {
   return {

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ProgressTracker } from '../terminal/session.ts';
-import { stateDir } from '../terminal/state-dir.ts';
+import type { ProgressTracker } from '../terminal/index.ts';
+import { stateDir } from '../environment/index.ts';
 
 export const PROGRESS_FILE_NAME = 'progress.json';
 

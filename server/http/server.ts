@@ -6,13 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { WebSocketServer } from 'ws';
-import type { Backend, BackendName } from '../terminal/backend.ts';
-import { createBackend } from '../terminal/backends/index.ts';
-import { dockerHostFromEnv } from '../terminal/docker-host.ts';
-import { SessionManager } from '../terminal/session-manager.ts';
-import { sessionLimits, type SessionLimits } from '../terminal/limits.ts';
-import { stateDir as defaultStateDir } from '../terminal/state-dir.ts';
-import type { StepChecker } from '../terminal/step-checks.ts';
+import { CodedError } from '../protocol/index.ts';
+import { createProvider, stateDir as defaultStateDir, type BackendName, type Provider } from '../environment/index.ts';
+import { runStepChecks } from '../checks/index.ts';
+import { SessionManager, sessionLimits, type SessionLimits, type StepChecker } from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
@@ -22,7 +19,6 @@ import { LessonCatalog } from './lesson-catalog.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { pageRoutes, requireCookie, tokenExchange } from './pages.ts';
 import { PROGRESS_FILE_NAME, ProgressStore } from './progress-store.ts';
-import { RequirementChecker } from './requirements.ts';
 import { securityHeaders } from './security-headers.ts';
 import { handleUpgrade, type UpgradeAuth } from './upgrade.ts';
 import { serveConnection } from './ws-connection.ts';
@@ -38,7 +34,7 @@ export interface ServerOptions {
   port?: number; // default 0: any free port
   /** The access token; false for none (loopback only). Default: a new random token. */
   token?: string | false;
-  backend?: Backend | BackendName; // default local
+  backend?: Provider | BackendName; // default local
   /** Docker engine for the local shells and checks, or the docker backend. Default DOCKER_HOST or the default socket. */
   dockerHost?: string | null;
   /** stepwise's state folder (progress.json, local sessions). Default $XDG_STATE_HOME/stepwise. */
@@ -63,19 +59,11 @@ export interface RunningServer {
   cookieName: string;
   sessions: SessionManager;
   catalog: LessonCatalog;
-  backend: Backend;
+  provider: Provider;
   close(): Promise<void>;
 }
 
-export class ServerConfigError extends Error {
-  override readonly name = 'ServerConfigError';
-  constructor(
-    readonly code: 'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class ServerConfigError extends CodedError<'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED'> {}
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
@@ -88,17 +76,18 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   }
   const log = opts.logger ?? silentLogger();
   const state = opts.stateDir ?? defaultStateDir();
-  const dockerHost = opts.dockerHost === undefined ? dockerHostFromEnv() : opts.dockerHost;
-  const backend =
-    typeof opts.backend === 'object' ? opts.backend : createBackend(opts.backend ?? 'local', { stateDir: state, dockerHost });
+  const provider =
+    typeof opts.backend === 'object'
+      ? opts.backend
+      : createProvider(opts.backend ?? 'local', { stateDir: state, ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}) });
   const catalog = await LessonCatalog.load(resolve(opts.root), log);
   const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log);
   const sessions = new SessionManager({
-    backend,
+    provider,
     progress,
     limits: sessionLimits(opts.limits),
     log,
-    ...(opts.checkStep ? { checkStep: opts.checkStep } : {}),
+    checkStep: opts.checkStep ?? runStepChecks,
   });
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
@@ -113,7 +102,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   app.use(securityHeaders());
   app.use(tokenExchange(auth));
   app.use(requireCookie(auth));
-  app.use('/api', apiRoutes({ catalog, progress, requirements: new RequirementChecker(backend.name, dockerHost) }));
+  app.use('/api', apiRoutes({ catalog, progress, provider }));
   registerInspectRoute(app, { sessions, log });
   app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'NOT_FOUND', `nothing at ${req.path}`)));
@@ -159,7 +148,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     cookieName: auth.cookieName,
     sessions,
     catalog,
-    backend,
+    provider,
     close: () =>
       (closing ??= (async () => {
         catalog.dispose();

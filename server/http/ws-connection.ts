@@ -5,28 +5,26 @@ import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
   CLOSE_BAD_MESSAGE,
+  CLOSE_NO_HELLO,
+  CLOSE_NO_SESSION,
   decodeClientMessage,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessageBody,
-} from '../protocol/messages.ts';
-import { decodeTerminalFrame } from '../protocol/frames.ts';
-import { clampSize } from '../protocol/limits.ts';
-import { DisposableStore, toDisposable } from '../terminal/lifecycle.ts';
-import type { Session } from '../terminal/session.ts';
-import type { SessionManager } from '../terminal/session-manager.ts';
-import type { SessionClient } from '../terminal/session-client.ts';
-import { SessionError, describeError } from '../terminal/errors.ts';
+} from '../protocol/index.ts';
+import { decodeTerminalFrame } from '../protocol/index.ts';
+import { clampSize } from '../protocol/index.ts';
+import { DisposableStore, toDisposable } from '../protocol/index.ts';
+import type { Session } from '../terminal/index.ts';
+import type { SessionManager } from '../terminal/index.ts';
+import type { SessionClient } from '../terminal/index.ts';
+import { SessionError, describeError } from '../terminal/index.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
 
 /** Keepalive: a ping this often (ms); a peer that missed the previous pong is dropped. Under common 30-60 s proxy idle cuts. */
 export const PING_INTERVAL_MS = 25_000;
 /** The first message (`hello`) must come within this long (ms). */
 export const HELLO_TIMEOUT_MS = 10_000;
-/** Close code when the first message is not `hello` in time. */
-export const CLOSE_NO_HELLO = 4408;
-/** Close code when the session cannot be made (unknown lesson, too many sessions, environment failure). */
-export const CLOSE_NO_SESSION = 4404;
 /** WebSocket close reasons are at most 123 bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 

@@ -1,5 +1,6 @@
 // Typed errors for paths that are not lessons at all. Problems inside a lesson never throw: they become
 // Lesson.problems with file:line.
+import { CodedError } from '../protocol/index.ts';
 
 export type LessonErrorCode =
   | 'LESSON_NOT_FOUND' // the path does not exist
@@ -7,15 +8,7 @@ export type LessonErrorCode =
   | 'LESSON_READ_FAILED' // the file exists but could not be read (permissions, a directory where a file was expected)
   | 'LESSON_TOO_LARGE'; // a lesson file beyond MAX_LESSON_FILE_BYTES
 
-export class LessonError extends Error {
-  override readonly name = 'LessonError';
-  constructor(
-    readonly code: LessonErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class LessonError extends CodedError<LessonErrorCode> {}
 
 export function isLessonError(e: unknown): e is LessonError {
   return e instanceof LessonError;

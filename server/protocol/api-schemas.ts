@@ -2,6 +2,7 @@
 // and the server can validate what it sends in tests. Each schema is typed against its interface, so the two
 // cannot drift apart without a compile error.
 import { z } from 'zod';
+import { errorCodeSchema } from './messages.ts';
 import type {
   ApiError,
   BlockView,
@@ -104,5 +105,5 @@ export const explorerResponseSchema: z.ZodType<ExplorerResponse> = z.object({
 });
 
 export const apiErrorSchema: z.ZodType<ApiError> = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
+  error: z.object({ code: errorCodeSchema, message: z.string() }),
 });

@@ -1,5 +1,6 @@
 // JSON shapes of the HTTP API (GET /api/...). The client renders markdown itself (markdown-it + DOMPurify).
 // The server sends markdown, never HTML.
+import type { ErrorCode } from './errors.ts';
 
 export interface LessonSummary {
   id: string;
@@ -89,5 +90,5 @@ export interface ExplorerResponse {
 }
 
 export interface ApiError {
-  error: { code: string; message: string };
+  error: { code: ErrorCode; message: string };
 }

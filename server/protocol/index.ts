@@ -1,5 +1,7 @@
 export * from './messages.ts';
+export * from './errors.ts';
 export * from './frames.ts';
 export * from './limits.ts';
 export * from './api.ts';
 export * from './api-schemas.ts';
+export * from './lifecycle.ts';

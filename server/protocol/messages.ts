@@ -2,17 +2,12 @@
 // Binary frames carry terminal bytes (see frames.ts); text frames carry these JSON messages.
 // Pure types and codecs: no Node and no DOM imports, so both ends compile it.
 import { z } from 'zod';
+import { CLOSE_BAD_MESSAGE, CLOSE_BAD_VERSION, ERROR_CODES } from './errors.ts';
 
 export const PROTOCOL_VERSION = 1;
-/** WebSocket close code for a message with an unknown protocol version. */
-export const CLOSE_BAD_VERSION = 4400;
-/** Close code for a message that fails validation. */
-export const CLOSE_BAD_MESSAGE = 4401;
-/** Close code when the server replaces this socket with a newer one for the same session. */
-export const CLOSE_REPLACED = 4409;
-/** Close code when no session could be made for `hello` (unknown lesson, too many sessions, environment failure).
- *  An `error` message with the reason comes first; the client does not retry on its own. */
-export const CLOSE_NO_SESSION = 4404;
+
+/** The closed list of error codes, as the wire checks it. */
+export const errorCodeSchema = z.enum(ERROR_CODES);
 
 const term = z.number().int().min(0).max(15); // 0 = T1; MAX_TERMINALS_PER_SESSION bounds it further
 const id = z.string().min(1).max(200);
@@ -86,7 +81,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('resetDone'), ok: z.boolean(), message: z.string().optional() }),
   z.object({ v: z.literal(1), type: z.literal('catchUpDone'), ok: z.boolean(), message: z.string().optional() }),
   z.object({ v: z.literal(1), type: z.literal('lessonChanged'), lessonId: id }),
-  z.object({ v: z.literal(1), type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ v: z.literal(1), type: z.literal('error'), code: errorCodeSchema, message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

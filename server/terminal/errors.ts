@@ -1,20 +1,15 @@
 // Typed errors of the terminal layer. `code` is stable (the client shows messages and may branch on codes);
 // `message` names the thing (terminal, cell, step, lesson) and never carries a stack trace.
+import { CodedError } from '../protocol/index.ts';
+
+export { describeError } from '../protocol/index.ts';
 
 export type TerminalErrorCode =
   | 'SHELL_START_FAILED' // the shell exited or stayed silent before its first prompt
   | 'SHELL_EXITED' // a run was asked of, or queued on, a shell that has exited
   | 'DISPOSED'; // the terminal was closed (session reset or ended) before the run finished
 
-export class TerminalError extends Error {
-  override readonly name = 'TerminalError';
-  constructor(
-    readonly code: TerminalErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class TerminalError extends CodedError<TerminalErrorCode> {}
 
 export type SessionErrorCode =
   | 'LESSON_NOT_FOUND'
@@ -26,22 +21,7 @@ export type SessionErrorCode =
   | 'TOO_MANY_TERMINALS'
   | 'BUSY' // a reset or catch-up is already running
   | 'SESSION_CLOSED'
-  | 'CHECKS_FAILED_TO_RUN';
+  | 'CHECKS_FAILED_TO_RUN'
+  | 'SCRIPT_FAILED';
 
-export class SessionError extends Error {
-  override readonly name = 'SessionError';
-  constructor(
-    readonly code: SessionErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A code and a plain message for any error, for the `error` message on the wire. Stack traces stay in logs. */
-export function describeError(e: unknown): { code: string; message: string } {
-  if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code !== '') {
-    return { code: e.code, message: e.message };
-  }
-  return { code: 'INTERNAL', message: 'internal error (details are in the server log)' };
-}
+export class SessionError extends CodedError<SessionErrorCode> {}

@@ -8,7 +8,7 @@
 // Hazard: it blocks forever if the reader acks less than it received. The client acks at least every
 // ACK_EVERY_BYTES, so that must stay below `low` (checked in the constructor), or a remainder of unacked
 // bytes could hold `unacked` above `low` with nothing left to ack.
-import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/limits.ts';
+import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/index.ts';
 
 export interface Pausable {
   pause(): void;

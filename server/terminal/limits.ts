@@ -41,7 +41,5 @@ export function sessionLimits(overrides: Partial<SessionLimits> = {}): SessionLi
   return limits;
 }
 
-/** Setup commands (Reset) each get this long (ms): they may remove images or pull from a registry. */
-export const SETUP_COMMAND_TIMEOUT_MS = 5 * MINUTE;
 /** Each replayed cell in Catch up gets this long (ms) before it is interrupted. */
 export const CATCH_UP_CELL_TIMEOUT_MS = 10 * MINUTE;

@@ -6,15 +6,15 @@
 // gets the same chunk after, and parses it later (screen-mirror.ts).
 // While no client is attached nothing acks, so the shell is paused once FLOW_HIGH_WATERMARK bytes pile up:
 // a detached `yes` costs nothing. Attaching resets the count (the snapshot covers everything before it).
-import type { TerminalSize } from './backend.ts';
-import { DisposableStore, type Disposable } from './lifecycle.ts';
+import type { TerminalSize } from '../environment/index.ts';
+import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { FlowControl } from './flow-control.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import { ScreenMirror } from './screen-mirror.ts';
 import type { ShellTerminal } from './shell-terminal.ts';
 import type { SessionClient } from './session-client.ts';
-import { clampSize } from '../protocol/limits.ts';
-import { encodeTerminalFrameParts } from '../protocol/frames.ts';
+import { clampSize } from '../protocol/index.ts';
+import { encodeTerminalFrameParts } from '../protocol/index.ts';
 
 interface Attachment extends Disposable {
   client: SessionClient;

@@ -1,7 +1,7 @@
 // Batching of terminal output into WebSocket frames (DESIGN.md "Wire protocol"): right after the learner
 // types, output goes out at once so echo feels local; otherwise it is gathered briefly so a flood becomes a
 // few large frames instead of thousands of tiny ones.
-import type { Disposable } from './lifecycle.ts';
+import type { Disposable } from '../protocol/index.ts';
 
 /** After an input frame, output is sent unbatched for this long (ms): typing echo must not wait. */
 export const INPUT_ECHO_WINDOW_MS = 20;

@@ -13,8 +13,8 @@
 // position seq >= n, at a chunk boundary, so the caller can send the live stream from exactly seq on.
 import xtermHeadless from '@xterm/headless';
 import xtermSerialize from '@xterm/addon-serialize';
-import type { TerminalSize } from './backend.ts';
-import type { Disposable } from './lifecycle.ts';
+import type { TerminalSize } from '../environment/index.ts';
+import type { Disposable } from '../protocol/index.ts';
 
 /** Lines of scrollback the mirror keeps and a snapshot carries: enough to scroll back through a lesson step. */
 export const MIRROR_SCROLLBACK_LINES = 1000;

@@ -1,6 +1,6 @@
 // What a session talks to: one connected client. The WebSocket connection in server/http implements it;
 // nothing in server/terminal knows about HTTP or WebSockets.
-import type { ServerMessageBody } from '../protocol/messages.ts';
+import type { ServerMessageBody } from '../protocol/index.ts';
 
 export interface SessionClient {
   /** A JSON control message. */

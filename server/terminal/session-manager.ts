@@ -3,21 +3,21 @@
 // Environments left by an earlier server run are reaped at start.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Backend, TerminalSize } from './backend.ts';
-import type { Lesson } from '../lesson/model.ts';
-import { DisposableStore, type Disposable } from './lifecycle.ts';
+import type { Provider, TerminalSize } from '../environment/index.ts';
+import type { Lesson } from '../lesson/index.ts';
+import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { Session, type ProgressTracker } from './session.ts';
 import { SessionError } from './errors.ts';
 import type { SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
-import { defaultStepChecker, type StepChecker } from './step-checks.ts';
+import type { StepChecker } from './step-checks.ts';
 
 export interface SessionManagerDeps {
-  backend: Backend;
+  provider: Provider;
   progress: ProgressTracker;
   limits: SessionLimits;
   log: Logger;
-  checkStep?: StepChecker;
+  checkStep: StepChecker;
 }
 
 export class SessionManager implements Disposable {
@@ -31,20 +31,17 @@ export class SessionManager implements Disposable {
     this.store.interval(() => this.reapIdle(), deps.limits.reapIntervalMs);
   }
 
-  get backend(): Backend {
-    return this.deps.backend;
+  get provider(): Provider {
+    return this.deps.provider;
   }
 
   get count(): number {
     return this.sessions.size;
   }
 
-  /** Destroys environments whose server is gone (backend.list()). Returns how many. */
+  /** Destroys environments whose server is gone (the provider's list()). Returns how many. */
   async reapOrphans(): Promise<number> {
-    const orphans = await this.deps.backend.list();
-    for (const id of orphans) {
-      await this.deps.backend.destroy({ id, backend: this.deps.backend.name, workdir: '', createdAt: 0 });
-    }
+    const orphans = await this.deps.provider.reapOrphans();
     if (orphans.length > 0) this.deps.log.info({ count: orphans.length }, 'reaped environments left by an earlier run');
     return orphans.length;
   }
@@ -67,10 +64,10 @@ export class SessionManager implements Disposable {
     try {
       const id = randomBytes(16).toString('base64url');
       const session = await Session.create(id, lesson, size, {
-        backend: this.deps.backend,
+        provider: this.deps.provider,
         progress: this.deps.progress,
         limits: this.deps.limits,
-        checkStep: this.deps.checkStep ?? defaultStepChecker,
+        checkStep: this.deps.checkStep,
         log: this.deps.log,
       });
       if (this.store.isDisposed) {

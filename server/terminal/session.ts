@@ -1,22 +1,22 @@
 // A session: one learner working through one lesson (DESIGN.md "Terminals and sessions"). It owns the
-// learner's environment (from the backend), its terminals, the queue of runs, the last run's result (for
+// learner's environment (provisioned by server/environment), its terminals, the lesson's background and
+// foreground scripts, the queue of runs, the last run's result (for
 // `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
-import type { Backend, SessionEnv, TerminalSize } from './backend.ts';
-import type { Cell, Lesson } from '../lesson/model.ts';
-import type { LastRun } from '../checks/types.ts';
-import { CLOSE_REPLACED } from '../protocol/messages.ts';
-import type { ServerMessageBody } from '../protocol/messages.ts';
-import { DisposableStore, type Disposable } from './lifecycle.ts';
+import { createLessonEnvironment, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
+import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
+import type { LastRun } from '../checks/index.ts';
+import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
+import type { ServerMessageBody } from '../protocol/index.ts';
+import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
 import { CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
-import { createEnvironment, runSetup } from './session/environment.ts';
-import { findRunnableCell, findStep, replayableCellsBefore } from './session/lesson-lookup.ts';
+import { findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from './session/lesson-lookup.ts';
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -25,7 +25,7 @@ export interface ProgressTracker {
 }
 
 export interface SessionDeps {
-  backend: Backend;
+  provider: Provider;
   progress: ProgressTracker;
   limits: SessionLimits;
   checkStep: StepChecker;
@@ -39,6 +39,8 @@ export class Session implements Disposable {
   private readonly opening = new Map<number, Promise<LiveTerminal>>();
   private client: SessionClient | null = null;
   private lastRun: LastRun | undefined;
+  /** Each page's scripts (`intro`, `step:ID`), started once per environment; they never reject. */
+  private scriptRuns = new Map<string, Promise<void>>();
   private operation: 'reset' | 'catchUp' | null = null;
   private generation = 0;
   private size: TerminalSize;
@@ -51,16 +53,17 @@ export class Session implements Disposable {
   private constructor(
     readonly id: string,
     private lessonValue: Lesson,
-    private env: SessionEnv,
+    private env: Environment,
     private readonly deps: SessionDeps,
     size: TerminalSize,
   ) {
     this.size = size;
   }
 
-  /** Makes the environment (assets copied in) and opens T1. */
+  /** Makes the environment (assets copied in), opens T1 and starts the intro's scripts (runs and checks wait
+   *  for them). */
   static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps): Promise<Session> {
-    const env = await createEnvironment(deps.backend, id, lesson);
+    const env = await createLessonEnvironment(deps.provider, id, lesson);
     const session = new Session(id, lesson, env, deps, size);
     try {
       await session.terminal(0);
@@ -69,6 +72,7 @@ export class Session implements Disposable {
       await session.closed();
       throw e;
     }
+    void session.scriptsBefore(null);
     return session;
   }
 
@@ -76,12 +80,8 @@ export class Session implements Disposable {
     return this.lessonValue;
   }
 
-  get environment(): SessionEnv {
+  get environment(): Environment {
     return this.env;
-  }
-
-  get backend(): Backend {
-    return this.deps.backend;
   }
 
   get attached(): boolean {
@@ -167,7 +167,7 @@ export class Session implements Disposable {
     }
     if (!live.shell.exited) return;
     await this.track(term, async () => {
-      const shell = await ShellTerminal.open(this.backend, this.env, this.size, { term });
+      const shell = await ShellTerminal.open(this.env, this.size, { term });
       if (this.terminals.get(term) !== live) {
         shell.dispose();
         throw new TerminalError('DISPOSED', `T${term + 1} was closed while it restarted`);
@@ -190,11 +190,11 @@ export class Session implements Disposable {
     this.touch();
     this.refuseDuringReset();
     const step = findStep(this.lesson, stepId);
+    await this.scriptsBefore(step);
     let verdict: Awaited<ReturnType<StepChecker>>;
     try {
       verdict = await this.deps.checkStep(step, {
-        backend: this.backend,
-        env: this.env,
+        environment: this.env,
         lessonDir: this.lesson.dir,
         ...(this.lastRun ? { lastRun: this.lastRun } : {}),
       });
@@ -210,20 +210,23 @@ export class Session implements Disposable {
     }
   }
 
-  /** A fresh environment: destroy this one, make a new one, run the lesson's setup, reopen the terminals. */
+  /** A fresh environment: destroy this one, make a new one, run the lesson's setup, reopen the terminals, start
+   *  the intro's scripts. */
   async reset(): Promise<void> {
     this.touch();
     await this.exclusive('reset', async () => {
       const open = [...this.terminals.keys()];
       this.closeTerminals();
-      const old = this.env;
-      await this.backend.destroy(old);
+      await this.env.dispose();
+      this.scriptRuns = new Map();
       this.generation++;
-      this.env = await createEnvironment(this.backend, `${this.id}-${this.generation}`, this.lesson);
+      this.env = await createLessonEnvironment(this.deps.provider, `${this.id}-${this.generation}`, this.lesson);
       this.lastRun = undefined;
-      const setupError = await runSetup(this.backend, this.env, this.lesson, this.deps.log);
+      const setupError = await runSetup(this.env, this.lesson);
+      if (setupError !== null) this.deps.log.warn({ session: this.id, why: setupError }, 'lesson setup failed');
       for (const term of open.length > 0 ? open : [0]) await this.terminal(term);
       this.send(setupError ? { type: 'resetDone', ok: false, message: setupError } : { type: 'resetDone', ok: true });
+      if (setupError === null) void this.scriptsBefore(null);
     }, 'resetDone');
   }
 
@@ -251,9 +254,8 @@ export class Session implements Disposable {
     this.client = null;
     this.closeTerminals();
     this.store.dispose();
-    if (client) client.close(1001, 'the session ended');
-    const env = this.env;
-    this.destroyed = this.backend.destroy(env).catch((e: unknown) => {
+    if (client) client.close(CLOSE_GOING_AWAY, 'the session ended');
+    this.destroyed = this.env.dispose().catch((e: unknown) => {
       this.deps.log.error({ err: e, session: this.id }, 'destroying the environment failed');
     });
   }
@@ -262,7 +264,47 @@ export class Session implements Disposable {
     return this.destroyed ?? Promise.resolve();
   }
 
+  /**
+   * The Katacoda background and foreground scripts due before `step` (the intro's, then the step's), as
+   * `stepwise check` runs them: started once per environment, in order, and awaited by runs and checks so the
+   * step starts in the state the scripts leave. A failing script is told to the client; the learner goes on.
+   */
+  private scriptsBefore(step: Step | null): Promise<void> {
+    const pages: { key: string; scripts: readonly Script[] }[] = [{ key: 'intro', scripts: this.lesson.intro?.scripts ?? [] }];
+    if (step) pages.push({ key: `step:${step.id}`, scripts: step.scripts });
+    let chain = Promise.resolve();
+    for (const page of pages) {
+      let run = this.scriptRuns.get(page.key);
+      if (run === undefined) {
+        const env = this.env;
+        run = chain.then(() => this.runPageScripts(env, page.scripts));
+        this.scriptRuns.set(page.key, run);
+      }
+      chain = run;
+    }
+    return chain;
+  }
+
+  private async runPageScripts(env: Environment, scripts: readonly Script[]): Promise<void> {
+    if (scripts.every((s) => s.kind === 'verify')) return;
+    try {
+      const failure = await runScripts(env, scripts, {
+        timeoutMs: SCRIPT_TIMEOUT_MS,
+        foreground: async (command, timeoutMs) => (await this.terminal(0)).shell.run(command, { timeoutMs }),
+      });
+      if (failure !== null && env === this.env) {
+        this.deps.log.warn({ session: this.id, why: failure }, 'a lesson script failed');
+        this.send({ type: 'error', code: 'SCRIPT_FAILED', message: failure });
+      }
+    } catch (e: unknown) {
+      if (env !== this.env || this.isClosed) return; // the environment was reset or closed under the script
+      this.deps.log.error({ err: e, session: this.id }, 'a lesson script could not run');
+      this.send({ type: 'error', ...describeError(e) });
+    }
+  }
+
   private async runCell(cell: Cell, timeoutMs?: number): Promise<CellRunResult | null> {
+    await this.scriptsBefore(stepOfCell(this.lesson, cell)); // Run and Catch up alike
     const live = await this.terminal(cell.terminal - 1);
     // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
     const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
@@ -322,7 +364,7 @@ export class Session implements Disposable {
     const store = this.terminalStore;
     const env = this.env;
     return this.track(term, async () => {
-      const shell = await ShellTerminal.open(this.backend, env, this.size, { term });
+      const shell = await ShellTerminal.open(env, this.size, { term });
       if (store.isDisposed) {
         shell.dispose();
         throw new TerminalError('DISPOSED', `T${term + 1} was closed while it opened`);

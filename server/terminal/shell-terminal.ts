@@ -13,13 +13,13 @@
 //    then bash read our command but ran nothing (a syntax error, only a comment), and the run ends with that
 //    D's status and no output.
 //  - Output that arrives before anyone listens (the first prompt) is held and given to the first onData listener.
-import type { Backend, PtyHandle, SessionEnv, TerminalSize } from './backend.ts';
-import { DisposableStore, Emitter, type Disposable } from './lifecycle.ts';
+import type { Environment, PtyHandle, TerminalSize } from '../environment/index.ts';
+import { DisposableStore, Emitter, type Disposable } from '../protocol/index.ts';
 import { Osc133Scanner, type Osc133Marker } from './osc133-scanner.ts';
 import { OutputCapture } from './output-capture.ts';
 import { TerminalError } from './errors.ts';
 import { AnsiStripper } from './ansi-stripper.ts';
-import { SHELL_TOO_OLD_EXIT } from './shell-integration.ts';
+import { SHELL_TOO_OLD_EXIT } from '../environment/index.ts';
 
 /** How long (ms) a new shell may take to show its first prompt (a container exec can be slow to start). */
 export const SHELL_START_TIMEOUT_MS = 20_000;
@@ -93,8 +93,8 @@ export class ShellTerminal implements Disposable {
   }
 
   /** Starts a shell and resolves once it shows its first prompt. */
-  static async open(backend: Backend, env: SessionEnv, size: TerminalSize, opts: { term?: number } = {}): Promise<ShellTerminal> {
-    const pty = await backend.openTerminal(env, size);
+  static async open(env: Environment, size: TerminalSize, opts: { term?: number } = {}): Promise<ShellTerminal> {
+    const pty = await env.openPty(size);
     const shell = new ShellTerminal(pty, opts.term ?? 0);
     try {
       await shell.firstPrompt();

@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Backend, BackendName, SessionEnv } from '../../server/terminal/backend.ts';
-import { createBackend, isBackendName } from '../../server/terminal/backends/index.ts';
-import { LocalBackend } from '../../server/terminal/backends/local.ts';
-import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/terminal/backends/docker-pty.ts';
-import { DockerBackend } from '../../server/terminal/backends/docker.ts';
-import { SESSION_LABEL } from '../../server/terminal/backends/docker-container-spec.ts';
+import type { Backend, SessionEnv } from '../../server/environment/backend.ts';
+import { createProvider, hostFacts, isBackendName, providerOf, type BackendName, type Provider } from '../../server/environment/index.ts';
+import { LocalBackend } from '../../server/environment/providers/local.ts';
+import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/environment/providers/docker-pty.ts';
+import { DockerBackend } from '../../server/environment/providers/docker.ts';
+import { SESSION_LABEL } from '../../server/environment/providers/docker-container-spec.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
 
 export const ENV_TEST_BACKEND = 'STEPWISE_TEST_BACKEND';
@@ -41,10 +41,16 @@ export function backendOutputBufferBytes(): number {
  * and reaping in one file never touch another file's containers.
  */
 export function createTestBackend(stateDir: string, scope: string): Backend {
+  return createTestProvider(stateDir, scope).driver;
+}
+
+/** The same, as the provider the server and the check runner use. `dockerHost` is the engine local shells
+ *  and the requirement checks see (null: none). */
+export function createTestProvider(stateDir: string, scope: string, dockerHost: string | null = process.env[ENV_DOCKER_HOST] ?? null): Provider {
   if (testBackendName() === 'docker') {
-    return createBackend('docker', { dockerHost: requireDockerHost(), scope });
+    return createProvider('docker', { dockerHost: requireDockerHost(), scope });
   }
-  return new LocalBackend({ baseDir: join(stateDir, 'sessions'), dockerHost: process.env[ENV_DOCKER_HOST] ?? null });
+  return providerOf(new LocalBackend({ baseDir: join(stateDir, 'sessions'), dockerHost }), hostFacts(dockerHost));
 }
 
 const ContainerListSchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable().optional() }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createServer, type RunningServer, type ServerOptions } from '../../server/http/server.ts';
 import type { SessionLimits } from '../../server/terminal/limits.ts';
-import { createTestBackend } from './terminal-backend.ts';
+import { createTestProvider } from './terminal-backend.ts';
 import { ENV_DOCKER_HOST } from './env.ts';
 
 export interface TestServer {
@@ -33,11 +33,12 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   for (const [id, markdown] of Object.entries(opts.lessons)) await writeText(join(root, id, 'lesson.md'), markdown);
   for (const [path, content] of Object.entries(opts.files ?? {})) await writeText(join(root, path), content);
   const { lessons: _lessons, files: _files, ...rest } = opts;
+  // The wrapper's private engine, never the host's, unless the test says otherwise (null: none).
+  const dockerHost = opts.dockerHost !== undefined ? opts.dockerHost : (process.env[ENV_DOCKER_HOST] ?? null);
   const server = await createServer({
     root,
     stateDir,
-    backend: createTestBackend(stateDir, `test-${process.pid}-${Date.now()}`),
-    dockerHost: process.env[ENV_DOCKER_HOST] ?? null, // the wrapper's private engine, never the host's
+    backend: createTestProvider(stateDir, `test-${process.pid}-${Date.now()}`, dockerHost),
     ...rest,
   });
   const origin = server.baseUrl.replace(/\/$/, '');

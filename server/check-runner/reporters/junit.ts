@@ -1,7 +1,7 @@
 // --junit FILE: one <testsuite> per lesson, one <testcase> per step (classname = lesson id), the step's
 // transcript in <system-out>. Written once, at the end, replacing the file atomically.
 import { rename, writeFile } from 'node:fs/promises';
-import { describeOutcome } from '../../checks/verdict.ts';
+import { describeOutcome } from '../../checks/index.ts';
 import type { LessonRun, StepRun, Summary } from '../results.ts';
 import { culpritChecks, stepName, stepTranscript } from '../results.ts';
 import type { Reporter } from './reporter.ts';

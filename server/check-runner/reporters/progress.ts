@@ -1,7 +1,7 @@
 // Live progress on stderr: each lesson, step, cell and check phase with timings; a failure shows the failing
 // cell's transcript and each check's expected, seen and hint. The summary line is printed by the command.
-import type { CheckOutcome } from '../../checks/types.ts';
-import type { Lesson, Step } from '../../lesson/model.ts';
+import type { CheckOutcome } from '../../checks/index.ts';
+import type { Lesson, Step } from '../../lesson/index.ts';
 import type { CellRun, LessonRun, StepRun } from '../results.ts';
 import { cellTranscript, culpritChecks, failingCell, stepName } from '../results.ts';
 import type { CheckPhase, Reporter } from './reporter.ts';

@@ -1,6 +1,6 @@
 // What the runner tells reporters, as it happens. Every method is optional: a reporter listens to what it needs.
-import type { CheckOutcome } from '../../checks/types.ts';
-import type { Cell, Lesson, Step } from '../../lesson/model.ts';
+import type { CheckOutcome } from '../../checks/index.ts';
+import type { Cell, Lesson, Step } from '../../lesson/index.ts';
 import type { CellRun, LessonRun, StepRun, Summary } from '../results.ts';
 
 export type CheckPhase = 'before' | 'after';

@@ -1,6 +1,6 @@
 // `command: CMD` with exit, stdout/stderr contains/matches and timeout. Runs `bash -c CMD` in the learner's
 // environment through backend.exec: in their working directory, without a pty.
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields, timeoutMs as toMs, type TextMatch } from '../fields.ts';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../limits.ts';
@@ -19,7 +19,7 @@ export async function evaluateCommand(spec: CheckSpec, ctx: CheckContext): Promi
   if (!fields.ok) return verdict.stop('is a valid check', fields.problem);
   const f = fields.value;
   const timeoutMs = toMs(f.timeout, DEFAULT_COMMAND_TIMEOUT_MS);
-  const run = await ctx.backend.exec(ctx.env, ['bash', '-c', spec.target], { timeoutMs });
+  const run = await ctx.environment.exec(['bash', '-c', spec.target], { timeoutMs });
   if (run.timedOut) return verdict.stop('finishes', `it was still running after ${formatSeconds(timeoutMs)} and was stopped`);
   const wantExit = f.exit ?? 0;
   const said = tail(run.stderr) || tail(run.stdout);

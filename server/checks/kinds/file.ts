@@ -1,10 +1,10 @@
 // `file: PATH-or-GLOB` with exists/absent, contains, matches, mode, type. Reads through backend.readTar.
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
-import type { FileCheck } from '../schema.ts';
-import { expandTarget } from '../env-glob.ts';
-import { readEnvEntry, type EnvEntryKind } from '../env-tar.ts';
+import type { FileCheck } from '../../lesson/index.ts';
+import { expandTarget } from '../../environment/index.ts';
+import { readEnvEntry, type EnvEntryKind } from '../../environment/index.ts';
 import { MAX_CONTENT_BYTES } from '../limits.ts';
 import { matchText } from '../text.ts';
 import { Verdict, type Finding } from '../verdict.ts';
@@ -29,7 +29,7 @@ export function modeString(mode: number): string {
 async function examine(ctx: CheckContext, path: string, f: FileCheck): Promise<Finding[] | null> {
   const needContent = f.contains !== undefined || f.matches !== undefined;
   const want: EnvEntryKind | undefined = f.type;
-  const read = await readEnvEntry(ctx, path, { maxBytes: needContent ? MAX_CONTENT_BYTES : 0, follow: want !== 'symlink' });
+  const read = await readEnvEntry(ctx.environment, path, { maxBytes: needContent ? MAX_CONTENT_BYTES : 0, follow: want !== 'symlink' });
   if (read === null) return null;
   const { entry } = read;
   const findings: Finding[] = [{ phrase: 'exists', ok: true, problem: '', fact: `${path} exists` }];
@@ -58,7 +58,7 @@ export async function evaluateFile(spec: CheckSpec, ctx: CheckContext): Promise<
   if (!fields.ok) return verdict.stop('is a valid check', fields.problem);
   const f = fields.value;
   const wantAbsent = f.absent === true || f.exists === false;
-  const expansion = await expandTarget(ctx, spec.target);
+  const expansion = await expandTarget(ctx.environment, spec.target);
 
   if (!expansion.glob) {
     const path = expansion.paths[0] ?? spec.target;

@@ -1,6 +1,6 @@
 // "A glob matches if any path matches": examines matches one by one until one fits every expectation.
 import type { CheckOutcome } from '../types.ts';
-import type { Expansion } from '../env-glob.ts';
+import type { Expansion } from '../../environment/index.ts';
 import { MAX_GLOB_EXAMINED } from '../limits.ts';
 import { listSome, plural } from '../text.ts';
 import type { Finding, Verdict } from '../verdict.ts';

@@ -4,7 +4,7 @@
 // exported from the engine the learner's shell uses (backend.engine). `file:` is the core's wantFiles, read in
 // the same pass for every kind of source (a second pass only when the file is a link).
 import type Docker from 'dockerode';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import {
   dockerEngineSource,
   inspect,
@@ -18,10 +18,10 @@ import {
 } from '../../core/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
-import type { ImageCheck } from '../schema.ts';
-import { expandTarget } from '../env-glob.ts';
-import { envFileContent, readEnvEntry, withEnvEntry } from '../env-tar.ts';
-import { materialize, withTempArea } from '../materialize.ts';
+import type { ImageCheck } from '../../lesson/index.ts';
+import { expandTarget } from '../../environment/index.ts';
+import { envFileContent, readEnvEntry, withEnvEntry } from '../../environment/index.ts';
+import { materialize, withTempArea } from '../../environment/index.ts';
 import { describeCoreError } from '../core-words.ts';
 import { MAX_CONTENT_BYTES } from '../limits.ts';
 import { describeRange, inRange, listSome, matchText, plural, quote } from '../text.ts';
@@ -149,11 +149,11 @@ async function examineEngineImage(docker: Docker, ref: string, f: Fields): Promi
 }
 
 async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<Finding[] | null> {
-  const head = await readEnvEntry(ctx, path, { maxBytes: 0, follow: true });
+  const head = await readEnvEntry(ctx.environment, path, { maxBytes: 0, follow: true });
   if (head === null) return null;
   if (head.entry.kind === 'dir') {
     return withTempArea(async (area) => {
-      const copy = await materialize(ctx, path, area);
+      const copy = await materialize(ctx.environment, path, area);
       if (copy === null) return [{ phrase: 'exists', ok: false, problem: `${path} does not exist` }];
       try {
         return assess(path, await inspect(copy.hostPath, readOptions(f)), f);
@@ -162,12 +162,12 @@ async function examinePath(ctx: CheckContext, path: string, f: Fields): Promise<
       }
     });
   }
-  return withEnvEntry(ctx, path, true, async (entry, content) => {
+  return withEnvEntry(ctx.environment, path, true, async (entry, content) => {
     if (entry.kind !== 'file') return [{ phrase: 'is an image', ok: false, problem: `${path} is neither an image archive nor an OCI layout folder` }];
     // The first read takes the stream already open; a second (a wanted file that is a link) opens the file again.
     let opened: ByteSource | null = content;
     const open = async (): Promise<ByteSource> => {
-      const stream = opened ?? envFileContent(ctx, entry.path);
+      const stream = opened ?? envFileContent(ctx.environment, entry.path);
       opened = null;
       return stream;
     };
@@ -187,12 +187,12 @@ export async function evaluateImage(spec: CheckSpec, ctx: CheckContext): Promise
   if (spec.target.startsWith(DOCKER_SCHEME)) {
     const ref = spec.target.slice(DOCKER_SCHEME.length);
     verdict.setSubject(`the image ${ref}`);
-    const docker = ctx.backend.engine(ctx.env);
+    const docker = ctx.environment.engine();
     if (docker === null) return verdict.stop('is in the Docker engine', 'this environment has no Docker engine to look in');
     verdict.openable(spec.target);
     return verdict.add(...(await examineEngineImage(docker, ref, f))).outcome();
   }
-  const expansion = await expandTarget(ctx, spec.target);
+  const expansion = await expandTarget(ctx.environment, spec.target);
   if (expansion.glob) return anyMatch(verdict, spec.target, expansion, (path) => examinePath(ctx, path, f));
   const path = expansion.paths[0] ?? spec.target;
   const findings = await examinePath(ctx, path, f);

@@ -1,5 +1,5 @@
 // `output: true`: the last run cell's captured output contains/matches, and its exit code.
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
 import { matchText } from '../text.ts';

@@ -2,10 +2,10 @@
 // copies it into the environment and runs it in the learner's directory; script-result.ts judges the run.
 import { realpath, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields, timeoutMs as toMs } from '../fields.ts';
-import { runScriptInEnv } from '../env-script.ts';
+import { runScriptInEnv } from '../../environment/index.ts';
 import { DEFAULT_SCRIPT_TIMEOUT_MS } from '../limits.ts';
 import { interpretScriptRun } from '../script-result.ts';
 import { Verdict } from '../verdict.ts';
@@ -36,7 +36,7 @@ export async function evaluateScript(spec: CheckSpec, ctx: CheckContext): Promis
   const limitMs = toMs(fields.value.timeout, DEFAULT_SCRIPT_TIMEOUT_MS);
   const located = await locateScript(ctx.lessonDir, spec.target);
   if ('problem' in located) return verdict.stop('exists', located.problem);
-  const result = interpretScriptRun(await runScriptInEnv(ctx, located.path, limitMs), limitMs);
+  const result = interpretScriptRun(await runScriptInEnv(ctx.environment, located.path, limitMs), limitMs);
   verdict.expect('passes (exits 0 or prints done)', result.passed, `it failed: ${result.reason}`, `it passed: ${result.reason}`);
   return verdict.outcome();
 }

@@ -1,13 +1,13 @@
 // `tar: PATH-or-GLOB` with has, count, compressed. The tar streams out of the environment (backend.readTar)
 // straight into the core library's listTar: nothing is copied to disk.
 import picomatch from 'picomatch';
-import type { CheckSpec } from '../../lesson/model.ts';
+import type { CheckSpec } from '../../lesson/index.ts';
 import { isCoreError, listTar, type LayerEntry } from '../../core/index.ts';
 import type { CheckContext, CheckOutcome } from '../types.ts';
 import { readFields } from '../fields.ts';
-import type { TarCheck } from '../schema.ts';
-import { expandTarget } from '../env-glob.ts';
-import { withEnvEntry } from '../env-tar.ts';
+import type { TarCheck } from '../../lesson/index.ts';
+import { expandTarget } from '../../environment/index.ts';
+import { withEnvEntry } from '../../environment/index.ts';
 import { describeCoreError } from '../core-words.ts';
 import { describeRange, inRange, listSome, plural, quote } from '../text.ts';
 import { Verdict, type Finding } from '../verdict.ts';
@@ -59,7 +59,7 @@ function assess(path: string, entries: LayerEntry[], compression: string, f: Tar
 }
 
 async function examine(ctx: CheckContext, path: string, f: TarCheck): Promise<Finding[] | null> {
-  return withEnvEntry(ctx, path, true, async (entry, content) => {
+  return withEnvEntry(ctx.environment, path, true, async (entry, content) => {
     if (entry.kind !== 'file') {
       return [{ phrase: 'is a tar archive', ok: false, problem: `${path} is ${entry.kind === 'dir' ? 'a directory' : 'not a regular file'}, not a tar archive` }];
     }
@@ -78,7 +78,7 @@ export async function evaluateTar(spec: CheckSpec, ctx: CheckContext): Promise<C
   const verdict = new Verdict(spec, spec.target);
   const fields = readFields(spec, 'tar');
   if (!fields.ok) return verdict.stop('is a valid check', fields.problem);
-  const expansion = await expandTarget(ctx, spec.target);
+  const expansion = await expandTarget(ctx.environment, spec.target);
   if (expansion.glob) return anyMatch(verdict, spec.target, expansion, (path) => examine(ctx, path, fields.value));
   const path = expansion.paths[0] ?? spec.target;
   const findings = await examine(ctx, path, fields.value);

@@ -2,7 +2,7 @@
 // shape the image explorer draws: layers with their history command and added/changed/removed paths, the merged
 // paths with the layer that last wrote each, and the whiteout entries each layer carries.
 import type { Image, InspectResult } from '../../core/index.ts';
-import type { ExplorerImage, ExplorerResponse } from '../../protocol/api.ts';
+import type { ExplorerImage, ExplorerResponse } from '../../protocol/index.ts';
 
 export function toExplorerResponse(result: InspectResult): ExplorerResponse {
   return {

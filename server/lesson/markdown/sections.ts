@@ -7,7 +7,7 @@
 //  - A cell at the top level of a section is its own block. A cell nested in other markdown (a fence in a list
 //    item, an inline `cmd`{{exec}} in a sentence) stays in its prose block, which lists it in `cells` and marks
 //    its place (see Block in model.ts).
-import { parseCheckList } from '../../checks/schema.ts';
+import { parseCheckList } from '../check-schema.ts';
 import type { Block, Cell, CellKind, CheckSpec, SourceRef } from '../model.ts';
 import type { ProblemList } from '../problems.ts';
 import type { ActionMark } from './actions.ts';

@@ -4,9 +4,6 @@ import { z } from 'zod';
 /** The protocol carries terminal indexes 0..15 (server/protocol/messages.ts), so a lesson has at most 16. */
 export const MAX_TERMINALS = 16;
 
-/** Requirements stepwise knows how to check before a lesson starts. */
-export const KNOWN_REQUIREMENTS: readonly string[] = ['docker'];
-
 const assetSchema = z.union(
   [
   z.string().min(1),

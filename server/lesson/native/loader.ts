@@ -13,7 +13,8 @@ import { readLessonText } from '../text-file.ts';
 import { parseYamlSource } from '../yaml-source.ts';
 import type { YamlSource } from '../yaml-source.ts';
 import { dropInvalid, reportZodIssues } from '../zod-problems.ts';
-import { ENVIRONMENT_KEYS, FRONT_MATTER_KEYS, frontMatterSchema, KNOWN_REQUIREMENTS } from './front-matter-schema.ts';
+import { ENVIRONMENT_KEYS, FRONT_MATTER_KEYS, frontMatterSchema } from './front-matter-schema.ts';
+import { staticRequirementProblems } from '../requirements.ts';
 import type { FrontMatter } from './front-matter-schema.ts';
 
 export async function loadNativeLesson(file: string, id: string): Promise<Lesson> {
@@ -128,20 +129,9 @@ function setupCommands(setup: FrontMatter['setup']): string[] {
 }
 
 function checkEnvironment(front: FrontMatter, yaml: YamlSource, problems: ProblemList): void {
-  const requires = front.environment?.requires ?? [];
-  requires.forEach((requirement, i) => {
-    if (!KNOWN_REQUIREMENTS.includes(requirement)) {
-      problems.warning(
-        yaml.ref(['environment', 'requires', i], 'value'),
-        `unknown requirement '${requirement}': stepwise can check ${KNOWN_REQUIREMENTS.join(', ')}`,
-      );
-    }
-  });
-  if (front.environment?.backend === 'docker' && requires.includes('docker')) {
-    problems.warning(
-      yaml.ref(['environment', 'backend'], 'value'),
-      'the docker backend refuses lessons that require docker (an engine inside a container needs privileges)',
-    );
+  const environment = { requires: front.environment?.requires ?? [], ...(front.environment?.backend ? { backend: front.environment.backend } : {}) };
+  for (const { at, message } of staticRequirementProblems(environment)) {
+    problems.warning(yaml.ref(at === 'backend' ? ['environment', 'backend'] : ['environment', 'requires', at], 'value'), message);
   }
 }
 

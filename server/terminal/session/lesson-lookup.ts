@@ -1,6 +1,6 @@
 // Finding what a client names (cells, steps) in the session's lesson, with typed errors for what is not there.
-import type { Cell, Lesson, Step } from '../../lesson/model.ts';
-import { findCell, stepCells } from '../../lesson/cells.ts';
+import type { Cell, Lesson, Step } from '../../lesson/index.ts';
+import { findCell, stepCells } from '../../lesson/index.ts';
 import { SessionError } from '../errors.ts';
 
 /** A cell anywhere in the lesson (intro, steps, finish) that may be run. */
@@ -9,6 +9,11 @@ export function findRunnableCell(lesson: Lesson, cellId: string): Cell {
   if (!cell) throw new SessionError('CELL_NOT_FOUND', `lesson ${lesson.id} has no cell ${cellId}`);
   if (!cell.runnable) throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cellId} is shown, not run`);
   return cell;
+}
+
+/** The step whose page holds `cell`; null for the intro and finish pages. */
+export function stepOfCell(lesson: Lesson, cell: Cell): Step | null {
+  return lesson.steps.find((s) => stepCells(s).some((c) => c.id === cell.id)) ?? null;
 }
 
 export function findStep(lesson: Lesson, stepId: string): Step {

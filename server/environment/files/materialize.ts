@@ -1,14 +1,14 @@
 // Copies a folder (an OCI layout) out of the learner's environment into a private temp dir, so the core library,
-// which reads a folder by its host path, can inspect it. The copy goes through `backend.readTar`, so
+// which reads a folder by its host path, can inspect it. The copy goes through `Environment.readTar`, so
 // it works for a container as for a local folder. Only regular files and directories are written: a symlink
 // or device from the environment never becomes one on the host. The TempArea owns the copy; dispose removes it.
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import tar from 'tar-stream';
-import type { CheckContext } from './types.ts';
+import type { Environment } from '../environment.ts';
 import { EnvReadError, entryKind, openEnvTar, resolveLink } from './env-tar.ts';
-import { MAX_MATERIALIZE_BYTES, MAX_SYMLINK_HOPS } from './limits.ts';
+import { MAX_MATERIALIZE_BYTES, MAX_SYMLINK_HOPS } from '../limits.ts';
 
 /** A private (0700) temp dir, removed by dispose. */
 export class TempArea {
@@ -43,14 +43,14 @@ export interface Materialized {
 }
 
 /** Copies the folder `path` (following a symlinked target) into `area`; null when it does not exist. */
-export async function materialize(ctx: CheckContext, path: string, area: TempArea): Promise<Materialized | null> {
+export async function materialize(env: Environment, path: string, area: TempArea): Promise<Materialized | null> {
   let current = path;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
-    const copied = await copyOut(ctx, current, join(area.dir, `m${hop}`));
+    const copied = await copyOut(env, current, join(area.dir, `m${hop}`));
     if (copied === null || 'hostPath' in copied) return copied;
     current = resolveLink(current, copied.symlink);
   }
-  throw new EnvReadError('SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  throw new EnvReadError('ENV_SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
 }
 
 /** Member name → path below the copied root, or null if it is outside it or unsafe. */
@@ -63,8 +63,8 @@ function relativeMember(name: string, root: string): string | null {
   return rel;
 }
 
-async function copyOut(ctx: CheckContext, path: string, dest: string): Promise<Materialized | { symlink: string } | null> {
-  const source = await openEnvTar(ctx, path);
+async function copyOut(env: Environment, path: string, dest: string): Promise<Materialized | { symlink: string } | null> {
+  const source = await openEnvTar(env, path);
   if (source === null) return null;
   const extract = tar.extract();
   source.on('error', (e: Error) => extract.destroy(e));

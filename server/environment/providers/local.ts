@@ -24,7 +24,7 @@ import {
 import { SHELL_RC } from '../shell-integration.ts';
 import { dockerFromHost, dockerHostFromEnv, dockerHostPlausible } from '../docker-host.ts';
 import { stateDir } from '../state-dir.ts';
-import { clampSize } from '../../protocol/limits.ts';
+import { clampSize } from '../../protocol/index.ts';
 import { isAlive, killSessionProcesses, readProcess, signal } from './process-table.ts';
 import { runDetached } from './run-detached.ts';
 import { PtyWriter } from './pty-writer.ts';

@@ -2,15 +2,12 @@
 // default socket. One place parses it, so the shell's `docker` and dockerode always agree.
 import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { dockerClient } from '../core/engine.ts';
-import { isCoreError } from '../core/errors.ts';
+import { DEFAULT_DOCKER_SOCKET, dockerClient, isCoreError } from '../core/index.ts';
+import { CodedError } from '../protocol/index.ts';
 
-export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+export const DEFAULT_DOCKER_HOST = `unix://${DEFAULT_DOCKER_SOCKET}`;
 
-export class DockerHostError extends Error {
-  override readonly name = 'DockerHostError';
-  readonly code = 'BAD_DOCKER_HOST';
-}
+export class DockerHostError extends CodedError<'BAD_DOCKER_HOST'> {}
 
 /** DOCKER_HOST as the docker CLI would read it. */
 export function dockerHostFromEnv(env: NodeJS.ProcessEnv = process.env): string {
@@ -22,7 +19,7 @@ export function dockerFromHost(host: string): Docker {
   try {
     return dockerClient(host); // the core's parser and connection policy: one place for both
   } catch (e: unknown) {
-    if (isCoreError(e)) throw new DockerHostError(`unsupported DOCKER_HOST "${host}": use unix:///path/to/docker.sock or tcp://HOST:PORT`);
+    if (isCoreError(e)) throw new DockerHostError('BAD_DOCKER_HOST', `unsupported DOCKER_HOST "${host}": use unix:///path/to/docker.sock or tcp://HOST:PORT`);
     throw e;
   }
 }

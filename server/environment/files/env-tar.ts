@@ -1,12 +1,13 @@
-// Reads the learner's environment through `backend.readTar`: the one way checks see files, whether the
+// Reads the learner's environment through `Environment.readTar`: the one way checks see files, whether the
 // environment is a host folder or a container. A missing path is `null`, never an exception.
 import type { Readable } from 'node:stream';
 import { posix } from 'node:path';
 import tar from 'tar-stream';
-import { BackendError } from '../terminal/backend.ts';
-import { isCoreError } from '../core/errors.ts';
-import type { CheckContext } from './types.ts';
-import { MAX_SYMLINK_HOPS } from './limits.ts';
+import { CodedError } from '../../protocol/index.ts';
+import { BackendError } from '../backend.ts';
+import { isCoreError } from '../../core/index.ts';
+import type { Environment } from '../environment.ts';
+import { MAX_SYMLINK_HOPS } from '../limits.ts';
 
 export type EnvEntryKind = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
 
@@ -18,15 +19,7 @@ export interface EnvEntry {
   linkTarget?: string;
 }
 
-export class EnvReadError extends Error {
-  override readonly name = 'EnvReadError';
-  constructor(
-    readonly code: 'READ_FAILED' | 'TOO_LARGE' | 'SYMLINK_HOPS' | 'NOT_A_FILE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class EnvReadError extends CodedError<'READ_FAILED' | 'TOO_LARGE' | 'ENV_SYMLINK_HOPS' | 'NOT_A_FILE'> {}
 
 export function entryKind(type: tar.Header['type'] | undefined): EnvEntryKind {
   switch (type) {
@@ -46,9 +39,9 @@ export function entryKind(type: tar.Header['type'] | undefined): EnvEntryKind {
 }
 
 /** Opens a tar stream of `path` in the environment; null when the path does not exist. */
-export async function openEnvTar(ctx: CheckContext, path: string): Promise<Readable | null> {
+export async function openEnvTar(env: Environment, path: string): Promise<Readable | null> {
   try {
-    return await ctx.backend.readTar(ctx.env, path);
+    return await env.readTar(path);
   } catch (e: unknown) {
     if (e instanceof BackendError && e.code === 'NOT_FOUND') return null;
     throw new EnvReadError('READ_FAILED', `could not read ${path}: ${e instanceof Error ? e.message : String(e)}`);
@@ -76,14 +69,14 @@ async function* entryBytes(item: AsyncIterable<unknown>, path: string): AsyncIte
  * settles, read to the end or not. Null when the path does not exist.
  */
 export async function withEnvEntry<T>(
-  ctx: CheckContext,
+  env: Environment,
   path: string,
   follow: boolean,
   use: (entry: EnvEntry, content: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T | null> {
   let current = path;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
-    const result = await withFirstEntry(ctx, current, async (entry, content): Promise<{ link: string } | { value: T }> => {
+    const result = await withFirstEntry(env, current, async (entry, content): Promise<{ link: string } | { value: T }> => {
       if (follow && entry.kind === 'symlink' && entry.linkTarget !== undefined) return { link: entry.linkTarget };
       return { value: await use({ ...entry, path: current }, content) };
     });
@@ -91,16 +84,16 @@ export async function withEnvEntry<T>(
     if ('value' in result) return result.value;
     current = resolveLink(current, result.link);
   }
-  throw new EnvReadError('SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  throw new EnvReadError('ENV_SYMLINK_HOPS', `${path} is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
 }
 
 /** The path's entry and the first `maxBytes` bytes of its content (0: none). */
 export async function readEnvEntry(
-  ctx: CheckContext,
+  env: Environment,
   path: string,
   opts: { maxBytes: number; follow: boolean },
 ): Promise<EntryWithContent | null> {
-  return withEnvEntry(ctx, path, opts.follow, async (entry, content) => {
+  return withEnvEntry(env, path, opts.follow, async (entry, content) => {
     if (entry.kind !== 'file' || opts.maxBytes <= 0) return { entry, truncated: false };
     return { entry, content: await readBounded(content, opts.maxBytes), truncated: entry.size > opts.maxBytes };
   });
@@ -125,11 +118,11 @@ export function resolveLink(from: string, target: string): string {
 }
 
 async function withFirstEntry<T>(
-  ctx: CheckContext,
+  env: Environment,
   path: string,
   use: (entry: EnvEntry, content: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T | null> {
-  const source = await openEnvTar(ctx, path);
+  const source = await openEnvTar(env, path);
   return source === null ? null : withFirstTarEntry(source, path, use);
 }
 
@@ -182,8 +175,8 @@ export async function withFirstTarEntry<T>(
  * The content of the regular file at `path` (a symlink is not followed), opened afresh: for reading a file a
  * second time outside a withEnvEntry call. The environment's stream is closed when iteration ends or stops.
  */
-export async function* envFileContent(ctx: CheckContext, path: string): AsyncGenerator<Uint8Array> {
-  const source = await openEnvTar(ctx, path);
+export async function* envFileContent(env: Environment, path: string): AsyncGenerator<Uint8Array> {
+  const source = await openEnvTar(env, path);
   if (source === null) throw new EnvReadError('READ_FAILED', `could not read ${path} again: it no longer exists`);
   const extract = extractFrom(source);
   try {

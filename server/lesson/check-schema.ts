@@ -5,11 +5,11 @@
 // keys are that kind's fields, plus `hint` on every kind. Unknown kinds and unknown fields are errors.
 import { isMap, isScalar, isSeq } from 'yaml';
 import { z } from 'zod';
-import type { CheckSpec, Problem, SourceRef } from '../lesson/model.ts';
-import { ProblemList, sortProblems } from '../lesson/problems.ts';
-import { parseYamlSource } from '../lesson/yaml-source.ts';
-import type { YamlSource } from '../lesson/yaml-source.ts';
-import { reportZodIssues } from '../lesson/zod-problems.ts';
+import type { CheckSpec, Problem, SourceRef } from './model.ts';
+import { ProblemList, sortProblems } from './problems.ts';
+import { parseYamlSource } from './yaml-source.ts';
+import type { YamlSource } from './yaml-source.ts';
+import { reportZodIssues } from './zod-problems.ts';
 
 export const CHECK_KINDS = ['file', 'tar', 'image', 'command', 'output', 'script'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];

@@ -1,23 +1,20 @@
 // `stepwise check`'s options, validated: a bad value is a usage error (exit 2) that names it.
-import { isBackendName, type BackendName } from '../terminal/backend.ts';
+import { isBackendName } from '../environment/names.ts';
+import type { CheckRunOptions } from '../check-runner/index.ts';
+// errors.ts alone, not the protocol's index: the index loads zod, which `--help` does not need.
+import { CodedError } from '../protocol/errors.ts';
 
 /** Per cell, setup command and script, unless --timeout says otherwise (ms): a `docker pull` fits easily. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** The longest --timeout accepted (ms): a CI job should not wait longer than this on one cell. */
 export const MAX_TIMEOUT_MS = 60 * 60_000;
 
-export interface CheckOptions {
-  backend: BackendName;
-  junit?: string;
-  tap: boolean;
-  step?: number;
-  keep: boolean;
-  timeoutMs: number;
-}
+export type CheckOptions = CheckRunOptions;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'USAGE';
+export class UsageError extends CodedError<'USAGE'> {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 /** "90" or "90s" (seconds), "500ms", "2m" → ms. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CHECK_KINDS, checkListJsonSchema, parseCheckList, typedCheck } from './schema.ts';
+import { CHECK_KINDS, checkListJsonSchema, parseCheckList, typedCheck } from './check-schema.ts';
 
 const FILE = 'lesson.md';
 /** The YAML starts on line 10 of the lesson, as if a ```check fence were on line 9. */

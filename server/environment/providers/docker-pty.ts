@@ -5,9 +5,10 @@
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { BackendError } from '../backend.ts';
-import type { Disposable, PtyHandle, TerminalSize } from '../backend.ts';
-import { Emitter } from '../lifecycle.ts';
-import { clampSize } from '../../protocol/limits.ts';
+import type { PtyHandle, TerminalSize } from '../backend.ts';
+import type { Disposable } from '../../protocol/index.ts';
+import { Emitter } from '../../protocol/index.ts';
+import { clampSize } from '../../protocol/index.ts';
 import { LEARNER_USER } from './docker-learner.ts';
 import { engineMessage } from './docker-engine.ts';
 import { inspectExec, waitExitCode } from './docker-exec.ts';

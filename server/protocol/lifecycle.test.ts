@@ -15,3 +15,18 @@ test('clear() releases what a store holds and keeps it open; dispose() closes it
   store.add(toDisposable(() => released.push('late')));
   assert.deepEqual(released, ['first', 'second', 'late'], 'after dispose() a late item is released at once');
 });
+
+test('delete() disposes the item and forgets it: the store does not dispose it a second time', () => {
+  const store = new DisposableStore();
+  let released = 0;
+  const item = store.add(toDisposable(() => released++));
+  store.add({ dispose: () => released++ });
+  const counted = { dispose: () => (released += 10) };
+  store.add(counted);
+  store.delete(counted);
+  assert.equal(released, 10);
+  store.delete(item);
+  assert.equal(released, 11);
+  store.dispose();
+  assert.equal(released, 12, 'only the item still held is released by dispose()');
+});

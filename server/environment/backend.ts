@@ -1,7 +1,9 @@
-// The session backend interface (DESIGN.md "Terminals and sessions"). Checks and terminals reach the learner's
-// environment only through this, so the same check works against a local folder and a container.
+// What a provider's driver implements (DESIGN.md "Environments"): one method per Environment operation, each
+// given the environment's record. Only environment.ts and provider.ts call it; everything above holds an
+// Environment handle instead.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { CodedError, type Disposable } from '../protocol/index.ts';
 
 export interface EnvironmentSpec {
   sessionId: string; // unique per session; used for directory and container names and reaping labels
@@ -20,14 +22,9 @@ export interface SessionEnv {
   readonly createdAt: number; // ms since epoch
 }
 
-export type BackendName = 'local' | 'docker';
+import type { BackendName } from './names.ts';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['local', 'docker'];
-
-/** Here, not in backends/, so the CLI can validate a name without loading node-pty and dockerode. */
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
-}
+export type { BackendName };
 
 export interface TerminalSize {
   cols: number;
@@ -62,10 +59,6 @@ export interface ExecOptions {
   stdin?: string;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
-
 export interface Backend {
   readonly name: BackendName;
   create(spec: EnvironmentSpec): Promise<SessionEnv>;
@@ -84,12 +77,4 @@ export interface Backend {
   list(): Promise<string[]>;
 }
 
-export class BackendError extends Error {
-  override readonly name = 'BackendError';
-  constructor(
-    readonly code: 'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class BackendError extends CodedError<'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED'> {}

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { BackendError } from '../backend.ts';
 import type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from '../backend.ts';
 import { SHELL_RC } from '../shell-integration.ts';
-import { clampSize } from '../../protocol/limits.ts';
+import { clampSize } from '../../protocol/index.ts';
+import { REFUSE_DOCKER_MESSAGE } from '../../lesson/index.ts';
 import { DEFAULT_SCOPE, MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL, SUPPORT_DIR, containerSpec } from './docker-container-spec.ts';
 import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { runContainerExec } from './docker-exec.ts';
@@ -25,9 +26,6 @@ import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
 export const CONTAINER_RC_PATH = `${SUPPORT_DIR}/bashrc`;
 /** `mkdir -p` for copyIn's target folder is quick; this only bounds a wedged container (ms). */
 const MKDIR_TIMEOUT_MS = 30_000;
-
-export const REFUSE_DOCKER_MESSAGE =
-  'the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local';
 
 export interface DockerBackendOptions {
   docker: Docker;

@@ -1,10 +1,10 @@
 // Expands a check's PATH-or-GLOB inside the learner's environment. The environment lists candidates (bash, via
-// `backend.exec`, so it works in a container too); picomatch decides which match. Paths are relative to the
+// `Environment.exec`, so it works in a container too); picomatch decides which match. Paths are relative to the
 // learner's working directory unless absolute, and a glob matches if any path matches.
 import picomatch from 'picomatch';
-import type { CheckContext } from './types.ts';
+import type { Environment } from '../environment.ts';
 import { EnvReadError } from './env-tar.ts';
-import { ENV_PROBE_TIMEOUT_MS, MAX_GLOB_CANDIDATES } from './limits.ts';
+import { ENV_PROBE_TIMEOUT_MS, MAX_GLOB_CANDIDATES } from '../limits.ts';
 
 export interface Expansion {
   glob: boolean;
@@ -32,14 +32,14 @@ export function normaliseTarget(target: string): string {
   return t === '' ? '.' : t;
 }
 
-export async function expandTarget(ctx: CheckContext, target: string): Promise<Expansion> {
+export async function expandTarget(env: Environment, target: string): Promise<Expansion> {
   const normal = normaliseTarget(target);
   const scan = picomatch.scan(normal);
   if (!scan.isGlob) return { glob: false, paths: [normal], truncated: false };
   const base = scan.base === '' ? '.' : scan.base;
   const simple = !/\*\*|[{}()]/.test(scan.glob);
   const depth = simple ? scan.glob.split('/').length : 'all';
-  const result = await ctx.backend.exec(ctx.env, ['bash', '-c', LIST_SCRIPT, 'stepwise-glob', base, String(depth), String(MAX_GLOB_CANDIDATES)], {
+  const result = await env.exec(['bash', '-c', LIST_SCRIPT, 'stepwise-glob', base, String(depth), String(MAX_GLOB_CANDIDATES)], {
     timeoutMs: ENV_PROBE_TIMEOUT_MS,
   });
   if (result.exitCode !== 0) {

@@ -1,9 +1,10 @@
-// Ownership of things that must be released (listeners, timers, child processes, sockets).
-// Modelled on xterm.js src/common/Lifecycle.ts: whoever creates a resource registers it with its owner's
-// store, and closing the owner is one dispose().
-import type { Disposable } from './backend.ts';
+// Ownership of things that must be released (listeners, timers, child processes, sockets), for the server and
+// the client alike. Modelled on xterm.js src/common/Lifecycle.ts: whoever creates a resource registers it with
+// its owner's store, and closing the owner is one dispose(). Pure: no Node and no DOM imports.
 
-export type { Disposable };
+export interface Disposable {
+  dispose(): void;
+}
 
 export function toDisposable(dispose: () => void): Disposable {
   let done = false;
@@ -37,9 +38,9 @@ export class DisposableStore implements Disposable {
     return item;
   }
 
-  /** Stops owning `item` without disposing it (it was released some other way). */
+  /** Disposes `item` early and stops owning it (e.g. a timer cancelled before it fired). */
   delete(item: Disposable): void {
-    this.items.delete(item);
+    if (this.items.delete(item)) item.dispose();
   }
 
   timeout(fn: () => void, ms: number): Disposable {
