@@ -69,12 +69,17 @@ export function engineContainerSpec(input: EngineContainerInput): ContainerCreat
     Labels: labels,
     NetworkDisabled: true,
     HostConfig: {
-      Init: true,
+      // No docker-init: it would be mounted at /sbin/docker-init, inside the read-only host /usr. dockerd as PID 1
+      // is enough, since each containerd shim is a subreaper for the processes of its own container.
+      Init: false,
       // An engine needs nearly every capability; SYS_RESOURCE is dropped because some kernels (this machine's)
       // refuse it. At the userns level these are capabilities in the remapped namespace only.
       CapAdd: ['ALL'],
       CapDrop: ['SYS_RESOURCE'],
-      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'],
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      // The CLI's `--security-opt systempaths=unconfined`: the engine must mount proc and sys for its containers.
+      MaskedPaths: [],
+      ReadonlyPaths: [],
       Binds: binds,
       Mounts: [{ Type: 'volume', Source: input.volume, Target: '/var/lib/docker' }], // made with engineLabels() first
       Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755', '/tmp': 'rw,nosuid,nodev,mode=1777' },

@@ -4,7 +4,7 @@
 // socket, data root and exec root live under one folder the server owns; nothing on the host network changes.
 // A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
@@ -12,6 +12,9 @@ import { z } from 'zod';
 import { ENGINE_READY_POLL_MS, OUTER_ENGINE_START_TIMEOUT_MS, OUTER_ENGINE_STOP_GRACE_MS } from './limits.ts';
 
 export const DOCKERD_PATH = '/usr/sbin/dockerd';
+/** Linux's sun_path holds 108 bytes with the terminating NUL; containerd's socket is the deepest one here. */
+const MAX_UNIX_SOCKET_PATH_BYTES = 107;
+const DEEPEST_SOCKET = join('exec', 'containerd', 'containerd-debug.sock');
 
 export class OuterEngineError extends Error {
   override readonly name = 'OuterEngineError';
@@ -41,13 +44,20 @@ export class OuterEngine {
     return join(this.dir, 'docker.sock');
   }
 
-  /** Starts (or adopts) the outer dockerd whose files live in `dir` (created 0700). */
+  /** Starts (or adopts) the outer dockerd whose files live in `dir`. dockerd requires the remapped root to pass
+   * through every folder above its data root (o+x), so they are 0711: passable, not listable. */
   static async start(dir: string): Promise<OuterEngine> {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const deepest = join(dir, DEEPEST_SOCKET);
+    if (Buffer.byteLength(deepest) > MAX_UNIX_SOCKET_PATH_BYTES) {
+      throw new OuterEngineError(`the state folder ${dir} is too deep: containerd's socket ${deepest} would exceed ${MAX_UNIX_SOCKET_PATH_BYTES} bytes; use a shorter state folder`);
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o711 });
+    chmodSync(dir, 0o711);
     const socketPath = join(dir, 'docker.sock');
     const docker = new Docker({ socketPath });
     if (await answers(docker)) return new OuterEngine(dir, docker, await remapBase(docker), null);
-    for (const d of ['data', 'exec']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
+    mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o711 });
+    mkdirSync(join(dir, 'exec'), { recursive: true, mode: 0o700 });
     const args = [
       '--host', `unix://${socketPath}`,
       '--data-root', join(dir, 'data'),

@@ -41,7 +41,8 @@ export interface LearnerEnginesOptions {
   level: IsolationLevel;
   /** The engine learners' shell containers run in: it hosts privileged engines, and its mirrors are used. */
   hostDocker: Docker;
-  /** A folder only the server's user can read (created 0700): the outer engine and the socket folders. */
+  /** The server's folder for the outer engine and the socket folders (made 0711: the remapped root must pass
+   * through it to the outer engine's data root, but nobody may list it; the socket folders sit in a 0700 one). */
   stateDir: string;
   /** Labels this server's engines, so list() never offers another server's (or test's) learners. */
   scope?: string;
@@ -86,8 +87,9 @@ export class LearnerEngines {
 
   static async open(opts: LearnerEnginesOptions): Promise<LearnerEngines> {
     if (!existsSync(HOST_DOCKER_CLI)) throw new LearnerEngineError('ENGINE_START_FAILED', `the host has no docker CLI at ${HOST_DOCKER_CLI} to give learners`);
-    await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
-    await chmod(opts.stateDir, 0o700);
+    await mkdir(opts.stateDir, { recursive: true, mode: 0o711 });
+    await chmod(opts.stateDir, 0o711);
+    await mkdir(join(opts.stateDir, 'engines'), { recursive: true, mode: 0o700 });
     const mirrors = await hostRegistryMirrors(opts.hostDocker);
     const layout = engineImageLayout();
     const outer = opts.level === 'userns' ? await OuterEngine.start(join(opts.stateDir, 'outer')) : null;
