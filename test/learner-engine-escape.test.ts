@@ -3,7 +3,7 @@
 // name). Through their own engine, from their own shell container, learner A tries to read a marker file on the
 // host, reach the host engine's socket and reach learner B's engine. Every attempt must fail; the positive tests
 // prove the same commands do work where they are allowed (pull through the mirror, run, images per learner).
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,9 +43,9 @@ setup = await setUpLearnerEngines({ hostDocker: docker, stateDir: STATE, mode: '
 const LEVEL = setup.decision.kind === 'level' ? setup.decision.level : 'none';
 process.stderr.write(`# ${describeDecision(setup.decision)}\n# probe: ${JSON.stringify(setup.probe)}\n`);
 
-/** The host's block device that holds the marker, and the marker's path on that filesystem. */
-function markerDevice(): { device: string; pathOnDevice: string } {
-  let best: { mountPoint: string; root: string; device: string } | null = null;
+/** The host's block device that holds the marker, its major and minor numbers, and the marker's path on it. */
+function markerDevice(): { device: string; major: string; minor: string; pathOnDevice: string } {
+  let best: { mountPoint: string; root: string; device: string; majorMinor: string } | null = null;
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const [left, right] = line.split(' - ');
     if (!left || !right) continue;
@@ -54,11 +54,14 @@ function markerDevice(): { device: string; pathOnDevice: string } {
     const mountPoint = fields[4] ?? '';
     const device = right.split(' ')[1] ?? '';
     const inside = MARKER.startsWith(mountPoint.endsWith('/') ? mountPoint : `${mountPoint}/`);
-    if (inside && device.startsWith('/dev/') && (!best || mountPoint.length > best.mountPoint.length)) best = { mountPoint, root, device };
+    if (inside && device.startsWith('/dev/') && (!best || mountPoint.length > best.mountPoint.length)) {
+      best = { mountPoint, root, device, majorMinor: fields[2] ?? '' };
+    }
   }
   if (!best) throw new Error(`no block device holds ${MARKER}: the disk-mount attempts would prove nothing`);
   const rest = best.mountPoint === '/' ? MARKER : MARKER.slice(best.mountPoint.length);
-  return { device: best.device, pathOnDevice: join(best.root, rest) };
+  const [major = '', minor = ''] = best.majorMinor.split(':');
+  return { device: best.device, major, minor, pathOnDevice: join(best.root, rest) };
 }
 
 async function sh(env: SessionEnv, script: string): Promise<{ exitCode: number; out: string }> {
@@ -66,10 +69,15 @@ async function sh(env: SessionEnv, script: string): Promise<{ exitCode: number; 
   return { exitCode: r.exitCode, out: `${r.stdout}\n${r.stderr}` };
 }
 
-/** Runs an escape attempt in `env`'s shell: the token must not appear, whatever the exit code. */
-async function attempt(env: SessionEnv, script: string): Promise<string> {
+/** Longest part of an attempt's output kept in the test's diagnostics, so a reader sees why it failed (chars). */
+const DIAGNOSTIC_CHARS = 600;
+
+/** Runs an escape attempt in `env`'s shell: the token must not appear, whatever the exit code. What the learner
+ * saw goes to the diagnostics, so the report shows each attempt failed for the right reason. */
+async function attempt(t: TestContext, env: SessionEnv, script: string): Promise<string> {
   const r = await sh(env, script);
   assert.ok(!r.out.includes(TOKEN), `the learner read the host's marker with: ${script}\n${r.out}`);
+  t.diagnostic(`$ ${script}\n  exit ${r.exitCode}: ${r.out.trim().replace(/\s*\n\s*/g, ' | ').slice(0, DIAGNOSTIC_CHARS)}`);
   return r.out;
 }
 
@@ -116,26 +124,25 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
     assert.deepEqual(fromServer.flatMap((i) => i.RepoTags ?? []), [], 'B\'s engine, asked by the server, has no images');
   });
 
-  test(`-v /:/host shows the engine's own files, never the host's (level ${LEVEL})`, async () => {
-    const out = await attempt(learnerA, `docker run --rm -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; ls /host${dirname(MARKER)}; ls /host'`);
+  test(`-v /:/host shows the engine's own files, never the host's (level ${LEVEL})`, async (t) => {
+    const out = await attempt(t, learnerA, `docker run --rm -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; ls /host${dirname(MARKER)}; ls /host'`);
     assert.doesNotMatch(out, /^marker$/m, 'the marker\'s folder was listed');
   });
 
-  test(`--privileged with the host's disk mounted cannot read the marker (level ${LEVEL})`, async () => {
-    const { device, pathOnDevice } = markerDevice();
-    await attempt(learnerA, `docker run --rm --privileged -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`);
-    // What --privileged would add, one piece at a time (it may itself be refused for want of one capability).
-    await attempt(
-      learnerA,
-      `docker run --rm --cap-add ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined --device ${device}:${device} ${SEEDED_IMAGES.busybox} ` +
-        `sh -c 'mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`,
-    );
-    await attempt(learnerA, `docker run --rm --cap-add ALL --security-opt seccomp=unconfined -v /dev:/hostdev ${SEEDED_IMAGES.busybox} sh -c 'mkdir -p /m && mount /hostdev/${device.slice(5)} /m && cat /m${pathOnDevice}'`);
+  test(`--privileged with the host's disk mounted cannot read the marker (level ${LEVEL})`, async (t) => {
+    const { device, major, minor, pathOnDevice } = markerDevice();
+    /** What --privileged would add, one piece at a time (--privileged and --cap-add ALL may be refused for want of
+     * one capability, which would prove nothing): mount and mknod rights, no seccomp or apparmor filter. */
+    const powers = '--cap-add SYS_ADMIN --cap-add MKNOD --security-opt seccomp=unconfined --security-opt apparmor=unconfined';
+    await attempt(t, learnerA, `docker run --rm --privileged -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`);
+    await attempt(t, learnerA, `docker run --rm ${powers} --device ${device}:${device} ${SEEDED_IMAGES.busybox} sh -c 'mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`);
+    await attempt(t, learnerA, `docker run --rm ${powers} ${SEEDED_IMAGES.busybox} sh -c 'mknod /hd b ${major} ${minor}; mkdir -p /m && mount /hd /m && cat /m${pathOnDevice}'`);
+    await attempt(t, learnerA, `docker run --rm ${powers} -v /dev:/hostdev ${SEEDED_IMAGES.busybox} sh -c 'ls /hostdev; mkdir -p /m && mount /hostdev/${device.slice(5)} /m && cat /m${pathOnDevice}'`);
   });
 
-  test(`the host's processes and root are out of reach: --pid host, /proc/1/root (level ${LEVEL})`, async () => {
-    await attempt(learnerA, `docker run --rm --pid host --cap-add ALL --security-opt seccomp=unconfined ${SEEDED_IMAGES.busybox} sh -c 'cat /proc/1/root${MARKER}; for p in /proc/[0-9]*; do cat $p/root${MARKER} 2>/dev/null; done; echo done'`);
-    await attempt(learnerA, `cat ${MARKER}; ls ${dirname(MARKER)}`);
+  test(`the host's processes and root are out of reach: --pid host, /proc/1/root (level ${LEVEL})`, async (t) => {
+    await attempt(t, learnerA, `docker run --rm --pid host --cap-add SYS_PTRACE --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined ${SEEDED_IMAGES.busybox} sh -c 'cat /proc/1/root${MARKER}; for p in /proc/[0-9]*; do cat $p/root${MARKER} 2>/dev/null; done; echo done'`);
+    await attempt(t, learnerA, `cat ${MARKER}; ls ${dirname(MARKER)}`);
   });
 
   test(`the host engine's socket is out of reach (level ${LEVEL})`, async () => {

@@ -3,7 +3,7 @@
 // the `dockremap` user and its 65536-id ranges to /etc/subuid and /etc/subgid on its first start). Its own
 // socket, data root and exec root live under one folder the server owns; nothing on the host network changes.
 // A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,6 +84,7 @@ export class OuterEngine {
     while (!(await answers(docker))) {
       if (exited !== null || Date.now() > deadline) {
         if (exited === null) child.kill('SIGKILL');
+        await unmountUnder(dir);
         throw new OuterEngineError(`the learner engines' dockerd (${DOCKERD_PATH} --userns-remap default) did not start (${exited ?? 'timed out'}): ${logTail(logFile)}`);
       }
       await sleep(ENGINE_READY_POLL_MS);
@@ -110,6 +111,21 @@ export class OuterEngine {
         process.kill(pid, 'SIGKILL');
       }
     }
+    await unmountUnder(this.dir);
+  }
+}
+
+/** dockerd bind-mounts its remapped data root and leaves the mount behind when it dies during start-up; a
+ * folder with a mount in it cannot be removed. Only mounts strictly inside `dir` (ours) are touched. */
+async function unmountUnder(dir: string): Promise<void> {
+  const prefix = `${dir.replace(/\/+$/, '')}/`;
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point.startsWith(prefix))
+    .sort((a, b) => b.length - a.length); // deepest first
+  for (const point of points) {
+    await new Promise<void>((done) => execFile('umount', ['--lazy', point], () => done())); // best effort: a failure shows at rm
   }
 }
 
