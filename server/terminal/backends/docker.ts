@@ -40,6 +40,9 @@ export interface DockerBackendOptions {
   scope?: string;
   /** Learners' own Docker engines, for lessons that require docker; without them such lessons are refused. */
   learnerEngines?: LearnerEngines;
+  /** Why Docker lessons are refused when there are no learner engines (the level policy's words, naming the
+   * flag that would allow them). Default REFUSE_DOCKER_MESSAGE. */
+  dockerRefusal?: string;
 }
 
 const ContainerSummarySchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }));
@@ -53,12 +56,14 @@ export class DockerBackend implements Backend {
   /** Session id → container id, for the environments this instance made. */
   private readonly live = new Map<string, string>();
   private readonly learnerEngines: LearnerEngines | undefined;
+  private readonly dockerRefusal: string;
   /** Session id → its learner's own engine, for sessions of Docker lessons. */
   private readonly engines = new Map<string, LearnerEngine>();
 
   constructor(opts: DockerBackendOptions) {
     this.docker = opts.docker;
     this.learnerEngines = opts.learnerEngines;
+    this.dockerRefusal = opts.dockerRefusal ?? REFUSE_DOCKER_MESSAGE;
     this.shellImage = opts.shellImage ?? DEFAULT_SHELL_IMAGE;
     this.image = opts.image ?? this.shellImage;
     this.scope = opts.scope ?? DEFAULT_SCOPE;
@@ -66,7 +71,7 @@ export class DockerBackend implements Backend {
 
   async create(spec: EnvironmentSpec): Promise<SessionEnv> {
     const engines = spec.requires.includes('docker') ? this.learnerEngines : null;
-    if (engines === undefined) throw new BackendError('REQUIRES_UNMET', REFUSE_DOCKER_MESSAGE);
+    if (engines === undefined) throw new BackendError('REQUIRES_UNMET', this.dockerRefusal);
     if (this.live.has(spec.sessionId)) throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
     await this.provideImage(image);
