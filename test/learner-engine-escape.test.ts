@@ -15,7 +15,7 @@ import { DockerBackend } from '../server/terminal/backends/docker.ts';
 import { dockerFromHost } from '../server/terminal/docker-host.ts';
 import { describeDecision, ENGINE_RUN_DIR, setUpLearnerEngines, type LearnerEngineSetup } from '../server/environment/learner-engine/index.ts';
 import { REPO_ROOT } from './harness/cli.ts';
-import { requireDockerHost, requireDockerSocket, SEEDED_IMAGES } from './harness/env.ts';
+import { requireDockerHost, requireDockerSocket, requireRegistry, SEEDED_IMAGES } from './harness/env.ts';
 
 /** A pull through the mirror and a vfs copy of busybox take a few seconds; allow for a loaded machine (ms). */
 const EXEC_TIMEOUT_MS = 180_000;
@@ -166,6 +166,13 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
     const b = await sh(learnerB, `docker info --format '{{.ID}}'`);
     assert.equal(a.exitCode, 0, a.out);
     assert.notEqual(a.out.trim(), b.out.trim());
+  });
+
+  test(`the mirror is read-only: a learner cannot push into what others pull (level ${LEVEL})`, async () => {
+    const r = await sh(learnerA, `docker tag ${SEEDED_IMAGES.busybox} 127.0.0.1:5000/library/busybox:poisoned && docker push 127.0.0.1:5000/library/busybox:poisoned`);
+    assert.notEqual(r.exitCode, 0, `the push went through: ${r.out}`);
+    const tags = await fetch(`http://${requireRegistry()}/v2/library/busybox/tags/list`).then((res) => res.text());
+    assert.doesNotMatch(tags, /poisoned/, `the registry got the learner's tag: ${tags}`);
   });
 
   test(`a swapped socket never redirects the server (level ${LEVEL})`, async () => {

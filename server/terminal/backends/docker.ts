@@ -174,7 +174,8 @@ export class DockerBackend implements Backend {
     this.live.delete(env.id);
     const engine = this.engines.get(env.id);
     this.engines.delete(env.id);
-    await engine?.dispose();
+    if (engine) await engine.dispose();
+    else await this.learnerEngines?.reap(env.id); // a session an earlier run left: its engine too
     const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
     for (const id of ids) await this.removeContainer(id);
   }
@@ -183,6 +184,8 @@ export class DockerBackend implements Backend {
   async list(): Promise<string[]> {
     const sessions = new Set<string>();
     for (const c of await this.managedContainers()) if (!this.live.has(c.sessionId)) sessions.add(c.sessionId);
+    // An engine whose shell container is already gone (a crash between the two) is a leftover too.
+    for (const id of (await this.learnerEngines?.list()) ?? []) if (!this.live.has(id)) sessions.add(id);
     return [...sessions].sort();
   }
 
