@@ -3,7 +3,7 @@
 // engine container's cgroup: dockerd, containerd and everything the learner runs), idle and after a pull through
 // the mirror and one `docker run`. The baseline, measured in the same run: a bare dockerd with the same storage
 // and network flags started directly on the host (ready time) and its resident memory.
-// Run: npm run build && node --import tsx bench/learner-engine.ts [-- --learners 5]
+// Run: npm run bench:learner-engine [-- --learners 5]   (as root: it starts dockerds)
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
