@@ -74,6 +74,11 @@ async function probeLevel(level: IsolationLevel, opts: LearnerEngineSetupOptions
   })().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
   const failure = await Promise.race([attempt, timeout]);
   const opened = engines as LearnerEngines | null;
+  if (failure !== null && failure.startsWith('the probe took over')) {
+    // The attempt may still finish later: whatever it opened is then stopped, never left running.
+    void attempt.then(() => (engines as LearnerEngines | null)?.dispose());
+    return failure;
+  }
   if (failure === null && opened !== null) {
     // The probe's scope was only for the probe engine; the caller gets engines in its own scope.
     await opened.dispose();
