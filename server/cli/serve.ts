@@ -2,11 +2,12 @@
 // (like Jupyter) on stdout; logs (pino, JSON) go to stderr.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/names.ts';
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { DEFAULT_LEARNER_ENGINES_MODE, LEARNER_ENGINE_MODES, type LearnerEnginesMode } from '../environment/learner-engine/levels.ts';
 
 /** The port tried first when none is given; the next few are tried if it is taken. */
 export const DEFAULT_PORT = 8642;
@@ -22,6 +23,7 @@ interface ServeOptions {
   maxSessions?: number;
   idleTimeout?: number; // minutes
   logLevel: LogLevel;
+  learnerEngines: LearnerEnginesMode;
 }
 
 /** What a backend is and what a lesson runs, said plainly under the options (issue 9, finding 6). */
@@ -57,6 +59,15 @@ export function registerServe(program: Command): void {
     .option('--idle-timeout <minutes>', 'close sessions idle this long', parsePositive)
     .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info'))
     .addHelpText('after', BACKEND_HELP)
+    .addOption(
+      new Option(
+        '--learner-engines <mode>',
+        'docker backend: each learner\'s own Docker engine. "safe" runs them only at a level that cannot give a learner ' +
+          'the host (user-namespace remapped); "privileged" also accepts privileged engine containers, from which a learner can become root on this host',
+      )
+        .choices(LEARNER_ENGINE_MODES)
+        .default(DEFAULT_LEARNER_ENGINES_MODE),
+    )
     .action(async (dir: string, opts: ServeOptions) => {
       process.exitCode = await serve(dir, opts);
     });
@@ -77,6 +88,7 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     ...(opts.maxSessions !== undefined ? { maxSessions: opts.maxSessions } : {}),
     ...(opts.idleTimeout !== undefined ? { idleTimeoutMs: opts.idleTimeout * 60_000 } : {}),
   };
+  const docker = opts.backend === 'docker' ? await dockerBackendWithEngines(opts.learnerEngines) : null;
   let server: RunningServer | null = null;
   const ports = opts.port !== undefined ? [opts.port] : Array.from({ length: PORT_ATTEMPTS }, (_, i) => DEFAULT_PORT + i);
   for (const port of ports) {
@@ -85,7 +97,7 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
         root,
         host: opts.host,
         port,
-        backend: opts.backend,
+        backend: docker?.provider ?? opts.backend,
         ...(opts.token ? {} : { token: false as const }),
         watch: opts.watch ?? false,
         limits,
@@ -96,12 +108,16 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
       if (e instanceof ServerConfigError && e.code === 'LISTEN_FAILED' && port !== ports.at(-1)) continue;
       if (e instanceof ServerConfigError || (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')) {
         process.stderr.write(`stepwise serve: ${e.message}\n`);
+        await docker?.dispose();
         return EXIT_USAGE;
       }
       throw e;
     }
   }
-  if (!server) return EXIT_USAGE;
+  if (!server) {
+    await docker?.dispose();
+    return EXIT_USAGE;
+  }
   const count = server.catalog.list().length;
   process.stdout.write(
     `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
@@ -114,12 +130,35 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
       if (stopping) process.exit(130); // a second Ctrl-C: do not wait for environments to be removed
       stopping = true;
       log.info({ signal }, 'stopping: closing sessions');
-      void server.close().then(done);
+      void server
+        .close()
+        .then(() => docker?.dispose())
+        .then(done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
   return EXIT_OK;
+}
+
+/** The docker backend with learners' own engines at the strongest level the probe finds and `mode` allows; the
+ * level goes to stdout. Without a level, Docker lessons are refused with the policy's words (naming the flag). */
+async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
+  const { DockerBackend } = await import('../environment/providers/docker.ts');
+  const { dockerFromHost, dockerHostFromEnv } = await import('../environment/docker-host.ts');
+  const { stateDir, providerOf, hostFacts } = await import('../environment/index.ts');
+  const { setUpLearnerEngines, describeDecision, dockerLessonRefusal } = await import('../environment/learner-engine/index.ts');
+  const hostDocker = dockerFromHost(dockerHostFromEnv());
+  const setup = await setUpLearnerEngines({ hostDocker, stateDir: join(stateDir(), 'learner-engines'), mode });
+  process.stdout.write(`stepwise: ${describeDecision(setup.decision)}\n`);
+  const refusal = dockerLessonRefusal(setup.decision);
+  const backend = new DockerBackend({
+    docker: hostDocker,
+    ...(setup.engines ? { learnerEngines: setup.engines } : {}),
+    ...(refusal ? { dockerRefusal: refusal } : {}),
+  });
+  const provider = providerOf(backend, hostFacts(dockerHostFromEnv()));
+  return { provider, dispose: async () => setup.engines?.dispose() };
 }
 
 function parsePort(value: string): number {

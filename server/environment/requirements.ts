@@ -66,6 +66,8 @@ export class Requirements {
   constructor(
     private readonly provider: BackendName,
     private readonly facts: HostFacts,
+    /** docker provider: why it refuses Docker lessons (no learner engines), or null when it gives each learner one. */
+    private readonly dockerLessonRefusal: () => string | null = () => REFUSE_DOCKER_MESSAGE,
   ) {
     this.engineProblem = new Cached(async () => {
       if (facts.dockerHost === null) return 'this server was started without a Docker engine';
@@ -99,7 +101,10 @@ export class Requirements {
   }
 
   private async dockerUnmet(): Promise<Unmet[]> {
-    if (this.provider === 'docker') return [{ requirement: 'docker', reason: REFUSE_DOCKER_MESSAGE }];
+    if (this.provider === 'docker') {
+      const refusal = this.dockerLessonRefusal();
+      return refusal === null ? [] : [{ requirement: 'docker', reason: refusal }];
+    }
     const unmet: Unmet[] = [];
     const problem = await this.engineProblem.get();
     if (problem !== null) unmet.push({ requirement: 'docker', reason: problem });

@@ -29,6 +29,8 @@ export interface ContainerSpecInput {
   scope: string;
   env: Record<string, string>;
   network: boolean; // false: NetworkMode none
+  /** The learner's own Docker engine, for Docker lessons: its socket folder, the docker CLI, the socket's group. */
+  engine?: { binds: string[]; groupAdd: string[] };
 }
 
 /** Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]*`; a session id outside that gets no name (labels suffice). */
@@ -82,6 +84,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerCreateOptions
       MemorySwap: MEMORY_LIMIT_BYTES, // equal to Memory: no swap on top
       NanoCpus: NANO_CPUS,
       NetworkMode: input.network ? 'default' : 'none',
+      ...(input.engine ? { Binds: input.engine.binds, GroupAdd: input.engine.groupAdd } : {}),
       AutoRemove: false, // destroy() removes it, and a crashed server leaves it for list() to reap
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'none', Config: {} }, // the container's own output is `sleep`'s: nothing worth a log file

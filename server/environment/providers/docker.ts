@@ -2,8 +2,8 @@
 // running as uid 1000 with no privileges, all capabilities dropped, no-new-privileges, pids and memory limits
 // and no network, labelled for reaping. Its default image, stepwise/shell, is built from the host's own files
 // (docker-shell-image.ts). Terminals and commands are Docker execs (docker-pty.ts, docker-exec.ts); files move
-// through the archive endpoints (docker-tar.ts). Lessons that need a Docker engine are refused: an engine inside
-// a container needs privileges.
+// through the archive endpoints (docker-tar.ts). A lesson that needs a Docker engine gets the learner's own
+// (server/environment/learner-engine) when the backend is given learner engines, and is refused otherwise.
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -21,6 +21,7 @@ import { DEFAULT_SHELL_IMAGE, ensureShellImage, splitReference } from './docker-
 import { LEARNER_GID, LEARNER_HOME, LEARNER_UID } from './docker-learner.ts';
 import { containerPath, packHostPath, packSupportFiles, putContainerTar, readContainerTar, targetName } from './docker-tar.ts';
 import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
+import type { LearnerEngine, LearnerEngines } from '../../environment/learner-engine/index.ts';
 
 /** The shell-integration rc inside the container (root-owned, so the learner cannot change what stepwise reads). */
 export const CONTAINER_RC_PATH = `${SUPPORT_DIR}/bashrc`;
@@ -35,6 +36,11 @@ export interface DockerBackendOptions {
   shellImage?: string;
   /** Labels this server's containers, so list() never offers another server's (or test's) learners. */
   scope?: string;
+  /** Learners' own Docker engines, for lessons that require docker; without them such lessons are refused. */
+  learnerEngines?: LearnerEngines;
+  /** Why Docker lessons are refused when there are no learner engines (the level policy's words, naming the
+   * flag that would allow them). Default REFUSE_DOCKER_MESSAGE. */
+  dockerRefusal?: string;
 }
 
 const ContainerSummarySchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }));
@@ -47,19 +53,49 @@ export class DockerBackend implements Backend {
   private readonly scope: string;
   /** Session id → container id, for the environments this instance made. */
   private readonly live = new Map<string, string>();
+  private readonly learnerEngines: LearnerEngines | undefined;
+  private readonly dockerRefusal: string;
+  /** Session id → its learner's own engine, for sessions of Docker lessons. */
+  private readonly engines = new Map<string, LearnerEngine>();
 
   constructor(opts: DockerBackendOptions) {
     this.docker = opts.docker;
+    this.learnerEngines = opts.learnerEngines;
+    this.dockerRefusal = opts.dockerRefusal ?? REFUSE_DOCKER_MESSAGE;
     this.shellImage = opts.shellImage ?? DEFAULT_SHELL_IMAGE;
     this.image = opts.image ?? this.shellImage;
     this.scope = opts.scope ?? DEFAULT_SCOPE;
   }
 
+  /** Why this backend refuses Docker lessons, or null when each learner gets an engine of their own. */
+  dockerLessonRefusal(): string | null {
+    return this.learnerEngines === undefined ? this.dockerRefusal : null;
+  }
+
   async create(spec: EnvironmentSpec): Promise<SessionEnv> {
-    if (spec.requires.includes('docker')) throw new BackendError('REQUIRES_UNMET', REFUSE_DOCKER_MESSAGE);
+    const engines = spec.requires.includes('docker') ? this.learnerEngines : null;
+    if (engines === undefined) throw new BackendError('REQUIRES_UNMET', this.dockerRefusal);
     if (this.live.has(spec.sessionId)) throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
     await this.provideImage(image);
+    const engine = engines ? await this.startEngine(engines, spec.sessionId) : undefined;
+    try {
+      return await this.createShell(spec, image, engine);
+    } catch (err) {
+      await engine?.dispose();
+      throw err;
+    }
+  }
+
+  private async startEngine(engines: LearnerEngines, sessionId: string): Promise<LearnerEngine> {
+    try {
+      return await engines.start(sessionId);
+    } catch (err) {
+      throw new BackendError('CREATE_FAILED', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private async createShell(spec: EnvironmentSpec, image: string, engine: LearnerEngine | undefined): Promise<SessionEnv> {
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(
@@ -68,8 +104,9 @@ export class DockerBackend implements Backend {
           lessonId: spec.lessonId,
           image,
           scope: this.scope,
-          env: spec.env ?? {},
+          env: { ...(spec.env ?? {}), ...(engine?.shell.env ?? {}) },
           network: spec.requires.includes('network'),
+          ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
         }),
       );
     } catch (err) {
@@ -90,6 +127,7 @@ export class DockerBackend implements Backend {
       throw new BackendError('CREATE_FAILED', `cannot start the container for session ${spec.sessionId}: ${engineMessage(err)}`);
     }
     this.live.set(spec.sessionId, container.id);
+    if (engine) this.engines.set(spec.sessionId, engine);
     return { id: spec.sessionId, backend: 'docker', workdir: LEARNER_HOME, createdAt: Date.now() };
   }
 
@@ -128,15 +166,19 @@ export class DockerBackend implements Backend {
     await putContainerTar(this.docker, containerId, parent, packHostPath(hostPath, name));
   }
 
-  /** There is no engine inside a learner's container (create() refuses lessons that need one). */
-  engine(_env: SessionEnv): Docker | null {
-    return null;
+  /** The learner's own engine for a Docker lesson's session; null for other sessions. */
+  engine(env: SessionEnv): Docker | null {
+    return this.engines.get(env.id)?.docker ?? null;
   }
 
   /** Removes the session's container (and so every process in it). Idempotent; finds reaped sessions by label. */
   async destroy(env: SessionEnv): Promise<void> {
     const known = this.live.get(env.id);
     this.live.delete(env.id);
+    const engine = this.engines.get(env.id);
+    this.engines.delete(env.id);
+    if (engine) await engine.dispose();
+    else await this.learnerEngines?.reap(env.id); // a session an earlier run left: its engine too
     const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
     for (const id of ids) await this.removeContainer(id);
   }
@@ -145,6 +187,8 @@ export class DockerBackend implements Backend {
   async list(): Promise<string[]> {
     const sessions = new Set<string>();
     for (const c of await this.managedContainers()) if (!this.live.has(c.sessionId)) sessions.add(c.sessionId);
+    // An engine whose shell container is already gone (a crash between the two) is a leftover too.
+    for (const id of (await this.learnerEngines?.list()) ?? []) if (!this.live.has(id)) sessions.add(id);
     return [...sessions].sort();
   }
 

@@ -30,7 +30,8 @@ export function hostFacts(dockerHost: string | null | undefined, env: NodeJS.Pro
 
 /** A provider over an existing driver (tests make their own drivers). */
 export function providerOf(driver: Backend, facts: HostFacts): Provider {
-  return new Provider(driver, new Requirements(driver.name, facts));
+  const refusal = driver instanceof DockerBackend ? () => driver.dockerLessonRefusal() : undefined;
+  return new Provider(driver, new Requirements(driver.name, facts, refusal));
 }
 
 export function createProvider(name: BackendName, opts: CreateProviderOptions = {}): Provider {

@@ -1,0 +1,174 @@
+// The dedicated dockerd that runs learners' engine containers at the userns level: started by stepwise with
+// `--userns-remap default`, so uid 0 in each engine container is an unprivileged uid on the host (dockerd adds
+// the `dockremap` user and its 65536-id ranges to /etc/subuid and /etc/subgid on its first start). Its own
+// socket, data root and exec root live under one folder the server owns; nothing on the host network changes.
+// A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Docker from 'dockerode';
+import { z } from 'zod';
+import { ENGINE_READY_POLL_MS, OUTER_ENGINE_START_TIMEOUT_MS, OUTER_ENGINE_STOP_GRACE_MS } from './limits.ts';
+
+export const DOCKERD_PATH = '/usr/sbin/dockerd';
+/** Linux's sun_path holds 108 bytes with the terminating NUL; containerd's socket is the deepest one here. */
+const MAX_UNIX_SOCKET_PATH_BYTES = 107;
+const DEEPEST_SOCKET = join('exec', 'containerd', 'containerd-debug.sock');
+
+export class OuterEngineError extends Error {
+  override readonly name = 'OuterEngineError';
+  readonly code = 'OUTER_ENGINE_FAILED';
+}
+
+const InfoSchema = z.looseObject({
+  DockerRootDir: z.string(),
+  SecurityOptions: z.array(z.string()).nullable().optional(),
+});
+
+/** Where uid 0 and gid 0 of the remapped containers land on the host. */
+export interface RemapBase {
+  uid: number;
+  gid: number;
+}
+
+export class OuterEngine {
+  private constructor(
+    readonly dir: string,
+    readonly docker: Docker,
+    readonly remap: RemapBase,
+    private readonly child: ChildProcess | null, // null: adopted from an earlier run
+  ) {}
+
+  get socketPath(): string {
+    return join(this.dir, 'docker.sock');
+  }
+
+  /** Starts (or adopts) the outer dockerd whose files live in `dir`. dockerd requires the remapped root to pass
+   * through every folder above its data root (o+x), so they are 0711: passable, not listable. */
+  static async start(dir: string): Promise<OuterEngine> {
+    const deepest = join(dir, DEEPEST_SOCKET);
+    if (Buffer.byteLength(deepest) > MAX_UNIX_SOCKET_PATH_BYTES) {
+      throw new OuterEngineError(`the state folder ${dir} is too deep: containerd's socket ${deepest} would exceed ${MAX_UNIX_SOCKET_PATH_BYTES} bytes; use a shorter state folder`);
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o711 });
+    chmodSync(dir, 0o711);
+    const socketPath = join(dir, 'docker.sock');
+    const docker = new Docker({ socketPath });
+    if (await answers(docker)) return new OuterEngine(dir, docker, await remapBase(docker), null);
+    mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o711 });
+    mkdirSync(join(dir, 'exec'), { recursive: true, mode: 0o700 });
+    const args = [
+      '--host', `unix://${socketPath}`,
+      '--data-root', join(dir, 'data'),
+      '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'docker.pid'),
+      '--storage-driver', 'vfs', // engine containers' own rootfs is a few empty folders
+      '--bridge', 'none',
+      '--iptables=false',
+      '--ip-masq=false',
+      '--userns-remap', 'default',
+    ];
+    const logFile = join(dir, 'dockerd.log');
+    const fd = openSync(logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(DOCKERD_PATH, args, { stdio: ['ignore', fd, fd], detached: true });
+    } finally {
+      closeSync(fd);
+    }
+    let exited: string | null = null;
+    child.on('error', (err) => (exited = err.message));
+    child.on('exit', (code, signal) => (exited = `exit ${code ?? signal}`));
+    const deadline = Date.now() + OUTER_ENGINE_START_TIMEOUT_MS;
+    while (!(await answers(docker))) {
+      if (exited !== null || Date.now() > deadline) {
+        if (exited === null) child.kill('SIGKILL');
+        await unmountUnder(dir);
+        throw new OuterEngineError(`the learner engines' dockerd (${DOCKERD_PATH} --userns-remap default) did not start (${exited ?? 'timed out'}): ${logTail(logFile)}`);
+      }
+      await sleep(ENGINE_READY_POLL_MS);
+    }
+    child.unref();
+    return new OuterEngine(dir, docker, await remapBase(docker), child);
+  }
+
+  /** Stops dockerd (and with it every engine container): SIGTERM, then SIGKILL to its group after a grace. */
+  async stop(): Promise<void> {
+    const pid = this.child?.pid ?? readPid(join(this.dir, 'docker.pid'));
+    if (pid === null) return;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    const deadline = Date.now() + OUTER_ENGINE_STOP_GRACE_MS;
+    while (Date.now() < deadline && alive(pid)) await sleep(ENGINE_READY_POLL_MS);
+    if (alive(pid)) {
+      try {
+        process.kill(-pid, 'SIGKILL'); // the group: containerd and shims would otherwise outlive it
+      } catch {
+        process.kill(pid, 'SIGKILL');
+      }
+    }
+    await unmountUnder(this.dir);
+  }
+}
+
+/** dockerd bind-mounts its remapped data root and leaves the mount behind when it dies during start-up; a
+ * folder with a mount in it cannot be removed. Only mounts strictly inside `dir` (ours) are touched. */
+async function unmountUnder(dir: string): Promise<void> {
+  const prefix = `${dir.replace(/\/+$/, '')}/`;
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point.startsWith(prefix))
+    .sort((a, b) => b.length - a.length); // deepest first
+  for (const point of points) {
+    await new Promise<void>((done) => execFile('umount', ['--lazy', point], () => done())); // best effort: a failure shows at rm
+  }
+}
+
+async function answers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `…/data/100000.100000` is where a remapping dockerd keeps its data; anything else means it does not remap. */
+async function remapBase(docker: Docker): Promise<RemapBase> {
+  const info = InfoSchema.parse(await docker.info());
+  const match = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir);
+  const userns = (info.SecurityOptions ?? []).some((o) => o.includes('name=userns'));
+  if (!match || !userns) throw new OuterEngineError(`the learner engines' dockerd does not remap user namespaces (root dir ${info.DockerRootDir})`);
+  return { uid: Number(match[1]), gid: Number(match[2]) };
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
+  } catch {
+    return '(no log)';
+  }
+}
