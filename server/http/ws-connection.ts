@@ -1,6 +1,8 @@
 // One browser connection (WebSocket /ws) to one session (DESIGN.md "Wire protocol"). Text frames are JSON
 // messages validated by server/protocol; binary frames carry keystrokes (byte 0 = terminal index).
 // The first message must be `hello`: it creates a session or reattaches to the one named.
+// Backpressure: when a terminal's input queue is full the socket is paused (not read) until it drains, so a
+// client that floods a shell which never reads costs the kernel's socket buffers, not the server's memory.
 import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
@@ -13,6 +15,7 @@ import {
 import { decodeTerminalFrame } from '../protocol/frames.ts';
 import { clampSize } from '../protocol/limits.ts';
 import { DisposableStore, toDisposable } from '../terminal/lifecycle.ts';
+import { PTY_INPUT_QUEUE_MAX_BYTES } from '../terminal/limits.ts';
 import type { Session } from '../terminal/session.ts';
 import type { SessionManager } from '../terminal/session-manager.ts';
 import type { SessionClient } from '../terminal/session-client.ts';
@@ -41,13 +44,23 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let session: Session | null = null;
   let ready: Promise<Session | null> | null = null;
   let alive = true;
+  /** Set (in ready's first callback) once hello's session is attached: input then goes straight to it. */
+  let attached: Session | null = null;
+  /** Input bytes waiting for hello's session to be made. */
+  let earlyInputBytes = 0;
+  /** Backpressure waits in progress; the socket is paused while there is one. */
+  let inputWaits = 0;
+  let overAckWarned = false;
 
   const client: SessionClient = {
     send: (message: ServerMessageBody) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeServerMessage(message));
     },
-    sendFrame: (frame: Uint8Array) => {
-      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    sendFrame: (frame: Uint8Array, written?: () => void) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(frame, { binary: true }, (err) => {
+        if (!err) written?.(); // the socket took it; an error means it never will
+      });
     },
     close: (code: number, reason: string) => closeWith(code, reason),
   };
@@ -66,7 +79,9 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     if (!ready) closeWith(CLOSE_NO_HELLO, 'expected hello');
   }, HELLO_TIMEOUT_MS);
   store.interval(() => {
-    if (!alive) {
+    // A socket paused for backpressure cannot read its pong; it is kept (the shell's drain or the session's end
+    // resumes it), so a long paste into a busy program does not cost the learner the connection.
+    if (!alive && inputWaits === 0) {
       ws.terminate();
       return;
     }
@@ -114,10 +129,19 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
         closeWith(CLOSE_NO_SESSION, describeError(e).message);
         return null;
       });
+      // First callback on `ready`: it runs before the input queued on `ready` below, and any later frame
+      // arrives after all of them, so input keeps its order when it starts going straight to the session.
+      void ready.then((s) => {
+        attached = s;
+      });
       return;
     }
     if (!ready) {
       closeWith(CLOSE_BAD_MESSAGE, 'the first message must be hello');
+      return;
+    }
+    if (message.type === 'ack') {
+      void ready.then((s) => (s ? ack(s, message.term, message.bytes) : undefined));
       return;
     }
     void ready.then((s) => (s ? dispatch(s, message) : undefined)).catch(fail);
@@ -126,7 +150,37 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   function handleBinary(data: Buffer): void {
     const frame = decodeTerminalFrame(data);
     if (!frame || !ready) return; // input before hello has nowhere to go
-    void ready.then((s) => s?.input(frame.term, Buffer.from(frame.payload)));
+    const payload = Buffer.from(frame.payload);
+    if (attached) {
+      const wait = attached.input(frame.term, payload);
+      if (wait) holdInput(wait);
+      return;
+    }
+    // hello is still making the session: keys wait for it, and past the bound so does the socket.
+    earlyInputBytes += payload.length;
+    const typed = ready.then((s) => {
+      earlyInputBytes -= payload.length;
+      return s?.input(frame.term, payload) ?? undefined;
+    });
+    if (earlyInputBytes >= PTY_INPUT_QUEUE_MAX_BYTES) holdInput(typed);
+  }
+
+  /** Stops reading the socket until `wait` settles (and every other wait too). */
+  function holdInput(wait: Promise<void>): void {
+    if (inputWaits++ === 0) ws.pause();
+    void wait
+      .catch(() => undefined)
+      .then(() => {
+        if (--inputWaits === 0) ws.resume();
+      });
+  }
+
+  function ack(s: Session, term: number, bytes: number): void {
+    const over = s.ack(term, bytes);
+    if (over === 0 || overAckWarned) return;
+    // Clamped, not fatal: the ack's credit is dropped either way, and closing would gain nothing. Once per socket.
+    overAckWarned = true;
+    deps.log.warn({ session: s.id, term, over }, 'client acked more output than it was sent; the excess is ignored');
   }
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -143,13 +197,10 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   store.add(toDisposable(() => ws.removeAllListeners('pong')));
 }
 
-async function dispatch(session: Session, message: Exclude<ClientMessage, { type: 'hello' }>): Promise<void> {
+async function dispatch(session: Session, message: Exclude<ClientMessage, { type: 'hello' | 'ack' }>): Promise<void> {
   switch (message.type) {
     case 'resize':
       session.resize(message.term, clampSize(message.cols, message.rows));
-      return;
-    case 'ack':
-      session.ack(message.term, message.bytes);
       return;
     case 'run':
       await session.run(message.cellId);

@@ -45,3 +45,9 @@ export function sessionLimits(overrides: Partial<SessionLimits> = {}): SessionLi
 export const SETUP_COMMAND_TIMEOUT_MS = 5 * MINUTE;
 /** Each replayed cell in Catch up gets this long (ms) before it is interrupted. */
 export const CATCH_UP_CELL_TIMEOUT_MS = 10 * MINUTE;
+
+/**
+ * Input waiting for the pty above which write() says "stop" (bytes, 1 MiB): a big paste goes in at once, and a
+ * client that floods a shell which never reads costs the server this much, not the flood's size.
+ */
+export const PTY_INPUT_QUEUE_MAX_BYTES = 1024 * 1024;

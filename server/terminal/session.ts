@@ -12,7 +12,7 @@ import { DisposableStore, type Disposable } from './lifecycle.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 import { createEnvironment, runSetup } from './session/environment.ts';
@@ -41,6 +41,8 @@ export class Session implements Disposable {
   private lastRun: LastRun | undefined;
   private operation: 'reset' | 'catchUp' | null = null;
   private generation = 0;
+  /** Input bytes waiting for a terminal that is still opening (see input()). */
+  private openingInputBytes = 0;
   private size: TerminalSize;
   private destroyed: Promise<void> | null = null;
   /** Until its first client is welcomed, the environment is fresh: nothing ran in it. */
@@ -126,23 +128,35 @@ export class Session implements Disposable {
     for (const t of this.terminals.values()) t.detach(client);
   }
 
-  input(term: number, data: Buffer): void {
+  /**
+   * Learner input for T<term+1>. Returns null, or a promise: the terminal's input queue is full, so the caller
+   * reads nothing more from its client until it settles (backpressure; see LiveTerminal.write).
+   */
+  input(term: number, data: Buffer): Promise<void> | null {
     this.touch();
     const opening = this.opening.get(term);
     if (opening) {
       // Keys typed while T<n> opens or restarts belong to the new shell, in order (a restart's `.then`s run in
       // the order they were added, before any later message). If the opening fails there is no shell to type to.
-      void opening.then(
-        (live) => live.write(data),
-        () => undefined,
+      // What waits here is bounded like a pty's input queue: past the bound, the caller waits for the opening.
+      this.openingInputBytes += data.length;
+      const typed = opening.then(
+        (live) => {
+          this.openingInputBytes -= data.length;
+          return live.write(data) ?? undefined;
+        },
+        () => {
+          this.openingInputBytes -= data.length;
+        },
       );
-      return;
+      return this.openingInputBytes >= PTY_INPUT_QUEUE_MAX_BYTES ? typed : null;
     }
-    this.terminals.get(term)?.write(data);
+    return this.terminals.get(term)?.write(data) ?? null;
   }
 
-  ack(term: number, bytes: number): void {
-    this.terminals.get(term)?.ack(bytes);
+  /** The client processed `bytes` of T<term+1>. Returns how many it could not have received (0 when honest). */
+  ack(term: number, bytes: number): number {
+    return this.terminals.get(term)?.ack(bytes) ?? 0;
   }
 
   resize(term: number, size: TerminalSize): void {
