@@ -62,6 +62,11 @@ export class LiveTerminal implements Disposable {
     return this.flow.unacked;
   }
 
+  /** Flow control holds the shell's output back (the reader is behind). */
+  get outputPaused(): boolean {
+    return this.flow.isPaused;
+  }
+
   /** Replaces an exited shell with a new one. The screen and the byte sequence carry on. */
   restart(shell: ShellTerminal): void {
     this.shellStore.clear(); // not dispose(): the store must accept the new shell's listeners

@@ -1,0 +1,154 @@
+// Issue 9, finding 3: one client cannot grow the server's memory without bound.
+//  - Input flood: a client offers 400 MB of input to a shell that never reads (raw mode, sleeping). The pty's
+//    input queue is bounded and the server stops reading the socket (backpressure), so the flood stays in the
+//    kernel's socket buffers and the flooder's own process; the server takes a few MB of it at most.
+//  - Lying acks: a client acks 2^31 bytes every 10 ms and never reads its socket while `yes` runs. An ack counts
+//    only bytes the socket took, so the pty still pauses.
+// After each, an honest client gets a prompt and echo, and Ctrl-C still stops the flood.
+// RSS is this process's: the server runs in it; the clients here hold at most one frame each (the flooder waits
+// for each send to be taken), so the growth measured is the server's.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
+import { TestClient } from './harness/terminal-client.ts';
+import { encodeTerminalFrame } from '../server/protocol/index.ts';
+
+/** The input flood the issue measured (81 → 497 MB of RSS before the fix). */
+const INPUT_FLOOD_BYTES = 400 * 1024 * 1024;
+/** One input frame (bytes): well under the server's payload cap. */
+const INPUT_FRAME_BYTES = 64 * 1024;
+/** How long the lying client lies (ms): the issue's 10 s (501 → 972 MB before the fix). */
+const LYING_ACK_DURATION_MS = 10_000;
+/** The liar's ack period (ms) and claim (bytes, the protocol's largest ack). */
+const LYING_ACK_INTERVAL_MS = 10;
+const LYING_ACK_BYTES = 2 ** 31;
+/** Server RSS may grow at most this much (MiB) under either flood. */
+const RSS_GROWTH_LIMIT_MB = 64;
+/**
+ * The flood has stalled (the server stopped reading) once the flooder's socket took nothing new for this many
+ * consecutive samples. It only ends the wait; the assertions are on bytes and memory.
+ */
+const STALL_SAMPLES = 30;
+const SAMPLE_MS = 100;
+/** What the server may take of the flood before its socket stops (bytes): the pty queue, one message and the
+ *  kernel's socket buffers, generously. Without backpressure it takes all 400 MB. */
+const ACCEPTED_INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+let t: TestServer;
+before(async () => {
+  t = await startTestServer({
+    lessons: {
+      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes') }),
+    },
+  });
+});
+after(async () => t?.stop());
+
+/** Samples this process's RSS until stopped; reports the growth over the first sample, in MiB. */
+function rssSampler(): { stop(): number } {
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return (peak - before) / 2 ** 20;
+    },
+  };
+}
+
+async function honestLearnerGetsEcho(sessionId?: string): Promise<TestClient> {
+  const honest = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  await honest.hello('hostile', sessionId);
+  return honest;
+}
+
+async function typeAndSee(client: TestClient, marker: string): Promise<void> {
+  client.type(0, `echo ${marker}-$((6*7))\r`);
+  await client.waitForText(0, new RegExp(`${marker}-42`));
+}
+
+test('input flood into a shell that never reads: the socket stops being read and RSS stays bounded', async () => {
+  const flooder = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  await flooder.hello('hostile');
+  const from = flooder.messages.length;
+  flooder.send({ type: 'run', cellId: 's1.c1' });
+  await flooder.next((m) => m.type === 'runStarted' && m.cellId === 's1.c1', from);
+  await sleep(500); // let `stty raw` take effect before the flood (only the flood's content depends on it)
+
+  const rss = rssSampler();
+  const frame = encodeTerminalFrame(0, Buffer.alloc(INPUT_FRAME_BYTES, 'x'));
+  let taken = 0; // bytes the flooder's socket took (the server read them or the kernel holds them)
+  let stopped = false;
+  const flood = (async () => {
+    for (let offered = 0; offered < INPUT_FLOOD_BYTES && !stopped; offered += INPUT_FRAME_BYTES) {
+      const ok = await new Promise<boolean>((resolve) => flooder.ws.send(frame, { binary: true }, (err) => resolve(!err)));
+      if (!ok) return;
+      taken += INPUT_FRAME_BYTES;
+    }
+  })();
+  let last = -1;
+  for (let still = 0; still < STALL_SAMPLES && taken < INPUT_FLOOD_BYTES; ) {
+    await sleep(SAMPLE_MS);
+    still = taken === last ? still + 1 : 0;
+    last = taken;
+  }
+  const growthMb = rss.stop();
+  process.stderr.write(`input flood: the flooder's socket took ${(taken / 2 ** 20).toFixed(1)} MiB of ${INPUT_FLOOD_BYTES / 2 ** 20}; server RSS +${growthMb.toFixed(1)} MiB\n`);
+  try {
+    assert.ok(taken < ACCEPTED_INPUT_LIMIT_BYTES, `the server read ${taken} bytes of the flood: no backpressure`);
+    assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
+    // The honest learner's page still works: a new session gets a prompt and echo.
+    const honest = await honestLearnerGetsEcho();
+    await typeAndSee(honest, 'after-input-flood');
+    await honest.close();
+  } finally {
+    stopped = true;
+    flooder.ws.terminate();
+    await flood;
+  }
+});
+
+test('lying acks from a client that never reads, while `yes` runs: RSS stays bounded; an honest client then gets Ctrl-C and echo', async () => {
+  const liar = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin, autoAck: false });
+  const welcome = await liar.hello('hostile');
+  const live = t.server.sessions.get(welcome.sessionId)?.terminalInfo(0);
+  assert.ok(live);
+  const from = liar.messages.length;
+  liar.send({ type: 'run', cellId: 's2.c1' });
+  await liar.next((m) => m.type === 'runStarted' && m.cellId === 's2.c1', from);
+  liar.ws.pause(); // never reads its socket again
+  const rss = rssSampler();
+  let unackedPeak = 0;
+  const lies = setInterval(() => {
+    liar.ws.send(JSON.stringify({ v: 1, type: 'ack', term: 0, bytes: LYING_ACK_BYTES }));
+    unackedPeak = Math.max(unackedPeak, live.unackedBytes);
+  }, LYING_ACK_INTERVAL_MS);
+  try {
+    await sleep(LYING_ACK_DURATION_MS);
+  } finally {
+    clearInterval(lies);
+  }
+  const growthMb = rss.stop();
+  const heldBack = live.outputPaused;
+  process.stderr.write(`lying acks: server RSS +${growthMb.toFixed(1)} MiB over ${LYING_ACK_DURATION_MS} ms; unacked peak ${unackedPeak}\n`);
+  try {
+    assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
+    // An ack counts only bytes the socket took: though the liar acked everything, `yes` is held back.
+    assert.ok(heldBack, 'the pty is paused after 10 s of lies');
+    // The honest learner reloads the page: same session, the flood still running. Ctrl-C stops it.
+    const honest = await honestLearnerGetsEcho(welcome.sessionId);
+    const at = honest.messages.length;
+    honest.send({ type: 'interrupt', term: 0 });
+    const result = await honest.next((m) => m.type === 'runResult' && m.cellId === 's2.c1', at);
+    assert.equal(result.type === 'runResult' && result.exitCode, 130, 'yes ended by SIGINT');
+    await typeAndSee(honest, 'after-lying-acks');
+    await honest.close();
+  } finally {
+    liar.ws.terminate();
+  }
+});
