@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient } from './harness/terminal-client.ts';
-import { encodeTerminalFrame } from '../server/protocol/index.ts';
+import { FLOW_HIGH_WATERMARK, encodeTerminalFrame } from '../server/protocol/index.ts';
+import { MAX_QUEUED_RUNS } from '../server/terminal/limits.ts';
 
 /** The input flood the issue measured (81 → 497 MB of RSS before the fix). */
 const INPUT_FLOOD_BYTES = 400 * 1024 * 1024;
@@ -34,12 +35,14 @@ const SAMPLE_MS = 100;
 /** What the server may take of the flood before its socket stops (bytes): the pty queue, one message and the
  *  kernel's socket buffers, generously. Without backpressure it takes all 400 MB. */
 const ACCEPTED_INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
+/** One read from the pty (64 KiB): the chunk that crosses the high watermark is still accounted. */
+const PTY_READ_BYTES = 64 * 1024;
 
 let t: TestServer;
 before(async () => {
   t = await startTestServer({
     lessons: {
-      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes') }),
+      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes'), Sleep: bash('sleep 100000') }),
     },
   });
 });
@@ -128,18 +131,23 @@ test('lying acks from a client that never reads, while `yes` runs: RSS stays bou
     liar.ws.send(JSON.stringify({ v: 1, type: 'ack', term: 0, bytes: LYING_ACK_BYTES }));
     unackedPeak = Math.max(unackedPeak, live.unackedBytes);
   }, LYING_ACK_INTERVAL_MS);
+  let heldBack = false;
   try {
     await sleep(LYING_ACK_DURATION_MS);
+    // An ack counts only bytes the socket took: though the liar acks everything, `yes` is held back once the
+    // kernel's socket buffers (a few MB on loopback) are full. How soon depends on the machine; that it happens
+    // while the lies go on is the point (before the fix the lies kept the pty running for ever).
+    await liar.until(() => live.outputPaused, 120_000, 'the pty to be held back while the lies go on');
+    heldBack = live.outputPaused;
   } finally {
     clearInterval(lies);
   }
   const growthMb = rss.stop();
-  const heldBack = live.outputPaused;
-  process.stderr.write(`lying acks: server RSS +${growthMb.toFixed(1)} MiB over ${LYING_ACK_DURATION_MS} ms; unacked peak ${unackedPeak}\n`);
+  process.stderr.write(`lying acks: server RSS +${growthMb.toFixed(1)} MiB; unacked peak ${unackedPeak}; output ${live.seq} bytes\n`);
   try {
     assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
-    // An ack counts only bytes the socket took: though the liar acked everything, `yes` is held back.
-    assert.ok(heldBack, 'the pty is paused after 10 s of lies');
+    assert.ok(heldBack, 'the pty is paused while the lies go on');
+    assert.ok(unackedPeak <= FLOW_HIGH_WATERMARK + PTY_READ_BYTES, `the server held ${unackedPeak} unacked bytes at most`);
     // The honest learner reloads the page: same session, the flood still running. Ctrl-C stops it.
     const honest = await honestLearnerGetsEcho(welcome.sessionId);
     const at = honest.messages.length;
@@ -150,5 +158,20 @@ test('lying acks from a client that never reads, while `yes` runs: RSS stays bou
     await honest.close();
   } finally {
     liar.ws.terminate();
+  }
+});
+
+test('a client that sends `run` in a loop cannot grow the run queue past MAX_QUEUED_RUNS', async () => {
+  const spammer = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  const welcome = await spammer.hello('hostile');
+  const sent = MAX_QUEUED_RUNS + 100;
+  for (let i = 0; i < sent; i++) spammer.send({ type: 'run', cellId: 's3.c1' });
+  try {
+    const refused = () => spammer.messages.filter((m) => m.type === 'error' && m.code === 'RUN_QUEUE_FULL').length;
+    await spammer.until(() => refused() === sent - MAX_QUEUED_RUNS, 120_000, `${sent - MAX_QUEUED_RUNS} refusals`);
+    const shell = t.server.sessions.get(welcome.sessionId)?.terminalInfo(0)?.shell;
+    assert.equal(shell?.queuedRuns, MAX_QUEUED_RUNS);
+  } finally {
+    spammer.ws.terminate();
   }
 });

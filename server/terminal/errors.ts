@@ -25,6 +25,7 @@ export type SessionErrorCode =
   | 'TOO_MANY_SESSIONS'
   | 'TOO_MANY_TERMINALS'
   | 'BUSY' // a reset or catch-up is already running
+  | 'RUN_QUEUE_FULL' // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
   | 'SESSION_CLOSED'
   | 'CHECKS_FAILED_TO_RUN';
 

@@ -51,3 +51,7 @@ export const CATCH_UP_CELL_TIMEOUT_MS = 10 * MINUTE;
  * client that floods a shell which never reads costs the server this much, not the flood's size.
  */
 export const PTY_INPUT_QUEUE_MAX_BYTES = 1024 * 1024;
+
+/** Runs that may wait on one terminal (its queue, the running one included). A learner queues a few; a client
+ *  that sends `run` in a loop must not grow the queue (and the server's memory) without bound. */
+export const MAX_QUEUED_RUNS = 64;

@@ -12,7 +12,7 @@ import { DisposableStore, type Disposable } from './lifecycle.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, type SessionLimits } from './limits.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, MAX_QUEUED_RUNS, PTY_INPUT_QUEUE_MAX_BYTES, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 import { createEnvironment, runSetup } from './session/environment.ts';
@@ -280,6 +280,12 @@ export class Session implements Disposable {
     const live = await this.terminal(cell.terminal - 1);
     // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
     const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
+    if (live.shell.inputFull && cell.kind !== 'interrupt') {
+      throw new SessionError('RUN_QUEUE_FULL', `T${cell.terminal}'s input is full: the program in it is not reading`);
+    }
+    if (live.shell.queuedRuns >= MAX_QUEUED_RUNS) {
+      throw new SessionError('RUN_QUEUE_FULL', `${MAX_QUEUED_RUNS} runs already wait on T${cell.terminal}; wait for them, or press Ctrl-C`);
+    }
     switch (cell.kind) {
       case 'interrupt':
         live.shell.interrupt();

@@ -144,6 +144,11 @@ export class ShellTerminal implements Disposable {
     return this.pty.write(data);
   }
 
+  /** The pty's input queue is full (a write returned false and it has not drained since). */
+  get inputFull(): boolean {
+    return this.drained !== null;
+  }
+
   /** Settles once the pty's input queue has room again, or the shell is gone (exited or disposed). Never rejects. */
   inputDrained(): Promise<void> {
     if (this.state === 'exited' || this.store.isDisposed) return Promise.resolve();
