@@ -35,6 +35,9 @@ const SAMPLE_MS = 100;
 /** What the server may take of the flood before its socket stops (bytes): the pty queue, one message and the
  *  kernel's socket buffers, generously. Without backpressure it takes all 400 MB. */
 const ACCEPTED_INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Requests a non-reading client may send before the test gives up on the server dropping it: each reply is
+ *  ~100 bytes, so this is many times MAX_PENDING_SENDS replies and several times MAX_SOCKET_BUFFERED_BYTES. */
+const MAX_UNREAD_REPLY_REQUESTS = 1_000_000;
 /** One read from the pty (64 KiB): the chunk that crosses the high watermark is still accounted. */
 const PTY_READ_BYTES = 64 * 1024;
 
@@ -174,4 +177,31 @@ test('a client that sends `run` in a loop cannot grow the run queue past MAX_QUE
   } finally {
     spammer.ws.terminate();
   }
+});
+
+test('a client that asks for replies and never reads them is dropped (MAX_PENDING_SENDS, MAX_SOCKET_BUFFERED_BYTES)', async () => {
+  const spammer = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  const welcome = await spammer.hello('hostile');
+  const session = t.server.sessions.get(welcome.sessionId);
+  assert.ok(session?.attached);
+  spammer.ws.pause(); // never reads again
+  const rss = rssSampler();
+  // Each bad `check` earns an `error` reply (~100 bytes) and makes no terminal output, so flow control never sees it.
+  const ask = JSON.stringify({ v: 1, type: 'check', stepId: 'no-such-step' });
+  let sent = 0;
+  try {
+    while (session.attached && sent < MAX_UNREAD_REPLY_REQUESTS) {
+      for (let i = 0; i < 1000; i++) spammer.ws.send(ask);
+      sent += 1000;
+      await new Promise<void>((resolve) => spammer.ws.send(ask, () => resolve())); // our own socket's pace
+      await sleep(0);
+    }
+    await spammer.until(() => !session.attached, 120_000, 'the server to drop the client');
+  } finally {
+    spammer.ws.terminate();
+  }
+  const growthMb = rss.stop();
+  process.stderr.write(`unread replies: dropped after ${sent} requests; RSS +${growthMb.toFixed(1)} MiB\n`);
+  assert.ok(!session.attached, `still attached after ${sent} requests`);
+  assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
 });

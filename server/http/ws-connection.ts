@@ -30,6 +30,19 @@ export const HELLO_TIMEOUT_MS = 10_000;
 export const CLOSE_NO_HELLO = 4408;
 /** Close code when the session cannot be made (unknown lesson, too many sessions, environment failure). */
 export const CLOSE_NO_SESSION = 4404;
+/**
+ * Bytes waiting in our socket buffers toward one client above which it is dropped (16 MiB). Terminal output is
+ * bounded by flow control (an ack counts only bytes the socket took) to its high watermark plus a chunk; what else
+ * goes out (snapshots, run results of at most 64 KiB) is many times below this. Only a client that stopped reading
+ * its socket while asking for more (`run` in a loop) gets here, and it would otherwise grow the server's memory.
+ */
+export const MAX_SOCKET_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Messages toward one client that its socket has not taken yet, above which it is dropped. Tiny replies cost far
+ * more memory than their bytes (each write is held with its callback), so bytes alone do not bound them. An honest
+ * client has a few in flight; even output cut into 100-byte frames within flow control's window is ~5000.
+ */
+export const MAX_PENDING_SENDS = 16_384;
 /** WebSocket close reasons are at most 123 bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -51,14 +64,29 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   /** Backpressure waits in progress; the socket is paused while there is one. */
   let inputWaits = 0;
   let overAckWarned = false;
+  /** Messages and frames handed to ws whose send callback has not come yet. */
+  let pendingSends = 0;
+
+  /** False (and the socket is dropped) when the client has stopped reading what it is sent. */
+  function roomToSend(): boolean {
+    if (ws.readyState !== ws.OPEN) return false;
+    if (ws.bufferedAmount <= MAX_SOCKET_BUFFERED_BYTES && pendingSends < MAX_PENDING_SENDS) return true;
+    deps.log.warn({ session: session?.id, buffered: ws.bufferedAmount, pendingSends }, 'client stopped reading its socket; dropped');
+    ws.terminate();
+    return false;
+  }
 
   const client: SessionClient = {
     send: (message: ServerMessageBody) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeServerMessage(message));
+      if (!roomToSend()) return;
+      pendingSends++;
+      ws.send(encodeServerMessage(message), () => pendingSends--);
     },
     sendFrame: (frame: Uint8Array, written?: () => void) => {
-      if (ws.readyState !== ws.OPEN) return;
+      if (!roomToSend()) return;
+      pendingSends++;
       ws.send(frame, { binary: true }, (err) => {
+        pendingSends--;
         if (!err) written?.(); // the socket took it; an error means it never will
       });
     },
@@ -138,6 +166,13 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     }
     if (!ready) {
       closeWith(CLOSE_BAD_MESSAGE, 'the first message must be hello');
+      return;
+    }
+    // Once attached, messages and frames go straight to the session, in the order they came: a frame typed
+    // right after `openTerminal` must find the terminal already opening.
+    if (attached) {
+      if (message.type === 'ack') ack(attached, message.term, message.bytes);
+      else dispatch(attached, message).catch(fail);
       return;
     }
     if (message.type === 'ack') {
