@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient } from './harness/terminal-client.ts';
 import { FLOW_HIGH_WATERMARK, encodeTerminalFrame } from '../server/protocol/index.ts';
-import { MAX_QUEUED_RUNS } from '../server/terminal/limits.ts';
+import { MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS } from '../server/terminal/limits.ts';
 
 /** The input flood the issue measured (81 → 497 MB of RSS before the fix). */
 const INPUT_FLOOD_BYTES = 400 * 1024 * 1024;
@@ -45,7 +45,7 @@ let t: TestServer;
 before(async () => {
   t = await startTestServer({
     lessons: {
-      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes'), Sleep: bash('sleep 100000') }),
+      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes'), Sleep: bash('sleep 100000'), Slow: '```check\n- command: sleep 30\n  exit: 0\n  timeout: 60\n```\n' }),
     },
   });
 });
@@ -204,4 +204,18 @@ test('a client that asks for replies and never reads them is dropped (MAX_PENDIN
   process.stderr.write(`unread replies: dropped after ${sent} requests; RSS +${growthMb.toFixed(1)} MiB\n`);
   assert.ok(!session.attached, `still attached after ${sent} requests`);
   assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
+});
+
+test('a client that sends `check` in a loop runs at most MAX_CONCURRENT_CHECKS checks at once', async () => {
+  const spammer = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  await spammer.hello('hostile');
+  const sent = MAX_CONCURRENT_CHECKS + 20;
+  for (let i = 0; i < sent; i++) spammer.send({ type: 'check', stepId: 'slow' });
+  try {
+    const busy = () => spammer.messages.filter((m) => m.type === 'error' && m.code === 'CHECKS_BUSY').length;
+    await spammer.until(() => busy() === sent - MAX_CONCURRENT_CHECKS, 120_000, `${sent - MAX_CONCURRENT_CHECKS} refusals`);
+    assert.equal(spammer.messages.filter((m) => m.type === 'checkResult').length, 0, 'the admitted checks are still running');
+  } finally {
+    spammer.ws.terminate();
+  }
 });

@@ -27,7 +27,8 @@ export type SessionErrorCode =
   | 'BUSY' // a reset or catch-up is already running
   | 'RUN_QUEUE_FULL' // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
   | 'SESSION_CLOSED'
-  | 'CHECKS_FAILED_TO_RUN';
+  | 'CHECKS_FAILED_TO_RUN'
+  | 'CHECKS_BUSY'; // MAX_CONCURRENT_CHECKS checks of this session are already running
 
 export class SessionError extends Error {
   override readonly name = 'SessionError';

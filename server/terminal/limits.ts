@@ -55,3 +55,7 @@ export const PTY_INPUT_QUEUE_MAX_BYTES = 1024 * 1024;
 /** Runs that may wait on one terminal (its queue, the running one included). A learner queues a few; a client
  *  that sends `run` in a loop must not grow the queue (and the server's memory) without bound. */
 export const MAX_QUEUED_RUNS = 64;
+
+/** Checks of one session running at once: a double click runs two; a client that sends `check` in a loop must
+ *  not start processes in the learner's environment without bound. */
+export const MAX_CONCURRENT_CHECKS = 2;

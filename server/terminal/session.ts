@@ -12,7 +12,7 @@ import { DisposableStore, type Disposable } from './lifecycle.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, MAX_QUEUED_RUNS, PTY_INPUT_QUEUE_MAX_BYTES, type SessionLimits } from './limits.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS, PTY_INPUT_QUEUE_MAX_BYTES, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 import { createEnvironment, runSetup } from './session/environment.ts';
@@ -41,6 +41,8 @@ export class Session implements Disposable {
   private lastRun: LastRun | undefined;
   private operation: 'reset' | 'catchUp' | null = null;
   private generation = 0;
+  /** Checks running now (each may run commands in the environment); at most MAX_CONCURRENT_CHECKS. */
+  private checksRunning = 0;
   /** Input bytes waiting for a terminal that is still opening (see input()). */
   private openingInputBytes = 0;
   private size: TerminalSize;
@@ -204,7 +206,11 @@ export class Session implements Disposable {
     this.touch();
     this.refuseDuringReset();
     const step = findStep(this.lesson, stepId);
+    if (this.checksRunning >= MAX_CONCURRENT_CHECKS) {
+      throw new SessionError('CHECKS_BUSY', `${MAX_CONCURRENT_CHECKS} checks are already running; wait for their results`);
+    }
     let verdict: Awaited<ReturnType<StepChecker>>;
+    this.checksRunning++;
     try {
       verdict = await this.deps.checkStep(step, {
         backend: this.backend,
@@ -216,6 +222,8 @@ export class Session implements Disposable {
       this.deps.log.error({ err: e, session: this.id, step: stepId }, 'checks failed to run');
       const { message } = describeError(e);
       throw new SessionError('CHECKS_FAILED_TO_RUN', `the checks of step "${step.title}" could not run: ${message}`);
+    } finally {
+      this.checksRunning--;
     }
     this.send({ type: 'checkResult', stepId, passed: verdict.passed, results: verdict.results });
     if (verdict.passed) {
