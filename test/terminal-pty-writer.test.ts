@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as nodePty from 'node-pty';
 import { PtyWriter } from '../server/environment/providers/pty-writer.ts';
+import { PTY_INPUT_QUEUE_MAX_BYTES } from '../server/environment/limits.ts';
 
 /** More than any pty input buffer holds, so the writer meets EAGAIN and must wait for the reader. */
 const PASTE_BYTES = 256 * 1024;
@@ -50,6 +51,35 @@ test('after close nothing is written, and what waited is dropped', async () => {
     writer.write(Buffer.from('hello'));
     await new Promise((r) => setTimeout(r, 700));
     assert.ok(!seen.includes('hello'), `nothing came through: ${JSON.stringify(seen)}`);
+  } finally {
+    pty.kill();
+  }
+});
+
+test('bounded: past PTY_INPUT_QUEUE_MAX_BYTES write() says stop, and onDrain comes once the shell reads it all', { timeout: 60_000 }, async () => {
+  // The shell sleeps in raw mode (it reads nothing), then swallows its input.
+  const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; sleep 1; cat > /dev/null'], { encoding: null });
+  try {
+    let drained = 0;
+    const writer = new PtyWriter(masterFd(pty), () => drained++);
+    await new Promise((r) => setTimeout(r, 100)); // let stty run first
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let accepted = 0;
+    while (writer.write(chunk)) accepted += chunk.length;
+    assert.ok(writer.pendingBytes >= PTY_INPUT_QUEUE_MAX_BYTES, `${writer.pendingBytes} bytes wait`);
+    assert.ok(accepted < PTY_INPUT_QUEUE_MAX_BYTES + 64 * 1024 * 4, `stopped after ${accepted} bytes (the kernel took some)`);
+    assert.equal(drained, 0);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (drained > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    assert.equal(writer.pendingBytes, 0);
+    assert.equal(drained, 1, 'one drain per full queue');
+    writer.close();
   } finally {
     pty.kill();
   }

@@ -34,7 +34,13 @@ export interface TerminalSize {
 /** A pseudo-terminal running the learner's shell with stepwise's shell integration. */
 export interface PtyHandle {
   readonly pid: number;
-  write(data: string | Buffer): void;
+  /**
+   * Queues input for the shell. False once the input waiting for the pty reaches the backend's bound: stop reading
+   * the source until onDrain (or onExit). Nothing is dropped; a write past the bound is still taken.
+   */
+  write(data: string | Buffer): boolean;
+  /** The input queue that filled up (write returned false) has room again. */
+  onDrain(listener: () => void): Disposable;
   resize(size: TerminalSize): void;
   pause(): void;
   resume(): void;

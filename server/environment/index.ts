@@ -37,4 +37,4 @@ export { materialize, TempArea, withTempArea, type Materialized } from './files/
 export { DEFAULT_DOCKER_HOST, DockerHostError, dockerFromHost, dockerHostFromEnv, probeDockerHost } from './docker-host.ts';
 export { stateDir } from './state-dir.ts';
 export { SHELL_TOO_OLD_EXIT } from './shell-integration.ts';
-export { ENV_PROBE_TIMEOUT_MS, SCRIPT_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';
+export { ENV_PROBE_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, SCRIPT_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';

@@ -15,3 +15,9 @@ export const MAX_REASON_FILE_BYTES = 1024 * 1024;
 export const SETUP_COMMAND_TIMEOUT_MS = 5 * 60_000;
 /** Background and foreground scripts each get this long (ms) in a live session; `stepwise check` passes its own. */
 export const SCRIPT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Input waiting for the pty above which write() says "stop" (bytes, 1 MiB): a big paste goes in at once, and a
+ * client that floods a shell which never reads costs the server this much, not the flood's size.
+ */
+export const PTY_INPUT_QUEUE_MAX_BYTES = 1024 * 1024;

@@ -3,7 +3,8 @@
 // redirected to the same URL without the token, so the token does not stay in the address bar or history.
 import { readFile } from 'node:fs/promises';
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
-import { readCookie, tokenCookie, tokenMatches } from './auth.ts';
+import { tokenMatches } from './auth.ts';
+import { cookieCarriesToken, tokenSetCookie } from './token-cookie.ts';
 import { HttpError } from './http-error.ts';
 
 export interface PageAuth {
@@ -11,10 +12,13 @@ export interface PageAuth {
   cookieName: string;
 }
 
+/** Resolves a request target such as "/a?b" (and refuses one like "//[" that names a broken authority). */
+const PLACEHOLDER_ORIGIN = 'http://placeholder';
+
 /** Cookie check for everything but the token exchange: pages, static files, the API. */
 export function requireCookie(auth: PageAuth) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (auth.token !== null && !tokenMatches(auth.token, readCookie(req.headers.cookie, auth.cookieName))) {
+    if (auth.token !== null && !cookieCarriesToken(req.headers.cookie, auth.cookieName, auth.token)) {
       next(new HttpError(401, 'UNAUTHORIZED', 'open the URL that `stepwise serve` printed (it carries the access token)'));
       return;
     }
@@ -25,7 +29,11 @@ export function requireCookie(auth: PageAuth) {
 /** Swaps ?token= for the cookie on any page GET, valid token or not (a wrong one gets 401). */
 export function tokenExchange(auth: PageAuth) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const url = new URL(req.originalUrl, 'http://placeholder');
+    const url = URL.canParse(req.originalUrl, PLACEHOLDER_ORIGIN) ? new URL(req.originalUrl, PLACEHOLDER_ORIGIN) : null;
+    if (!url) {
+      next(new HttpError(400, 'BAD_URL', 'this URL cannot be parsed'));
+      return;
+    }
     const given = url.searchParams.get('token');
     if (given === null || req.path.startsWith('/api/')) {
       next();
@@ -36,7 +44,7 @@ export function tokenExchange(auth: PageAuth) {
       return;
     }
     url.searchParams.delete('token');
-    if (auth.token !== null) res.setHeader('Set-Cookie', tokenCookie(auth.cookieName, auth.token));
+    if (auth.token !== null) res.setHeader('Set-Cookie', tokenSetCookie(auth.cookieName, auth.token));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, `${url.pathname}${url.search}`);
   };

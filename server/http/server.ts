@@ -112,7 +112,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   server.on(
     'upgrade',
-    handleUpgrade(wss, auth, (ws) => serveConnection(ws, { sessions, catalog, log })),
+    handleUpgrade(wss, auth, (ws) => serveConnection(ws, { sessions, catalog, log }), log),
   );
 
   try {

@@ -3,7 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer, WebSocket } from 'ws';
-import { hostAllowed, originAllowed, readCookie, tokenMatches, type HostPolicy } from './auth.ts';
+import type { Logger } from 'pino';
+import { hostAllowed, originAllowed, type HostPolicy } from './auth.ts';
+import { cookieCarriesToken } from './token-cookie.ts';
 
 export const WS_PATH = '/ws';
 
@@ -12,25 +14,46 @@ export interface UpgradeAuth extends HostPolicy {
   cookieName: string;
 }
 
+/**
+ * The `upgrade` listener. Invariant: nothing thrown inside it escapes (an exception in an `upgrade` listener
+ * is uncaught and ends the process): whatever goes wrong answers 400 and destroys the socket, with a warning.
+ */
 export function handleUpgrade(
   wss: WebSocketServer,
   auth: UpgradeAuth,
   onConnection: (ws: WebSocket) => void,
+  log: Logger,
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     socket.on('error', () => socket.destroy()); // a client that vanishes mid-refusal is not our error
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== WS_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
-    if (!hostAllowed(req.headers.host, auth)) return refuse(socket, 403, 'Forbidden', 'this Host is not served here');
-    if (!originAllowed(req.headers.origin, req.headers.host)) {
-      return refuse(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
+    try {
+      upgrade(wss, auth, onConnection, req, socket, head);
+    } catch (e: unknown) {
+      log.warn({ url: req.url, reason: e instanceof Error ? e.message : String(e) }, 'WebSocket upgrade refused: bad request');
+      if (!socket.destroyed) refuse(socket, 400, 'Bad Request', 'this WebSocket request could not be read');
     }
-    // Only the cookie: a token in the query string is never accepted here (it would end up in logs and history).
-    if (auth.token !== null && !tokenMatches(auth.token, readCookie(req.headers.cookie, auth.cookieName))) {
-      return refuse(socket, 401, 'Unauthorized', 'open the URL that stepwise serve printed first');
-    }
-    wss.handleUpgrade(req, socket, head, onConnection);
   };
+}
+
+function upgrade(
+  wss: WebSocketServer,
+  auth: UpgradeAuth,
+  onConnection: (ws: WebSocket) => void,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const path = (req.url ?? '').split('?')[0];
+  if (path !== WS_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
+  if (!hostAllowed(req.headers.host, auth)) return refuse(socket, 403, 'Forbidden', 'this Host is not served here');
+  if (!originAllowed(req.headers.origin, req.headers.host)) {
+    return refuse(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
+  }
+  // Only the cookie: a token in the query string is never accepted here (it would end up in logs and history).
+  if (auth.token !== null && !cookieCarriesToken(req.headers.cookie, auth.cookieName, auth.token)) {
+    return refuse(socket, 401, 'Unauthorized', 'open the URL that stepwise serve printed first');
+  }
+  wss.handleUpgrade(req, socket, head, onConnection);
 }
 
 function refuse(socket: Duplex, status: number, statusText: string, message: string): void {

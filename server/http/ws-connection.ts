@@ -1,6 +1,8 @@
 // One browser connection (WebSocket /ws) to one session (DESIGN.md "Wire protocol"). Text frames are JSON
 // messages validated by server/protocol; binary frames carry keystrokes (byte 0 = terminal index).
 // The first message must be `hello`: it creates a session or reattaches to the one named.
+// Backpressure: when a terminal's input queue is full the socket is paused (not read) until it drains, so a
+// client that floods a shell which never reads costs the kernel's socket buffers, not the server's memory.
 import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
@@ -15,6 +17,7 @@ import {
 import { decodeTerminalFrame } from '../protocol/index.ts';
 import { clampSize } from '../protocol/index.ts';
 import { DisposableStore, toDisposable } from '../protocol/index.ts';
+import { PTY_INPUT_QUEUE_MAX_BYTES } from '../environment/index.ts';
 import type { Session } from '../terminal/index.ts';
 import type { SessionManager } from '../terminal/index.ts';
 import type { SessionClient } from '../terminal/index.ts';
@@ -25,6 +28,19 @@ import type { LessonCatalog } from './lesson-catalog.ts';
 export const PING_INTERVAL_MS = 25_000;
 /** The first message (`hello`) must come within this long (ms). */
 export const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * Bytes waiting in our socket buffers toward one client above which it is dropped (16 MiB). Terminal output is
+ * bounded by flow control (an ack counts only bytes the socket took) to its high watermark plus a chunk; what else
+ * goes out (snapshots, run results of at most 64 KiB) is many times below this. Only a client that stopped reading
+ * its socket while asking for more (`run` in a loop) gets here, and it would otherwise grow the server's memory.
+ */
+export const MAX_SOCKET_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Messages toward one client that its socket has not taken yet, above which it is dropped. Tiny replies cost far
+ * more memory than their bytes (each write is held with its callback), so bytes alone do not bound them. An honest
+ * client has a few in flight; even output cut into 100-byte frames within flow control's window is ~5000.
+ */
+export const MAX_PENDING_SENDS = 16_384;
 /** WebSocket close reasons are at most 123 bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -39,13 +55,38 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let session: Session | null = null;
   let ready: Promise<Session | null> | null = null;
   let alive = true;
+  /** Set (in ready's first callback) once hello's session is attached: input then goes straight to it. */
+  let attached: Session | null = null;
+  /** Input bytes waiting for hello's session to be made. */
+  let earlyInputBytes = 0;
+  /** Backpressure waits in progress; the socket is paused while there is one. */
+  let inputWaits = 0;
+  let overAckWarned = false;
+  /** Messages and frames handed to ws whose send callback has not come yet. */
+  let pendingSends = 0;
+
+  /** False (and the socket is dropped) when the client has stopped reading what it is sent. */
+  function roomToSend(): boolean {
+    if (ws.readyState !== ws.OPEN) return false;
+    if (ws.bufferedAmount <= MAX_SOCKET_BUFFERED_BYTES && pendingSends < MAX_PENDING_SENDS) return true;
+    deps.log.warn({ session: session?.id, buffered: ws.bufferedAmount, pendingSends }, 'client stopped reading its socket; dropped');
+    ws.terminate();
+    return false;
+  }
 
   const client: SessionClient = {
     send: (message: ServerMessageBody) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeServerMessage(message));
+      if (!roomToSend()) return;
+      pendingSends++;
+      ws.send(encodeServerMessage(message), () => pendingSends--);
     },
-    sendFrame: (frame: Uint8Array) => {
-      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    sendFrame: (frame: Uint8Array, written?: () => void) => {
+      if (!roomToSend()) return;
+      pendingSends++;
+      ws.send(frame, { binary: true }, (err) => {
+        pendingSends--;
+        if (!err) written?.(); // the socket took it; an error means it never will
+      });
     },
     close: (code: number, reason: string) => closeWith(code, reason),
   };
@@ -64,7 +105,9 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     if (!ready) closeWith(CLOSE_NO_HELLO, 'expected hello');
   }, HELLO_TIMEOUT_MS);
   store.interval(() => {
-    if (!alive) {
+    // A socket paused for backpressure cannot read its pong; it is kept (the shell's drain or the session's end
+    // resumes it), so a long paste into a busy program does not cost the learner the connection.
+    if (!alive && inputWaits === 0) {
       ws.terminate();
       return;
     }
@@ -112,10 +155,26 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
         closeWith(CLOSE_NO_SESSION, describeError(e).message);
         return null;
       });
+      // First callback on `ready`: it runs before the input queued on `ready` below, and any later frame
+      // arrives after all of them, so input keeps its order when it starts going straight to the session.
+      void ready.then((s) => {
+        attached = s;
+      });
       return;
     }
     if (!ready) {
       closeWith(CLOSE_BAD_MESSAGE, 'the first message must be hello');
+      return;
+    }
+    // Once attached, messages and frames go straight to the session, in the order they came: a frame typed
+    // right after `openTerminal` must find the terminal already opening.
+    if (attached) {
+      if (message.type === 'ack') ack(attached, message.term, message.bytes);
+      else dispatch(attached, message).catch(fail);
+      return;
+    }
+    if (message.type === 'ack') {
+      void ready.then((s) => (s ? ack(s, message.term, message.bytes) : undefined));
       return;
     }
     void ready.then((s) => (s ? dispatch(s, message) : undefined)).catch(fail);
@@ -124,7 +183,37 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   function handleBinary(data: Buffer): void {
     const frame = decodeTerminalFrame(data);
     if (!frame || !ready) return; // input before hello has nowhere to go
-    void ready.then((s) => s?.input(frame.term, Buffer.from(frame.payload)));
+    const payload = Buffer.from(frame.payload);
+    if (attached) {
+      const wait = attached.input(frame.term, payload);
+      if (wait) holdInput(wait);
+      return;
+    }
+    // hello is still making the session: keys wait for it, and past the bound so does the socket.
+    earlyInputBytes += payload.length;
+    const typed = ready.then((s) => {
+      earlyInputBytes -= payload.length;
+      return s?.input(frame.term, payload) ?? undefined;
+    });
+    if (earlyInputBytes >= PTY_INPUT_QUEUE_MAX_BYTES) holdInput(typed);
+  }
+
+  /** Stops reading the socket until `wait` settles (and every other wait too). */
+  function holdInput(wait: Promise<void>): void {
+    if (inputWaits++ === 0) ws.pause();
+    void wait
+      .catch(() => undefined)
+      .then(() => {
+        if (--inputWaits === 0) ws.resume();
+      });
+  }
+
+  function ack(s: Session, term: number, bytes: number): void {
+    const over = s.ack(term, bytes);
+    if (over === 0 || overAckWarned) return;
+    // Clamped, not fatal: the ack's credit is dropped either way, and closing would gain nothing. Once per socket.
+    overAckWarned = true;
+    deps.log.warn({ session: s.id, term, over }, 'client acked more output than it was sent; the excess is ignored');
   }
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -141,13 +230,10 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   store.add(toDisposable(() => ws.removeAllListeners('pong')));
 }
 
-async function dispatch(session: Session, message: Exclude<ClientMessage, { type: 'hello' }>): Promise<void> {
+async function dispatch(session: Session, message: Exclude<ClientMessage, { type: 'hello' | 'ack' }>): Promise<void> {
   switch (message.type) {
     case 'resize':
       session.resize(message.term, clampSize(message.cols, message.rows));
-      return;
-    case 'ack':
-      session.ack(message.term, message.bytes);
       return;
     case 'run':
       await session.run(message.cellId);

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'SESSION_CLOSED',
   'CHECKS_FAILED_TO_RUN',
   'SCRIPT_FAILED', // a lesson's background or foreground script failed
+  'RUN_QUEUE_FULL', // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
+  'CHECKS_BUSY', // MAX_CONCURRENT_CHECKS checks of this session are already running
   // lessons (server/lesson)
   'LESSON_NOT_A_LESSON',
   'LESSON_READ_FAILED',
@@ -63,6 +65,9 @@ export const ERROR_CODES = [
   'ENGINE_ERROR',
   // HTTP (server/http)
   'BAD_REQUEST',
+  'BAD_URL', // a path that is not valid percent-encoding or not a URL at all
+  'FORBIDDEN', // express middleware's own 403
+  'UNSUPPORTED_MEDIA_TYPE',
   'UNAUTHORIZED',
   'FORBIDDEN_HOST',
   'ASSET_DENIED',

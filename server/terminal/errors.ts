@@ -20,8 +20,10 @@ export type SessionErrorCode =
   | 'TOO_MANY_SESSIONS'
   | 'TOO_MANY_TERMINALS'
   | 'BUSY' // a reset or catch-up is already running
+  | 'RUN_QUEUE_FULL' // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
   | 'SESSION_CLOSED'
   | 'CHECKS_FAILED_TO_RUN'
-  | 'SCRIPT_FAILED';
+  | 'SCRIPT_FAILED'
+  | 'CHECKS_BUSY'; // MAX_CONCURRENT_CHECKS checks of this session are already running
 
 export class SessionError extends CodedError<SessionErrorCode> {}

@@ -20,6 +20,7 @@ test('pauses once above the high watermark and resumes once below the low one', 
   assert.deepEqual(pty.calls, ['pause']);
   flow.account(5000 * K); // more bytes while paused (already read from the pty) do not pause twice
   assert.deepEqual(pty.calls, ['pause']);
+  flow.sent(6000 * K + 1); // all of it reached the socket
   flow.commit(5000 * K);
   assert.equal(flow.unacked, 1000 * K + 1);
   assert.deepEqual(pty.calls, ['pause'], 'between the watermarks it stays paused (hysteresis)');
@@ -30,13 +31,51 @@ test('pauses once above the high watermark and resumes once below the low one', 
   assert.equal(flow.isPaused, false);
 });
 
-test('an ack larger than what was sent cannot bank credit', () => {
+test('an ack larger than what was emitted cannot bank credit, and says so', () => {
   const pty = recorder();
   const flow = new FlowControl(pty, 1000 * K, 200 * K);
-  flow.commit(1_000_000 * K);
+  assert.equal(flow.commit(1_000_000 * K), 1_000_000 * K);
   assert.equal(flow.unacked, 0);
   flow.account(1000 * K + 1);
   assert.deepEqual(pty.calls, ['pause']);
+});
+
+test('hostile: acks of bytes never written to the socket do not count (a lying, non-reading client)', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  for (let i = 0; i < 100; i++) {
+    flow.account(64 * K);
+    flow.commit(2 ** 31); // "I processed everything", while its socket is never read
+  }
+  assert.equal(flow.unacked, 100 * 64 * K, 'nothing reached the socket, so nothing is acked');
+  assert.deepEqual(pty.calls, ['pause']);
+  flow.sent(100 * 64 * K); // it reads after all: its earlier claims now cover what was sent
+  assert.equal(flow.unacked, 0);
+  assert.deepEqual(pty.calls, ['pause', 'resume']);
+});
+
+test('an honest ack that arrives before the socket reports the bytes written is kept, not lost', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  flow.account(1200 * K);
+  assert.equal(flow.commit(600 * K), 0, 'within what was emitted: not an over-ack');
+  assert.equal(flow.unacked, 1200 * K, 'not yet sent, so not yet acked');
+  flow.sent(1200 * K);
+  assert.equal(flow.unacked, 600 * K);
+  flow.commit(600 * K);
+  assert.equal(flow.unacked, 0);
+  assert.deepEqual(pty.calls, ['pause', 'resume']);
+});
+
+test('bytes a snapshot already shows are discarded: sent and acked at once', () => {
+  const pty = recorder();
+  const flow = new FlowControl(pty, 1000 * K, 200 * K);
+  flow.account(300 * K);
+  flow.discard(100 * K);
+  assert.equal(flow.unacked, 200 * K);
+  flow.sent(200 * K);
+  flow.commit(200 * K);
+  assert.equal(flow.unacked, 0);
 });
 
 test('reset (a new reader with a fresh snapshot) resumes a paused pty', () => {
@@ -59,6 +98,7 @@ test('a reader that acks every chunk it gets never blocks, at the real watermark
       assert.equal(flow.isPaused, false);
     }
     flow.account(4096);
+    flow.sent(4096);
     sentUnprocessed += 4096;
     assert.ok(flow.unacked <= FLOW_HIGH_WATERMARK + 4096, 'in flight stays within high + one chunk');
   }

@@ -43,3 +43,11 @@ export function sessionLimits(overrides: Partial<SessionLimits> = {}): SessionLi
 
 /** Each replayed cell in Catch up gets this long (ms) before it is interrupted. */
 export const CATCH_UP_CELL_TIMEOUT_MS = 10 * MINUTE;
+
+/** Runs that may wait on one terminal (its queue, the running one included). A learner queues a few; a client
+ *  that sends `run` in a loop must not grow the queue (and the server's memory) without bound. */
+export const MAX_QUEUED_RUNS = 64;
+
+/** Checks of one session running at once: a double click runs two; a client that sends `check` in a loop must
+ *  not start processes in the learner's environment without bound. */
+export const MAX_CONCURRENT_CHECKS = 2;

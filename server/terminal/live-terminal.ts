@@ -2,8 +2,10 @@
 // control, and the current client's output batching. It survives the client: a reattaching client gets a
 // snapshot and then the live stream from the snapshot's seq, so nothing is lost or doubled.
 //
-// Data path (the hot path, in order): pty chunk -> flow.account -> batcher -> client.sendFrame. The mirror
-// gets the same chunk after, and parses it later (screen-mirror.ts).
+// Data path (the hot path, in order): pty chunk -> flow.account -> batcher -> client.sendFrame -> (the socket
+// took it) flow.sent. The mirror gets the same chunk after, and parses it later (screen-mirror.ts).
+// Input path: client frame -> write() -> the shell's pty; write() returns a promise when the pty's input queue is
+// full, and the caller stops reading its client until it settles (backpressure, never an unbounded queue).
 // While no client is attached nothing acks, so the shell is paused once FLOW_HIGH_WATERMARK bytes pile up:
 // a detached `yes` costs nothing. Attaching resets the count (the snapshot covers everything before it).
 import type { TerminalSize } from '../environment/index.ts';
@@ -60,6 +62,11 @@ export class LiveTerminal implements Disposable {
     return this.flow.unacked;
   }
 
+  /** Flow control holds the shell's output back (the reader is behind). */
+  get outputPaused(): boolean {
+    return this.flow.isPaused;
+  }
+
   /** Replaces an exited shell with a new one. The screen and the byte sequence carry on. */
   restart(shell: ShellTerminal): void {
     this.shellStore.clear(); // not dispose(): the store must accept the new shell's listeners
@@ -81,7 +88,11 @@ export class LiveTerminal implements Disposable {
       client,
       live: false,
       held: [],
-      batcher: new OutputBatcher((parts) => client.sendFrame(encodeTerminalFrameParts(this.index, parts))),
+      batcher: new OutputBatcher((parts, bytes) =>
+        client.sendFrame(encodeTerminalFrameParts(this.index, parts), () => {
+          if (this.attachment === attachment) this.flow.sent(bytes); // an older reader's bytes are not this one's
+        }),
+      ),
       dispose: () => attachment.batcher.dispose(),
     };
     this.attachment = attachment;
@@ -93,10 +104,10 @@ export class LiveTerminal implements Disposable {
     for (const chunk of attachment.held) {
       if (skip >= chunk.length) {
         skip -= chunk.length;
-        this.flow.commit(chunk.length); // never sent, so never acked
+        this.flow.discard(chunk.length); // the snapshot shows it: never sent, never acked
         continue;
       }
-      this.flow.commit(skip);
+      this.flow.discard(skip);
       attachment.batcher.push(skip > 0 ? chunk.subarray(skip) : chunk);
       skip = 0;
     }
@@ -111,14 +122,18 @@ export class LiveTerminal implements Disposable {
     this.attachment = null;
   }
 
-  /** Learner keystrokes or paste. */
-  write(data: Buffer | string): void {
+  /**
+   * Learner keystrokes or paste. Returns null when the shell's input queue has room for more, or a promise that
+   * settles once it has drained (or the shell is gone): read nothing more from the client until then.
+   */
+  write(data: Buffer | string): Promise<void> | null {
     this.attachment?.batcher.noteInput();
-    this.current.write(data);
+    return this.current.write(data) ? null : this.current.inputDrained();
   }
 
-  ack(bytes: number): void {
-    this.flow.commit(bytes);
+  /** The client processed `bytes`. Returns how many it could not have received (0 from an honest client). */
+  ack(bytes: number): number {
+    return this.flow.commit(bytes);
   }
 
   resize(size: TerminalSize): void {

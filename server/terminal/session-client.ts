@@ -5,8 +5,11 @@ import type { ServerMessageBody } from '../protocol/index.ts';
 export interface SessionClient {
   /** A JSON control message. */
   send(message: ServerMessageBody): void;
-  /** A binary frame (byte 0 = terminal index, then output bytes; see protocol/frames.ts). */
-  sendFrame(frame: Uint8Array): void;
+  /**
+   * A binary frame (byte 0 = terminal index, then output bytes; see protocol/frames.ts). `written` is called once
+   * the connection's socket has taken the frame (flow control counts only such bytes as sent); never if it did not.
+   */
+  sendFrame(frame: Uint8Array, written?: () => void): void;
   /** Ends the connection, e.g. when a newer one takes the session over. */
   close(code: number, reason: string): void;
 }

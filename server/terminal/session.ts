@@ -4,7 +4,7 @@
 // `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
-import { createLessonEnvironment, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
+import { createLessonEnvironment, PTY_INPUT_QUEUE_MAX_BYTES, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
 import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
 import type { LastRun } from '../checks/index.ts';
 import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
@@ -13,7 +13,7 @@ import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
+import { CATCH_UP_CELL_TIMEOUT_MS, MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 import { findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from './session/lesson-lookup.ts';
@@ -43,6 +43,10 @@ export class Session implements Disposable {
   private scriptRuns = new Map<string, Promise<void>>();
   private operation: 'reset' | 'catchUp' | null = null;
   private generation = 0;
+  /** Checks running now (each may run commands in the environment); at most MAX_CONCURRENT_CHECKS. */
+  private checksRunning = 0;
+  /** Input bytes waiting for a terminal that is still opening (see input()). */
+  private openingInputBytes = 0;
   private size: TerminalSize;
   private destroyed: Promise<void> | null = null;
   /** Until its first client is welcomed, the environment is fresh: nothing ran in it. */
@@ -126,23 +130,35 @@ export class Session implements Disposable {
     for (const t of this.terminals.values()) t.detach(client);
   }
 
-  input(term: number, data: Buffer): void {
+  /**
+   * Learner input for T<term+1>. Returns null, or a promise: the terminal's input queue is full, so the caller
+   * reads nothing more from its client until it settles (backpressure; see LiveTerminal.write).
+   */
+  input(term: number, data: Buffer): Promise<void> | null {
     this.touch();
     const opening = this.opening.get(term);
     if (opening) {
       // Keys typed while T<n> opens or restarts belong to the new shell, in order (a restart's `.then`s run in
       // the order they were added, before any later message). If the opening fails there is no shell to type to.
-      void opening.then(
-        (live) => live.write(data),
-        () => undefined,
+      // What waits here is bounded like a pty's input queue: past the bound, the caller waits for the opening.
+      this.openingInputBytes += data.length;
+      const typed = opening.then(
+        (live) => {
+          this.openingInputBytes -= data.length;
+          return live.write(data) ?? undefined;
+        },
+        () => {
+          this.openingInputBytes -= data.length;
+        },
       );
-      return;
+      return this.openingInputBytes >= PTY_INPUT_QUEUE_MAX_BYTES ? typed : null;
     }
-    this.terminals.get(term)?.write(data);
+    return this.terminals.get(term)?.write(data) ?? null;
   }
 
-  ack(term: number, bytes: number): void {
-    this.terminals.get(term)?.ack(bytes);
+  /** The client processed `bytes` of T<term+1>. Returns how many it could not have received (0 when honest). */
+  ack(term: number, bytes: number): number {
+    return this.terminals.get(term)?.ack(bytes) ?? 0;
   }
 
   resize(term: number, size: TerminalSize): void {
@@ -190,8 +206,12 @@ export class Session implements Disposable {
     this.touch();
     this.refuseDuringReset();
     const step = findStep(this.lesson, stepId);
+    if (this.checksRunning >= MAX_CONCURRENT_CHECKS) {
+      throw new SessionError('CHECKS_BUSY', `${MAX_CONCURRENT_CHECKS} checks are already running; wait for their results`);
+    }
     await this.scriptsBefore(step);
     let verdict: Awaited<ReturnType<StepChecker>>;
+    this.checksRunning++;
     try {
       verdict = await this.deps.checkStep(step, {
         environment: this.env,
@@ -202,6 +222,8 @@ export class Session implements Disposable {
       this.deps.log.error({ err: e, session: this.id, step: stepId }, 'checks failed to run');
       const { message } = describeError(e);
       throw new SessionError('CHECKS_FAILED_TO_RUN', `the checks of step "${step.title}" could not run: ${message}`);
+    } finally {
+      this.checksRunning--;
     }
     this.send({ type: 'checkResult', stepId, passed: verdict.passed, results: verdict.results });
     if (verdict.passed) {
@@ -308,6 +330,12 @@ export class Session implements Disposable {
     const live = await this.terminal(cell.terminal - 1);
     // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
     const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
+    if (live.shell.inputFull && cell.kind !== 'interrupt') {
+      throw new SessionError('RUN_QUEUE_FULL', `T${cell.terminal}'s input is full: the program in it is not reading`);
+    }
+    if (live.shell.queuedRuns >= MAX_QUEUED_RUNS) {
+      throw new SessionError('RUN_QUEUE_FULL', `${MAX_QUEUED_RUNS} runs already wait on T${cell.terminal}; wait for them, or press Ctrl-C`);
+    }
     switch (cell.kind) {
       case 'interrupt':
         live.shell.interrupt();

@@ -14,7 +14,7 @@
 //    D's status and no output.
 //  - Output that arrives before anyone listens (the first prompt) is held and given to the first onData listener.
 import type { Environment, PtyHandle, TerminalSize } from '../environment/index.ts';
-import { DisposableStore, Emitter, type Disposable } from '../protocol/index.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../protocol/index.ts';
 import { Osc133Scanner, type Osc133Marker } from './osc133-scanner.ts';
 import { OutputCapture } from './output-capture.ts';
 import { TerminalError } from './errors.ts';
@@ -83,6 +83,8 @@ export class ShellTerminal implements Disposable {
   private earlyBytes = 0;
   private promptFallback: Disposable | null = null;
   private exitCode: number | null = null;
+  /** While the pty's input queue is full: settles when it has room again (one promise per episode). */
+  private drained: Promise<void> | null = null;
 
   private constructor(
     private readonly pty: PtyHandle,
@@ -136,8 +138,32 @@ export class ShellTerminal implements Disposable {
     this.pty.write('\x03');
   }
 
-  write(data: string | Buffer): void {
-    this.pty.write(data);
+  /** Learner input. False: the pty's input queue is full; wait for inputDrained() before writing more. */
+  write(data: string | Buffer): boolean {
+    if (this.state === 'exited' || this.store.isDisposed) return true; // nowhere to go: never hold the source back
+    return this.pty.write(data);
+  }
+
+  /** The pty's input queue is full (a write returned false and it has not drained since). */
+  get inputFull(): boolean {
+    return this.drained !== null;
+  }
+
+  /** Settles once the pty's input queue has room again, or the shell is gone (exited or disposed). Never rejects. */
+  inputDrained(): Promise<void> {
+    if (this.state === 'exited' || this.store.isDisposed) return Promise.resolve();
+    this.drained ??= new Promise((resolve) => {
+      const waits = this.store.add(new DisposableStore());
+      const done = () => {
+        this.drained = null;
+        this.store.delete(waits);
+        waits.dispose();
+      };
+      waits.add(toDisposable(resolve)); // disposed with the terminal too: the waiter is released, never left hanging
+      waits.add(this.pty.onDrain(done));
+      waits.add(this._onExit.event(done));
+    });
+    return this.drained;
   }
 
   resize(size: TerminalSize): void {

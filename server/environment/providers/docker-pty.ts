@@ -9,6 +9,7 @@ import type { PtyHandle, TerminalSize } from '../backend.ts';
 import type { Disposable } from '../../protocol/index.ts';
 import { Emitter } from '../../protocol/index.ts';
 import { clampSize } from '../../protocol/index.ts';
+import { PTY_INPUT_QUEUE_MAX_BYTES } from '../limits.ts';
 import { LEARNER_USER } from './docker-learner.ts';
 import { engineMessage } from './docker-engine.ts';
 import { inspectExec, waitExitCode } from './docker-exec.ts';
@@ -123,8 +124,17 @@ class DockerPty implements PtyHandle {
     return this._onExit.event(listener);
   }
 
-  write(data: string | Buffer): void {
-    if (!this.ended) this.stream.write(data);
+  write(data: string | Buffer): boolean {
+    if (this.ended) return true; // nowhere to go, and nothing will drain: do not hold the source back
+    this.stream.write(data);
+    // The engine's stream says "full" at 16 KiB; a paste may queue up to the same bound as a local pty. Above it
+    // the stream has also said "full", so it emits 'drain' once it has written everything.
+    return this.stream.writableLength < PTY_INPUT_QUEUE_MAX_BYTES;
+  }
+
+  onDrain(listener: () => void): Disposable {
+    this.stream.on('drain', listener);
+    return { dispose: () => this.stream.off('drain', listener) };
   }
 
   resize(size: TerminalSize): void {

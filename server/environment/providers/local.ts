@@ -29,6 +29,7 @@ import { isAlive, killSessionProcesses, readProcess, signal } from './process-ta
 import { runDetached } from './run-detached.ts';
 import { PtyWriter } from './pty-writer.ts';
 import { localShellEnvironment } from './local-env.ts';
+import { Emitter } from '../../protocol/index.ts';
 
 /** The environment variable that marks every process of a session, for killing and reaping. */
 export const SESSION_MARKER_VAR = 'STEPWISE_SESSION';
@@ -234,6 +235,7 @@ export class LocalBackend implements Backend {
 }
 
 class LocalPty implements PtyHandle {
+  private readonly _onDrain = new Emitter<void>();
   private killed = false;
   private exited = false;
   /** The fast input path; null when this node-pty does not show its fd and socket (then node-pty writes). */
@@ -243,7 +245,7 @@ class LocalPty implements PtyHandle {
     private readonly pty: nodePty.IPty,
     private readonly killGroup: () => void,
   ) {
-    this.writer = directWriter(pty);
+    this.writer = directWriter(pty, () => this._onDrain.fire());
     pty.onExit(() => {
       this.exited = true;
       this.writer?.close();
@@ -254,11 +256,14 @@ class LocalPty implements PtyHandle {
     return this.pty.pid;
   }
 
-  write(data: string | Buffer): void {
-    if (this.exited) return;
-    if (this.writer) this.writer.write(typeof data === 'string' ? Buffer.from(data) : data);
-    else this.pty.write(data);
+  write(data: string | Buffer): boolean {
+    if (this.exited) return true; // nowhere to go, and nothing will drain: do not hold the source back
+    if (this.writer) return this.writer.write(typeof data === 'string' ? Buffer.from(data) : data);
+    this.pty.write(data); // node-pty's own queue is not bounded; only a node-pty without the fast path lands here
+    return true;
   }
+
+  readonly onDrain = this._onDrain.event;
 
   resize(size: TerminalSize): void {
     const { cols, rows } = clampSize(size.cols, size.rows);
@@ -295,11 +300,11 @@ class LocalPty implements PtyHandle {
  * but does not type: `fd` (the master) and `_socket` (the read stream that owns the fd and closes it, on EIO or
  * kill). The writer closes with that stream, so it never writes to an fd number that was closed and reused.
  */
-function directWriter(pty: nodePty.IPty): PtyWriter | null {
+function directWriter(pty: nodePty.IPty, onDrain: () => void): PtyWriter | null {
   const internals = pty as unknown as { fd?: unknown; _socket?: unknown };
   const socket = internals._socket;
   if (typeof internals.fd !== 'number' || !(socket instanceof EventEmitter)) return null;
-  const writer = new PtyWriter(internals.fd);
+  const writer = new PtyWriter(internals.fd, onDrain);
   socket.once('close', () => writer.close());
   return writer;
 }
