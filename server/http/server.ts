@@ -14,6 +14,9 @@ import { sessionLimits, type SessionLimits } from '../terminal/limits.ts';
 import { stateDir as defaultStateDir } from '../terminal/state-dir.ts';
 import type { StepChecker } from '../terminal/step-checks.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
+import { Classroom } from '../class/index.ts';
+import { classRoutes } from './class-routes.ts';
+import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
 import { HttpError, errorHandler } from './http-error.ts';
@@ -50,6 +53,15 @@ export interface ServerOptions {
   watch?: boolean;
   logger?: Logger; // default silent
   checkStep?: StepChecker;
+  /** Serve a class (DESIGN.md "Classes"): learners join with the class code; the token is the instructor's. */
+  class?: ClassOptions;
+}
+
+export interface ClassOptions {
+  name: string;
+  maxLearners?: number;
+  /** Allows the local backend in a class: every learner then gets a shell as the server's own user. */
+  sharedHost?: boolean;
 }
 
 export interface RunningServer {
@@ -64,13 +76,16 @@ export interface RunningServer {
   sessions: SessionManager;
   catalog: LessonCatalog;
   backend: Backend;
+  /** Class mode: the class, and the learner cookie's name. */
+  classroom: Classroom | null;
+  learnerCookieName: string;
   close(): Promise<void>;
 }
 
 export class ServerConfigError extends Error {
   override readonly name = 'ServerConfigError';
   constructor(
-    readonly code: 'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED',
+    readonly code: 'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED' | 'CLASS_WITHOUT_TOKEN' | 'CLASS_ON_SHARED_HOST',
     message: string,
   ) {
     super(message);
@@ -86,11 +101,21 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         'Drop --no-token, or listen on 127.0.0.1.',
     );
   }
+  if (opts.class && opts.token === false) {
+    throw new ServerConfigError('CLASS_WITHOUT_TOKEN', 'a class needs the instructor\'s token: drop --no-token');
+  }
   const log = opts.logger ?? silentLogger();
   const state = opts.stateDir ?? defaultStateDir();
   const dockerHost = opts.dockerHost === undefined ? dockerHostFromEnv() : opts.dockerHost;
   const backend =
     typeof opts.backend === 'object' ? opts.backend : createBackend(opts.backend ?? 'local', { stateDir: state, dockerHost });
+  if (opts.class && backend.name === 'local' && !opts.class.sharedHost) {
+    throw new ServerConfigError(
+      'CLASS_ON_SHARED_HOST',
+      'a class on the local backend gives every learner a shell as this server\'s user, able to read each other\'s ' +
+        'files: use --backend docker, or say --shared-host if that is what you want',
+    );
+  }
   const catalog = await LessonCatalog.load(resolve(opts.root), log);
   const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log);
   const sessions = new SessionManager({
@@ -103,6 +128,23 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
   const auth: UpgradeAuth = { token: opts.token === false ? null : (opts.token ?? newToken()), cookieName: '', bindHost: host };
+  const classroom = opts.class ? openClassroom(opts.class, state, catalog, auth.token ?? newToken()) : null;
+  const roleAuth: RoleAuth = {
+    get token() {
+      return auth.token;
+    },
+    get cookieName() {
+      return auth.cookieName;
+    },
+    learnerCookieName: '',
+    learner: (id, secret) => classroom?.authenticate(id, secret) !== undefined,
+  };
+  if (classroom) auth.identify = (cookieHeader) => identify(cookieHeader, roleAuth);
+  let listeningPort = 0; // known after listen; the rejoin link needs it
+  const learnerOf = (req: Request): string | null => {
+    const p = principalOf(req);
+    return p.role === 'learner' ? p.learnerId : null;
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -112,10 +154,30 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
   app.use(securityHeaders());
   app.use(tokenExchange(auth));
-  app.use(requireCookie(auth));
-  app.use('/api', apiRoutes({ catalog, progress, requirements: new RequirementChecker(backend.name, dockerHost) }));
-  registerInspectRoute(app, { sessions, log });
-  app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir));
+  app.use(classroom ? requireRole(roleAuth) : requireCookie(auth));
+  if (classroom) {
+    app.use(
+      classRoutes({ classroom, sessions, learnerCookieName: () => roleAuth.learnerCookieName, baseUrl: () => baseUrlOf(host, listeningPort) }),
+    );
+  }
+  app.use(
+    '/api',
+    apiRoutes({
+      catalog,
+      progress,
+      requirements: new RequirementChecker(backend.name, dockerHost),
+      ...(classroom
+        ? {
+            progressFor: (req: Request) => {
+              const learner = learnerOf(req);
+              return learner === null ? progress : classroom.progressFor(learner);
+            },
+          }
+        : {}),
+    }),
+  );
+  registerInspectRoute(app, { sessions, log, ...(classroom ? { ownerOf: learnerOf } : {}) });
+  app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir, classroom ? ['/join', '/instructor'] : []));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'NOT_FOUND', `nothing at ${req.path}`)));
   app.use(errorHandler(log));
 
@@ -123,7 +185,15 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   server.on(
     'upgrade',
-    handleUpgrade(wss, auth, (ws) => serveConnection(ws, { sessions, catalog, log })),
+    handleUpgrade(wss, auth, (ws, principal: Principal) => {
+      if (!classroom || principal.role === 'instructor') {
+        serveConnection(ws, { sessions, catalog, log });
+        return;
+      }
+      const presence = classroom.connected(principal.learnerId);
+      ws.once('close', () => presence.dispose());
+      serveConnection(ws, { sessions, catalog, log, owner: { id: principal.learnerId, progress: classroom.progressFor(principal.learnerId) } });
+    }),
   );
 
   try {
@@ -136,10 +206,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   } catch (e: unknown) {
     await sessions.closeAll();
+    classroom?.dispose();
     throw new ServerConfigError('LISTEN_FAILED', `cannot listen on ${host}:${opts.port ?? 0}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const port = (server.address() as AddressInfo).port;
   auth.cookieName = tokenCookieName(port);
+  roleAuth.learnerCookieName = learnerCookieName(port);
+  listeningPort = port;
 
   if (opts.watch) {
     catalog.watch();
@@ -148,7 +221,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   }
 
-  const baseUrl = `http://${urlHost(host)}:${port}/`;
+  const baseUrl = baseUrlOf(host, port);
   let closing: Promise<void> | null = null;
   return {
     url: auth.token ? `${baseUrl}?token=${auth.token}` : baseUrl,
@@ -160,6 +233,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     sessions,
     catalog,
     backend,
+    classroom,
+    learnerCookieName: roleAuth.learnerCookieName,
     close: () =>
       (closing ??= (async () => {
         catalog.dispose();
@@ -168,10 +243,27 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const stopped = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await sessions.closeAll();
+        classroom?.dispose();
         await stopped;
         log.info('server stopped');
       })()),
   };
+}
+
+function baseUrlOf(host: string, port: number): string {
+  return `http://${urlHost(host)}:${port}/`;
+}
+
+function openClassroom(opts: ClassOptions, stateDir: string, catalog: LessonCatalog, instructorToken: string): Classroom {
+  return Classroom.open(
+    {
+      stateDir,
+      name: opts.name,
+      ...(opts.maxLearners !== undefined ? { maxLearners: opts.maxLearners } : {}),
+      lessons: () => catalog.list().map((l) => ({ id: l.id, unlock: l.unlock, steps: l.steps })),
+    },
+    instructorToken,
+  );
 }
 
 /** How to write the bound address in a URL; a wildcard bind is shown as loopback (the printed link works here). */

@@ -4,18 +4,21 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer, WebSocket } from 'ws';
 import { hostAllowed, originAllowed, readCookie, tokenMatches, type HostPolicy } from './auth.ts';
+import type { Principal } from './roles.ts';
 
 export const WS_PATH = '/ws';
 
 export interface UpgradeAuth extends HostPolicy {
   token: string | null; // null: --no-token (loopback only)
   cookieName: string;
+  /** Class mode: who the cookies name (instructor or learner), in place of the token check; null refuses. */
+  identify?: (cookieHeader: string | undefined) => Principal | null;
 }
 
 export function handleUpgrade(
   wss: WebSocketServer,
   auth: UpgradeAuth,
-  onConnection: (ws: WebSocket) => void,
+  onConnection: (ws: WebSocket, principal: Principal) => void,
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     socket.on('error', () => socket.destroy()); // a client that vanishes mid-refusal is not our error
@@ -26,10 +29,16 @@ export function handleUpgrade(
       return refuse(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
     }
     // Only the cookie: a token in the query string is never accepted here (it would end up in logs and history).
+    if (auth.identify) {
+      const principal = auth.identify(req.headers.cookie);
+      if (!principal) return refuse(socket, 401, 'Unauthorized', 'join the class at /join first');
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal));
+      return;
+    }
     if (auth.token !== null && !tokenMatches(auth.token, readCookie(req.headers.cookie, auth.cookieName))) {
       return refuse(socket, 401, 'Unauthorized', 'open the URL that stepwise serve printed first');
     }
-    wss.handleUpgrade(req, socket, head, onConnection);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, { role: 'instructor' }));
   };
 }
 

@@ -14,7 +14,7 @@ import { decodeTerminalFrame } from '../protocol/frames.ts';
 import { clampSize } from '../protocol/limits.ts';
 import { DisposableStore, toDisposable } from '../terminal/lifecycle.ts';
 import type { Session } from '../terminal/session.ts';
-import type { SessionManager } from '../terminal/session-manager.ts';
+import type { SessionManager, SessionOwner } from '../terminal/session-manager.ts';
 import type { SessionClient } from '../terminal/session-client.ts';
 import { SessionError, describeError } from '../terminal/errors.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
@@ -34,6 +34,8 @@ export interface ConnectionDeps {
   sessions: SessionManager;
   catalog: LessonCatalog;
   log: Logger;
+  /** A class learner's connection: it may attach only to this owner's sessions, and makes sessions for them. */
+  owner?: SessionOwner;
 }
 
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
@@ -81,10 +83,12 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     const size = clampSize(message.cols, message.rows);
     let target = message.sessionId ? deps.sessions.get(message.sessionId) : undefined;
     if (target && target.lesson.id !== message.lessonId) target = undefined; // another lesson's session: start anew
+    // Someone else's session is treated as unknown (no hint that it exists): this connection gets its own.
+    if (target && target.owner !== (deps.owner?.id ?? null)) target = undefined;
     if (!target) {
       const lesson = deps.catalog.get(message.lessonId);
       if (!lesson) throw new SessionError('LESSON_NOT_FOUND', `no lesson "${message.lessonId}" here`);
-      target = await deps.sessions.create(lesson, size);
+      target = await deps.sessions.create(lesson, size, deps.owner);
     }
     if (ws.readyState !== ws.OPEN) {
       // The socket went while the environment was made: it waits out the grace period like any other.

@@ -2,6 +2,7 @@
 // Binary frames carry terminal bytes (see frames.ts); text frames carry these JSON messages.
 // Pure types and codecs: no Node and no DOM imports, so both ends compile it.
 import { z } from 'zod';
+import { MAX_BROADCAST_CHARS } from './class-api.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** WebSocket close code for a message with an unknown protocol version. */
@@ -87,6 +88,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('catchUpDone'), ok: z.boolean(), message: z.string().optional() }),
   z.object({ v: z.literal(1), type: z.literal('lessonChanged'), lessonId: id }),
   z.object({ v: z.literal(1), type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** A short message from the class's instructor, for every learner's page. */
+  z.object({ v: z.literal(1), type: z.literal('broadcast'), message: z.string().max(MAX_BROADCAST_CHARS) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -22,6 +22,8 @@ import { findRunnableCell, findStep, replayableCellsBefore } from './session/les
 export interface ProgressTracker {
   completedSteps(lessonId: string): string[];
   markComplete(lessonId: string, stepId: string): Promise<string[]>;
+  /** A check of the step failed, for `reason` (a class records attempts and the last reason). */
+  markFailed?(lessonId: string, stepId: string, reason: string): Promise<void>;
 }
 
 export interface SessionDeps {
@@ -54,14 +56,18 @@ export class Session implements Disposable {
     private env: SessionEnv,
     private readonly deps: SessionDeps,
     size: TerminalSize,
+    readonly owner: string | null,
   ) {
     this.size = size;
   }
 
-  /** Makes the environment (assets copied in) and opens T1. */
-  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps): Promise<Session> {
+  /**
+   * Makes the environment (assets copied in) and opens T1. `owner` is who may attach to it: a class learner's
+   * id, or null for the server's one user (the token holder).
+   */
+  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps, owner: string | null = null): Promise<Session> {
     const env = await createEnvironment(deps.backend, id, lesson);
-    const session = new Session(id, lesson, env, deps, size);
+    const session = new Session(id, lesson, env, deps, size, owner);
     try {
       await session.terminal(0);
     } catch (e: unknown) {
@@ -100,6 +106,11 @@ export class Session implements Disposable {
   replaceLesson(lesson: Lesson): void {
     this.lessonValue = lesson;
     this.send({ type: 'lessonChanged', lessonId: lesson.id });
+  }
+
+  /** A short message for the learner's page (an instructor's broadcast). */
+  announce(message: string): void {
+    this.send({ type: 'broadcast', message });
   }
 
   /** Makes `client` this session's client (closing a previous one), welcomes it and sends each screen. */
@@ -207,6 +218,8 @@ export class Session implements Disposable {
     if (verdict.passed) {
       const completedSteps = await this.deps.progress.markComplete(this.lesson.id, step.id);
       this.send({ type: 'progress', completedSteps });
+    } else {
+      await this.deps.progress.markFailed?.(this.lesson.id, step.id, failureReason(verdict.results));
     }
   }
 
@@ -386,4 +399,10 @@ export class Session implements Disposable {
   private touch(): void {
     this.lastActivity = Date.now();
   }
+}
+
+/** The first failed check, in one line: what it looked at, what it expected and what it saw. */
+function failureReason(results: readonly { target: string; passed: boolean; expected: string; seen: string }[]): string {
+  const failed = results.find((r) => !r.passed);
+  return failed ? `${failed.target}: expected ${failed.expected}; saw ${failed.seen}` : 'a check failed';
 }
