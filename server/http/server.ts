@@ -117,7 +117,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     );
   }
   const catalog = await LessonCatalog.load(resolve(opts.root), log);
-  const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log);
+  const token = opts.token === false ? null : (opts.token ?? newToken());
+  // Opened before anything that holds timers or environments, so a bad class name or database leaves nothing behind.
+  const classroom = opts.class ? openClassroom(opts.class, state, catalog, token ?? newToken()) : null;
+  const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log).catch((e: unknown) => {
+    classroom?.dispose();
+    throw e;
+  });
   const sessions = new SessionManager({
     backend,
     progress,
@@ -127,8 +133,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
-  const auth: UpgradeAuth = { token: opts.token === false ? null : (opts.token ?? newToken()), cookieName: '', bindHost: host };
-  const classroom = opts.class ? openClassroom(opts.class, state, catalog, auth.token ?? newToken()) : null;
+  const auth: UpgradeAuth = { token, cookieName: '', bindHost: host };
   const roleAuth: RoleAuth = {
     get token() {
       return auth.token;
