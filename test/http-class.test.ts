@@ -13,7 +13,7 @@ import { httpGet } from './harness/http-get.ts';
 import { cookieFrom, httpRequest, postJson } from './harness/http-request.ts';
 import { createTestBackend } from './harness/terminal-backend.ts';
 import { createServer, type RunningServer } from '../server/http/server.ts';
-import { classViewSchema, joinResponseSchema, type ClassUpdate } from '../server/protocol/index.ts';
+import { CLOSE_FORBIDDEN, classViewSchema, encodeInstructorHello, joinResponseSchema, type ClassUpdate } from '../server/protocol/index.ts';
 import { MAX_FAILED_JOINS_PER_WINDOW } from '../server/http/join-limiter.ts';
 
 const STEPS = lessonMarkdown('Steps', {
@@ -33,6 +33,13 @@ after(async () => t?.stop());
 const join_ = (server: TestServer, body: unknown) => postJson(`${server.origin}/api/join`, body);
 const errorCode = (body: string): string => JSON.parse(body).error.code;
 const learnerSocket = (cookie: string, server: TestServer = t) => TestClient.connect(server.wsUrl, { cookie, origin: server.origin });
+
+/** Waits for the socket to close and gives its close code and reason. */
+async function closed(client: TestClient): Promise<{ code: number; reason: string }> {
+  if (client.closed) return client.closed;
+  await new Promise((resolve) => client.ws.once('close', resolve));
+  return client.closed ?? { code: 0, reason: 'no close seen' };
+}
 
 async function joinAs(name: string, server: TestServer = t, classCode = code): Promise<{ cookie: string; id: string; rejoinUrl: string }> {
   const answer = await join_(server, { code: classCode, name });
@@ -202,7 +209,7 @@ test('the instructor broadcasts, resets a learner\'s environment and removes a l
 
   const removed = await httpRequest('DELETE', `${t.origin}/api/class/learners/${learner.id}`, { Cookie: t.cookie });
   assert.equal(removed.status, 200);
-  await c.next(() => c.closed !== null, 0);
+  assert.equal((await closed(c)).code, 1001, 'the removed learner\'s socket is closed');
   assert.equal((await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).status, 401, 'the removed learner\'s cookie no longer works');
   await assert.rejects(learnerSocket(learner.cookie), (e: unknown) => e instanceof UpgradeRefused && e.status === 401);
   const again = await httpRequest('DELETE', `${t.origin}/api/class/learners/${learner.id}`, { Cookie: t.cookie });
@@ -290,3 +297,31 @@ async function lessonsFolder(): Promise<{ root: string; stop(): Promise<void> }>
   await writeFile(join(dir, 'steps', 'lesson.md'), STEPS);
   return { root: dir, stop: () => rm(dir, { recursive: true, force: true }) };
 }
+
+test('the instructor\'s socket gets the class, then each change; a learner\'s socket asking for it is closed', async () => {
+  const instructor = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  instructor.sendRaw(encodeInstructorHello());
+  const state = await instructor.next((m) => m.type === 'classState');
+  assert.ok(state.type === 'classState' && state.view.code === code);
+  const learner = await joinAs('Live');
+  const joined = await instructor.next((m) => m.type === 'classUpdate' && m.update.kind === 'learner' && m.update.learner.id === learner.id);
+  assert.ok(joined.type === 'classUpdate');
+  const c = await learnerSocket(learner.cookie);
+  await c.hello('steps');
+  await c.run('s1.c1');
+  let from = instructor.messages.length;
+  c.send({ type: 'check', stepId: 'make-a-file' });
+  const passed = await instructor.next(
+    (m) => m.type === 'classUpdate' && m.update.kind === 'learner' && m.update.learner.id === learner.id && m.update.learner.lessons.steps?.steps[0]?.status === 'passed',
+    from,
+  );
+  assert.ok(passed.type === 'classUpdate');
+  from = instructor.messages.length;
+  instructor.type(0, 'echo never\r'); // input on the instructor's feed goes nowhere, and does not close it
+  const spy = await learnerSocket(learner.cookie);
+  spy.sendRaw(encodeInstructorHello());
+  assert.equal((await closed(spy)).code, CLOSE_FORBIDDEN);
+  assert.equal(instructor.closed, null);
+  c.ws.close();
+  instructor.ws.close();
+});

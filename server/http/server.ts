@@ -192,7 +192,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     'upgrade',
     handleUpgrade(wss, auth, (ws, principal: Principal) => {
       if (!classroom || principal.role === 'instructor') {
-        serveConnection(ws, { sessions, catalog, log });
+        serveConnection(ws, { sessions, catalog, log, ...(classroom ? { classFeed: classroom } : {}) });
         return;
       }
       const presence = classroom.connected(principal.learnerId);

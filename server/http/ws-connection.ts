@@ -5,7 +5,9 @@ import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
   CLOSE_BAD_MESSAGE,
+  CLOSE_FORBIDDEN,
   decodeClientMessage,
+  decodeInstructorHello,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessageBody,
@@ -18,6 +20,7 @@ import type { SessionManager, SessionOwner } from '../terminal/session-manager.t
 import type { SessionClient } from '../terminal/session-client.ts';
 import { SessionError, describeError } from '../terminal/errors.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
+import type { ClassUpdate, ClassView } from '../protocol/class-api.ts';
 
 /** Keepalive: a ping this often (ms); a peer that missed the previous pong is dropped. Under common 30-60 s proxy idle cuts. */
 export const PING_INTERVAL_MS = 25_000;
@@ -36,6 +39,14 @@ export interface ConnectionDeps {
   log: Logger;
   /** A class learner's connection: it may attach only to this owner's sessions, and makes sessions for them. */
   owner?: SessionOwner;
+  /** The instructor's connection in a class: `hello {role: 'instructor'}` subscribes it to the class's changes. */
+  classFeed?: ClassFeed;
+}
+
+/** What the instructor's socket streams: the class once, then each change. */
+export interface ClassFeed {
+  view(): ClassView;
+  onUpdate: (listener: (update: ClassUpdate) => void) => { dispose(): void };
 }
 
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
@@ -101,7 +112,23 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     return target;
   }
 
+  /** The instructor's feed: no session; input and lesson messages on this socket go nowhere. */
+  function followClass(): void {
+    const feed = deps.classFeed;
+    if (!feed) {
+      closeWith(CLOSE_FORBIDDEN, 'only the class\'s instructor may follow the class');
+      return;
+    }
+    ready = Promise.resolve(null);
+    store.add(feed.onUpdate((update) => client.send({ type: 'classUpdate', update })));
+    client.send({ type: 'classState', view: feed.view() });
+  }
+
   function handleText(text: string): void {
+    if (!ready && decodeInstructorHello(text)) {
+      followClass();
+      return;
+    }
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       closeWith(decoded.closeCode, decoded.reason);
