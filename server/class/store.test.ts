@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,8 +18,8 @@ async function withDir(fn: (dir: string) => Promise<void> | void): Promise<void>
 
 const learner = (id: string, name: string) => ({ id, name, nameKey: name.toLowerCase(), secretHash: 'ab'.repeat(32), joinedAt: `2026-01-01T00:00:0${id}Z` });
 
-test('a new database is in WAL mode at the current schema version, and keeps what was written', () =>
-  withDir((dir) => {
+test('a new database is private, in WAL mode at the current schema version, and keeps what was written', () =>
+  withDir(async (dir) => {
     const file = join(dir, 'classes', 'c.sqlite');
     const store = ClassStore.open(file);
     store.createClass({ name: 'C', code: 'ABCD-EFGH', instructorTokenHash: 'ff', createdAt: 'now' });
@@ -28,6 +28,8 @@ test('a new database is in WAL mode at the current schema version, and keeps wha
     assert.deepEqual(store.addLearner(learner('3', 'Bo'), 2), { ok: true });
     assert.deepEqual(store.addLearner(learner('4', 'Cy'), 2), { ok: false, why: 'CLASS_FULL' });
     store.close();
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal((await stat(join(dir, 'classes'))).mode & 0o777, 0o700);
 
     const raw = new Database(file, { readonly: true });
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');

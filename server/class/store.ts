@@ -3,7 +3,7 @@
 // the WAL before the call returns, so `kill -9` (or a power cut) loses at most the write in flight, and the file
 // is never left half-written. Progress writes are a few per learner per minute, so the fsync each costs is cheap.
 // Rows are validated with zod as they come out: the file is input like any other.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -79,6 +79,7 @@ export class ClassStore {
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       migrate(db, file);
+      chmodSync(file, 0o600); // names and progress are this user's business; SQLite gives -wal and -shm the same mode
     } catch (e: unknown) {
       db.close();
       if (e instanceof ClassStoreError) throw e;
