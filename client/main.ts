@@ -4,6 +4,8 @@ import { h, icon, replaceChildren } from './dom.ts';
 import { LessonListPage } from './home/lesson-list.ts';
 import { LessonPageController } from './lesson/lesson-page.ts';
 import { parseRoute } from './route.ts';
+import { JoinPage } from './class/join-page.ts';
+import { InstructorPage } from './class/instructor-page.ts';
 import { ICONS } from './ui/icons.ts';
 import { ThemeController } from './ui/theme.ts';
 import { Toaster } from './ui/toast.ts';
@@ -17,6 +19,8 @@ async function start(): Promise<void> {
   const route = parseRoute(location.pathname, location.hash);
   try {
     if (route.page === 'list') await LessonListPage.mount(root, theme);
+    else if (route.page === 'join') JoinPage.mount(root, theme);
+    else if (route.page === 'instructor') InstructorPage.mount(root, theme, new Toaster());
     else if (route.page === 'lesson') await LessonPageController.mount(root, route.lessonId, route.stepId, theme, new Toaster());
     else showProblem(root, theme, 'Page not found', `There is nothing at ${route.path}.`);
   } catch (e: unknown) {

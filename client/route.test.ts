@@ -20,3 +20,10 @@ test('a malformed escape names no lesson instead of throwing', () => {
   assert.equal(parseRoute('/lesson/%E0%A4%A', '').page, 'missing');
   assert.deepEqual(parseRoute('/lesson/ok', '#%E0%A4%A'), { page: 'lesson', lessonId: 'ok', stepId: null });
 });
+
+test('a class adds /join and /instructor; near misses are not them', () => {
+  assert.deepEqual(parseRoute('/join', ''), { page: 'join' });
+  assert.deepEqual(parseRoute('/instructor', ''), { page: 'instructor' });
+  assert.deepEqual(parseRoute('/joinx', ''), { page: 'missing', path: '/joinx' });
+  assert.deepEqual(parseRoute('/instructor/x', ''), { page: 'missing', path: '/instructor/x' });
+});

@@ -146,6 +146,9 @@ export class LessonPageController implements Disposable {
         return;
       case 'error':
         return this.serverError(msg.code, msg.message);
+      case 'broadcast':
+        this.toaster.show(`From your instructor: ${msg.message}`);
+        return;
     }
   }
 

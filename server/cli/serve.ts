@@ -24,6 +24,9 @@ interface ServeOptions {
   idleTimeout?: number; // minutes
   logLevel: LogLevel;
   learnerEngines: LearnerEnginesMode;
+  class?: string;
+  sharedHost?: boolean;
+  maxLearners?: number;
 }
 
 /** What a backend is and what a lesson runs, said plainly under the options (issue 9, finding 6). */
@@ -68,7 +71,12 @@ export function registerServe(program: Command): void {
         .choices(LEARNER_ENGINE_MODES)
         .default(DEFAULT_LEARNER_ENGINES_MODE),
     )
-    .action(async (dir: string, opts: ServeOptions) => {
+        .option('--class <name>', 'serve a class: learners join at /join with a class code; the token URL is the instructor\'s (kept across restarts by name)')
+    .option('--shared-host', 'allow --backend local in a class: every learner then gets a shell as this server\'s user')
+    .option('--max-learners <n>', 'learners one class admits', parsePositiveInteger)
+    .action(async (dir: string, opts: ServeOptions, command: Command) => {
+      // A class uses the docker provider unless --backend was given (local then needs --shared-host).
+      if (opts.class !== undefined && command.getOptionValueSource('backend') === 'default') opts.backend = 'docker';
       process.exitCode = await serve(dir, opts);
     });
 }
@@ -102,11 +110,14 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
         watch: opts.watch ?? false,
         limits,
         logger: log,
+        ...(opts.class !== undefined
+          ? { class: { name: opts.class, sharedHost: opts.sharedHost ?? false, ...(opts.maxLearners !== undefined ? { maxLearners: opts.maxLearners } : {}) } }
+          : {}),
       });
       break;
     } catch (e: unknown) {
       if (e instanceof ServerConfigError && e.code === 'LISTEN_FAILED' && port !== ports.at(-1)) continue;
-      if (e instanceof ServerConfigError || (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')) {
+      if (e instanceof ServerConfigError || isClassConfigError(e) || (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')) {
         process.stderr.write(`stepwise serve: ${e.message}\n`);
         await docker?.dispose();
         return EXIT_USAGE;
@@ -119,11 +130,21 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     return EXIT_USAGE;
   }
   const count = server.catalog.list().length;
-  process.stdout.write(
-    `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
-      `    ${server.url}\n` +
-      `Open the link above in a browser. Press Ctrl-C to stop.\n`,
-  );
+  if (server.classroom) {
+    const base = server.baseUrl;
+    process.stdout.write(
+      `stepwise: class "${server.classroom.name}", ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
+        `instructor: ${base}instructor?token=${server.token ?? ''}\n` +
+        `learners:   ${base}join\n` +
+        `code: ${server.classroom.code}\n`,
+    );
+  } else {
+    process.stdout.write(
+      `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
+        `    ${server.url}\n` +
+        `Open the link above in a browser. Press Ctrl-C to stop.\n`,
+    );
+  }
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -164,6 +185,17 @@ async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+}
+
+/** A class's own errors at start (a bad class name, a database from a newer stepwise) are usage errors. */
+function isClassConfigError(e: unknown): e is Error {
+  return e instanceof Error && 'code' in e && ['BAD_CLASS_NAME', 'CLASS_DB_NEWER', 'CLASS_DB_UNREADABLE', 'CLASS_NAME_MISMATCH'].includes(String(e.code));
+}
+
+function parsePositiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number above 0');
   return n;
 }
 

@@ -4,6 +4,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { Router } from 'express';
 import type { LessonCatalog } from './lesson-catalog.ts';
+import type { Request } from 'express';
 import type { ProgressStore } from './progress-store.ts';
 import type { Provider } from '../environment/index.ts';
 import { lessonSummary, lessonView } from './lesson-views.ts';
@@ -15,15 +16,20 @@ export interface ApiDeps {
   progress: ProgressStore;
   /** Says which lessons this host cannot run, and why. */
   provider: Provider;
+  /** Class mode: the caller's own progress (a learner's), where it differs from the server's. */
+  progressFor?: (req: Request) => { completedSteps(lessonId: string): string[] };
 }
 
 export function apiRoutes(deps: ApiDeps): Router {
   const router = Router();
 
-  router.get('/lessons', async (_req, res) => {
+  const progressOf = (req: Request) => deps.progressFor?.(req) ?? deps.progress;
+
+  router.get('/lessons', async (req, res) => {
+    const progress = progressOf(req);
     const summaries = await Promise.all(
       deps.catalog.list().map(async (lesson) =>
-        lessonSummary(lesson, deps.progress.completedSteps(lesson.id), await deps.provider.unmet(lesson.environment)),
+        lessonSummary(lesson, progress.completedSteps(lesson.id), await deps.provider.unmet(lesson.environment)),
       ),
     );
     res.json(summaries);
@@ -33,7 +39,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     const id = queryString(req.query.id, 'id');
     const lesson = deps.catalog.get(id);
     if (!lesson) throw new HttpError(404, 'LESSON_NOT_FOUND', `no lesson "${id}" here`);
-    res.json(lessonView(lesson, deps.progress.completedSteps(lesson.id)));
+    res.json(lessonView(lesson, progressOf(req).completedSteps(lesson.id)));
   });
 
   router.get('/lesson-asset', async (req, res) => {

@@ -23,6 +23,8 @@ export interface InspectRouteDeps {
   /** Live sessions by id (the server's SessionManager). */
   sessions: { get(id: string): Session | undefined };
   log: Logger;
+  /** Class mode: the caller's own session owner; another owner's session is treated as not found. */
+  ownerOf?: (req: Request) => string | null;
 }
 
 const querySchema = z.object({
@@ -36,7 +38,8 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
     res.setHeader('Cache-Control', 'no-store');
     const query = querySchema.safeParse(req.query);
     if (!query.success) return fail(res, 400, 'BAD_REQUEST', 'GET /api/inspect needs ?session=ID&source=PATH-or-docker://NAME');
-    const session = deps.sessions.get(query.data.session);
+    const found = deps.sessions.get(query.data.session);
+    const session = found && (!deps.ownerOf || found.owner === deps.ownerOf(req)) ? found : undefined;
     if (!session) return fail(res, 404, 'SESSION_NOT_FOUND', 'this lesson session has ended; reload the page to start a new one');
     if (running >= MAX_CONCURRENT_INSPECTS) return fail(res, 429, 'BUSY', 'other images are being read right now; try again in a moment');
     const { source } = query.data;

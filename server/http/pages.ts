@@ -50,7 +50,8 @@ export function tokenExchange(auth: PageAuth) {
   };
 }
 
-export function pageRoutes(clientDir: string | null): Router {
+/** `extraPages`: more paths the app draws itself (a class's /join and /instructor). */
+export function pageRoutes(clientDir: string | null, extraPages: readonly string[] = []): Router {
   const router = Router();
   let indexHtml: Promise<string> | null = null;
   const page = async (_req: Request, res: Response) => {
@@ -61,6 +62,7 @@ export function pageRoutes(clientDir: string | null): Router {
   };
   router.get('/', page);
   router.get('/lesson/*splat', page);
+  for (const path of extraPages) router.get(path, page);
   if (clientDir) router.use('/static', express.static(clientDir, { index: false, dotfiles: 'deny', fallthrough: false }));
   return router;
 }

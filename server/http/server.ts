@@ -11,6 +11,9 @@ import { createProvider, stateDir as defaultStateDir, type BackendName, type Pro
 import { runStepChecks } from '../checks/index.ts';
 import { SessionManager, sessionLimits, type SessionLimits, type StepChecker } from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
+import { Classroom } from '../class/index.ts';
+import { classRoutes } from './class-routes.ts';
+import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
 import { HttpError, errorHandler } from './http-error.ts';
@@ -46,6 +49,15 @@ export interface ServerOptions {
   watch?: boolean;
   logger?: Logger; // default silent
   checkStep?: StepChecker;
+  /** Serve a class (DESIGN.md "Classes"): learners join with the class code; the token is the instructor's. */
+  class?: ClassOptions;
+}
+
+export interface ClassOptions {
+  name: string;
+  maxLearners?: number;
+  /** Allows the local backend in a class: every learner then gets a shell as the server's own user. */
+  sharedHost?: boolean;
 }
 
 export interface RunningServer {
@@ -60,10 +72,13 @@ export interface RunningServer {
   sessions: SessionManager;
   catalog: LessonCatalog;
   provider: Provider;
+  /** Class mode: the class, and the learner cookie's name. */
+  classroom: Classroom | null;
+  learnerCookieName: string;
   close(): Promise<void>;
 }
 
-export class ServerConfigError extends CodedError<'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED'> {}
+export class ServerConfigError extends CodedError<'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED' | 'CLASS_WITHOUT_TOKEN' | 'CLASS_ON_SHARED_HOST'> {}
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
@@ -74,14 +89,30 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         'Drop --no-token, or listen on 127.0.0.1.',
     );
   }
+  if (opts.class && opts.token === false) {
+    throw new ServerConfigError('CLASS_WITHOUT_TOKEN', 'a class needs the instructor\'s token: drop --no-token');
+  }
   const log = opts.logger ?? silentLogger();
   const state = opts.stateDir ?? defaultStateDir();
   const provider =
     typeof opts.backend === 'object'
       ? opts.backend
       : createProvider(opts.backend ?? 'local', { stateDir: state, ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}) });
+  if (opts.class && provider.name === 'local' && !opts.class.sharedHost) {
+    throw new ServerConfigError(
+      'CLASS_ON_SHARED_HOST',
+      'a class on the local backend gives every learner a shell as this server\'s user, able to read each other\'s ' +
+        'files: use --backend docker, or say --shared-host if that is what you want',
+    );
+  }
   const catalog = await LessonCatalog.load(resolve(opts.root), log);
-  const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log);
+  const token = opts.token === false ? null : (opts.token ?? newToken());
+  // Opened before anything that holds timers or environments, so a bad class name or database leaves nothing behind.
+  const classroom = opts.class ? openClassroom(opts.class, state, catalog, token ?? newToken()) : null;
+  const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log).catch((e: unknown) => {
+    classroom?.dispose();
+    throw e;
+  });
   const sessions = new SessionManager({
     provider,
     progress,
@@ -91,7 +122,23 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
-  const auth: UpgradeAuth = { token: opts.token === false ? null : (opts.token ?? newToken()), cookieName: '', bindHost: host };
+  const auth: UpgradeAuth = { token, cookieName: '', bindHost: host };
+  const roleAuth: RoleAuth = {
+    get token() {
+      return auth.token;
+    },
+    get cookieName() {
+      return auth.cookieName;
+    },
+    learnerCookieName: '',
+    learner: (id, secret) => classroom?.authenticate(id, secret) !== undefined,
+  };
+  if (classroom) auth.identify = (cookieHeader) => identify(cookieHeader, roleAuth);
+  let listeningPort = 0; // known after listen; the rejoin link needs it
+  const learnerOf = (req: Request): string | null => {
+    const p = principalOf(req);
+    return p.role === 'learner' ? p.learnerId : null;
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -101,10 +148,30 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
   app.use(securityHeaders());
   app.use(tokenExchange(auth));
-  app.use(requireCookie(auth));
-  app.use('/api', apiRoutes({ catalog, progress, provider }));
-  registerInspectRoute(app, { sessions, log });
-  app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir));
+  app.use(classroom ? requireRole(roleAuth) : requireCookie(auth));
+  if (classroom) {
+    app.use(
+      classRoutes({ classroom, sessions, learnerCookieName: () => roleAuth.learnerCookieName, baseUrl: () => baseUrlOf(host, listeningPort) }),
+    );
+  }
+  app.use(
+    '/api',
+    apiRoutes({
+      catalog,
+      progress,
+      provider,
+      ...(classroom
+        ? {
+            progressFor: (req: Request) => {
+              const learner = learnerOf(req);
+              return learner === null ? progress : classroom.progressFor(learner);
+            },
+          }
+        : {}),
+    }),
+  );
+  registerInspectRoute(app, { sessions, log, ...(classroom ? { ownerOf: learnerOf } : {}) });
+  app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir, classroom ? ['/join', '/instructor'] : []));
   app.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'NOT_FOUND', `nothing at ${req.path}`)));
   app.use(errorHandler(log));
 
@@ -112,7 +179,15 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   server.on(
     'upgrade',
-    handleUpgrade(wss, auth, (ws) => serveConnection(ws, { sessions, catalog, log }), log),
+    handleUpgrade(wss, auth, (ws, principal: Principal) => {
+      if (!classroom || principal.role === 'instructor') {
+        serveConnection(ws, { sessions, catalog, log, ...(classroom ? { classFeed: classroom } : {}) });
+        return;
+      }
+      const presence = classroom.connected(principal.learnerId);
+      ws.once('close', () => presence.dispose());
+      serveConnection(ws, { sessions, catalog, log, owner: { id: principal.learnerId, progress: classroom.progressFor(principal.learnerId) } });
+    }, log),
   );
 
   try {
@@ -125,10 +200,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   } catch (e: unknown) {
     await sessions.closeAll();
+    classroom?.dispose();
     throw new ServerConfigError('LISTEN_FAILED', `cannot listen on ${host}:${opts.port ?? 0}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const port = (server.address() as AddressInfo).port;
   auth.cookieName = tokenCookieName(port);
+  roleAuth.learnerCookieName = learnerCookieName(port);
+  listeningPort = port;
 
   if (opts.watch) {
     catalog.watch();
@@ -137,7 +215,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   }
 
-  const baseUrl = `http://${urlHost(host)}:${port}/`;
+  const baseUrl = baseUrlOf(host, port);
   let closing: Promise<void> | null = null;
   return {
     url: auth.token ? `${baseUrl}?token=${auth.token}` : baseUrl,
@@ -149,6 +227,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     sessions,
     catalog,
     provider,
+    classroom,
+    learnerCookieName: roleAuth.learnerCookieName,
     close: () =>
       (closing ??= (async () => {
         catalog.dispose();
@@ -157,10 +237,27 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const stopped = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await sessions.closeAll();
+        classroom?.dispose();
         await stopped;
         log.info('server stopped');
       })()),
   };
+}
+
+function baseUrlOf(host: string, port: number): string {
+  return `http://${urlHost(host)}:${port}/`;
+}
+
+function openClassroom(opts: ClassOptions, stateDir: string, catalog: LessonCatalog, instructorToken: string): Classroom {
+  return Classroom.open(
+    {
+      stateDir,
+      name: opts.name,
+      ...(opts.maxLearners !== undefined ? { maxLearners: opts.maxLearners } : {}),
+      lessons: () => catalog.list().map((l) => ({ id: l.id, unlock: l.unlock, steps: l.steps })),
+    },
+    instructorToken,
+  );
 }
 
 /** How to write the bound address in a URL; a wildcard bind is shown as loopback (the printed link works here). */

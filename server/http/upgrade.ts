@@ -6,12 +6,15 @@ import type { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { hostAllowed, originAllowed, type HostPolicy } from './auth.ts';
 import { cookieCarriesToken } from './token-cookie.ts';
+import type { Principal } from './roles.ts';
 
 export const WS_PATH = '/ws';
 
 export interface UpgradeAuth extends HostPolicy {
   token: string | null; // null: --no-token (loopback only)
   cookieName: string;
+  /** Class mode: who the cookies name (instructor or learner), in place of the token check; null refuses. */
+  identify?: (cookieHeader: string | undefined) => Principal | null;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface UpgradeAuth extends HostPolicy {
 export function handleUpgrade(
   wss: WebSocketServer,
   auth: UpgradeAuth,
-  onConnection: (ws: WebSocket) => void,
+  onConnection: (ws: WebSocket, principal: Principal) => void,
   log: Logger,
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
@@ -38,7 +41,7 @@ export function handleUpgrade(
 function upgrade(
   wss: WebSocketServer,
   auth: UpgradeAuth,
-  onConnection: (ws: WebSocket) => void,
+  onConnection: (ws: WebSocket, principal: Principal) => void,
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
@@ -50,10 +53,16 @@ function upgrade(
     return refuse(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
   }
   // Only the cookie: a token in the query string is never accepted here (it would end up in logs and history).
+  if (auth.identify) {
+    const principal = auth.identify(req.headers.cookie);
+    if (!principal) return refuse(socket, 401, 'Unauthorized', 'join the class at /join first');
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal));
+    return;
+  }
   if (auth.token !== null && !cookieCarriesToken(req.headers.cookie, auth.cookieName, auth.token)) {
     return refuse(socket, 401, 'Unauthorized', 'open the URL that stepwise serve printed first');
   }
-  wss.handleUpgrade(req, socket, head, onConnection);
+  wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, { role: 'instructor' }));
 }
 
 function refuse(socket: Duplex, status: number, statusText: string, message: string): void {

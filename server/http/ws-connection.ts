@@ -9,7 +9,9 @@ import {
   CLOSE_BAD_MESSAGE,
   CLOSE_NO_HELLO,
   CLOSE_NO_SESSION,
+  CLOSE_FORBIDDEN,
   decodeClientMessage,
+  decodeInstructorHello,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessageBody,
@@ -19,10 +21,11 @@ import { clampSize } from '../protocol/index.ts';
 import { DisposableStore, toDisposable } from '../protocol/index.ts';
 import { PTY_INPUT_QUEUE_MAX_BYTES } from '../environment/index.ts';
 import type { Session } from '../terminal/index.ts';
-import type { SessionManager } from '../terminal/index.ts';
+import type { SessionManager, SessionOwner } from '../terminal/index.ts';
 import type { SessionClient } from '../terminal/index.ts';
 import { SessionError, describeError } from '../terminal/index.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
+import type { ClassUpdate, ClassView } from '../protocol/class-api.ts';
 
 /** Keepalive: a ping this often (ms); a peer that missed the previous pong is dropped. Under common 30-60 s proxy idle cuts. */
 export const PING_INTERVAL_MS = 25_000;
@@ -48,6 +51,16 @@ export interface ConnectionDeps {
   sessions: SessionManager;
   catalog: LessonCatalog;
   log: Logger;
+  /** A class learner's connection: it may attach only to this owner's sessions, and makes sessions for them. */
+  owner?: SessionOwner;
+  /** The instructor's connection in a class: `hello {role: 'instructor'}` subscribes it to the class's changes. */
+  classFeed?: ClassFeed;
+}
+
+/** What the instructor's socket streams: the class once, then each change. */
+export interface ClassFeed {
+  view(): ClassView;
+  onUpdate: (listener: (update: ClassUpdate) => void) => { dispose(): void };
 }
 
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
@@ -122,10 +135,12 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     const size = clampSize(message.cols, message.rows);
     let target = message.sessionId ? deps.sessions.get(message.sessionId) : undefined;
     if (target && target.lesson.id !== message.lessonId) target = undefined; // another lesson's session: start anew
+    // Someone else's session is treated as unknown (no hint that it exists): this connection gets its own.
+    if (target && target.owner !== (deps.owner?.id ?? null)) target = undefined;
     if (!target) {
       const lesson = deps.catalog.get(message.lessonId);
       if (!lesson) throw new SessionError('LESSON_NOT_FOUND', `no lesson "${message.lessonId}" here`);
-      target = await deps.sessions.create(lesson, size);
+      target = await deps.sessions.create(lesson, size, deps.owner);
     }
     if (ws.readyState !== ws.OPEN) {
       // The socket went while the environment was made: it waits out the grace period like any other.
@@ -138,7 +153,23 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
     return target;
   }
 
+  /** The instructor's feed: no session; input and lesson messages on this socket go nowhere. */
+  function followClass(): void {
+    const feed = deps.classFeed;
+    if (!feed) {
+      closeWith(CLOSE_FORBIDDEN, 'only the class\'s instructor may follow the class');
+      return;
+    }
+    ready = Promise.resolve(null);
+    store.add(feed.onUpdate((update) => client.send({ type: 'classUpdate', update })));
+    client.send({ type: 'classState', view: feed.view() });
+  }
+
   function handleText(text: string): void {
+    if (!ready && decodeInstructorHello(text)) {
+      followClass();
+      return;
+    }
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       closeWith(decoded.closeCode, decoded.reason);

@@ -74,9 +74,26 @@ export const ERROR_CODES = [
   'ASSET_NOT_FOUND',
   'SESSION_NOT_FOUND',
   'CLIENT_NOT_BUILT',
+  'BAD_JSON', // a request body that is not JSON
+  'BODY_TOO_LARGE',
+  // classes (server/class, server/http class routes)
+  'BAD_CLASS_CODE',
+  'NAME_TAKEN',
+  'BAD_NAME',
+  'CLASS_FULL',
+  'TOO_MANY_JOINS', // too many failed joins from one address
+  'BAD_REJOIN_LINK',
+  'LEARNER_NOT_FOUND',
+  'INSTRUCTOR_ONLY', // a learner asked for the instructor's pages or API
+  'BAD_CLASS_NAME',
+  'CLASS_DB_NEWER', // the class database was written by a newer stepwise
+  'CLASS_DB_UNREADABLE',
+  'CLASS_NAME_MISMATCH',
   // the server's own start and the command line (never on the wire, but one vocabulary)
   'PUBLIC_BIND_WITHOUT_AUTH',
   'LISTEN_FAILED',
+  'CLASS_WITHOUT_TOKEN',
+  'CLASS_ON_SHARED_HOST',
   'USAGE',
 ] as const;
 
@@ -118,6 +135,8 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_BAD_VERSION = 4400;
 /** A message that fails validation. */
 export const CLOSE_BAD_MESSAGE = 4401;
+/** A learner's socket asked for what only the instructor may have (the class feed, watching). */
+export const CLOSE_FORBIDDEN = 4403;
 /** No session could be made for `hello` (unknown lesson, too many sessions, environment failure). An `error`
  *  message with the reason comes first; the client does not retry on its own. */
 export const CLOSE_NO_SESSION = 4404;

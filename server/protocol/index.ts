@@ -5,3 +5,4 @@ export * from './limits.ts';
 export * from './api.ts';
 export * from './api-schemas.ts';
 export * from './lifecycle.ts';
+export * from './class-api.ts';

@@ -3,6 +3,7 @@
 // Pure types and codecs: no Node and no DOM imports, so both ends compile it.
 import { z } from 'zod';
 import { CLOSE_BAD_MESSAGE, CLOSE_BAD_VERSION, ERROR_CODES } from './errors.ts';
+import { MAX_BROADCAST_CHARS, classUpdateSchema, classViewSchema } from './class-api.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -82,6 +83,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('catchUpDone'), ok: z.boolean(), message: z.string().optional() }),
   z.object({ v: z.literal(1), type: z.literal('lessonChanged'), lessonId: id }),
   z.object({ v: z.literal(1), type: z.literal('error'), code: errorCodeSchema, message: z.string() }),
+  /** The instructor's socket: the whole class once after `hello {role: 'instructor'}`... */
+  z.object({ v: z.literal(1), type: z.literal('classState'), view: classViewSchema }),
+  /** ...then each change as it happens. */
+  z.object({ v: z.literal(1), type: z.literal('classUpdate'), update: classUpdateSchema }),
+  /** A short message from the class's instructor, for every learner's page. */
+  z.object({ v: z.literal(1), type: z.literal('broadcast'), message: z.string().max(MAX_BROADCAST_CHARS) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
@@ -113,6 +120,26 @@ function decode<T>(text: string, schema: z.ZodType<T>): DecodeResult<T> {
     return { ok: false, closeCode: CLOSE_BAD_MESSAGE, reason: `invalid message: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
   }
   return { ok: true, message: parsed.data };
+}
+
+/** The instructor's socket opens with this instead of a lesson's hello (DESIGN.md "Instructor live view"). */
+export const instructorHelloSchema = z.object({ v: z.literal(1), type: z.literal('hello'), role: z.literal('instructor') });
+export type InstructorHello = z.infer<typeof instructorHelloSchema>;
+
+/** A first message that is the instructor's hello, or null (then it is decoded as a client message). */
+export function decodeInstructorHello(text: string): InstructorHello | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = instructorHelloSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+export function encodeInstructorHello(): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', role: 'instructor' } satisfies InstructorHello);
 }
 
 export function decodeClientMessage(text: string): DecodeResult<ClientMessage> {

@@ -1,7 +1,7 @@
 // The terminal layer's public face (DESIGN.md "Terminals and sessions"): shells with shell integration on an
 // Environment, and the sessions that own a learner's environment, terminals, runs and checks.
 export { ShellTerminal, type CellRunResult, type RunOptions } from './shell-terminal.ts';
-export { SessionManager, type SessionManagerDeps } from './session-manager.ts';
+export { SessionManager, type SessionManagerDeps, type SessionOwner } from './session-manager.ts';
 export { Session, type ProgressTracker, type SessionDeps } from './session.ts';
 export type { SessionClient } from './session-client.ts';
 export type { StepChecker } from './step-checks.ts';

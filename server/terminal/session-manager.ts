@@ -20,6 +20,12 @@ export interface SessionManagerDeps {
   checkStep: StepChecker;
 }
 
+/** Who a session belongs to in a class, and where its progress goes. */
+export interface SessionOwner {
+  id: string;
+  progress: ProgressTracker;
+}
+
 export class SessionManager implements Disposable {
   private readonly store = new DisposableStore();
   private readonly sessions = new Map<string, Session>();
@@ -55,7 +61,16 @@ export class SessionManager implements Disposable {
     return [...this.sessions.values()];
   }
 
-  async create(lesson: Lesson, size: TerminalSize): Promise<Session> {
+  /** The live sessions of one owner (a class learner's id). */
+  ownedBy(owner: string): Session[] {
+    return this.all().filter((s) => s.owner === owner && !s.isClosed);
+  }
+
+  /**
+   * A new session of `lesson`. With an `owner` (a class learner) only that owner may attach to it, and its
+   * progress goes to the owner's tracker instead of the server's.
+   */
+  async create(lesson: Lesson, size: TerminalSize, owner?: SessionOwner): Promise<Session> {
     if (this.store.isDisposed) throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
     if (this.sessions.size + this.creating >= this.deps.limits.maxSessions) {
       throw new SessionError('TOO_MANY_SESSIONS', `this server already holds ${this.deps.limits.maxSessions} sessions; close another lesson tab first`);
@@ -65,18 +80,18 @@ export class SessionManager implements Disposable {
       const id = randomBytes(16).toString('base64url');
       const session = await Session.create(id, lesson, size, {
         provider: this.deps.provider,
-        progress: this.deps.progress,
+        progress: owner?.progress ?? this.deps.progress,
         limits: this.deps.limits,
         checkStep: this.deps.checkStep,
         log: this.deps.log,
-      });
+      }, owner?.id ?? null);
       if (this.store.isDisposed) {
         session.dispose();
         await session.closed();
         throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
       }
       this.sessions.set(id, session);
-      this.deps.log.info({ session: id, lesson: lesson.id }, 'session created');
+      this.deps.log.info({ session: id, lesson: lesson.id, owner: owner?.id }, 'session created');
       return session;
     } finally {
       this.creating--;

@@ -22,6 +22,8 @@ import { findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from '.
 export interface ProgressTracker {
   completedSteps(lessonId: string): string[];
   markComplete(lessonId: string, stepId: string): Promise<string[]>;
+  /** A check of the step failed, for `reason` (a class records attempts and the last reason). */
+  markFailed?(lessonId: string, stepId: string, reason: string): Promise<void>;
 }
 
 export interface SessionDeps {
@@ -60,15 +62,18 @@ export class Session implements Disposable {
     private env: Environment,
     private readonly deps: SessionDeps,
     size: TerminalSize,
+    readonly owner: string | null,
   ) {
     this.size = size;
   }
 
-  /** Makes the environment (assets copied in), opens T1 and starts the intro's scripts (runs and checks wait
-   *  for them). */
-  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps): Promise<Session> {
+  /**
+   * Makes the environment (assets copied in), opens T1 and starts the intro's scripts (runs and checks wait for
+   * them). `owner` is who may attach to it: a class learner's id, or null for the server's one user.
+   */
+  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps, owner: string | null = null): Promise<Session> {
     const env = await createLessonEnvironment(deps.provider, id, lesson);
-    const session = new Session(id, lesson, env, deps, size);
+    const session = new Session(id, lesson, env, deps, size, owner);
     try {
       await session.terminal(0);
     } catch (e: unknown) {
@@ -104,6 +109,11 @@ export class Session implements Disposable {
   replaceLesson(lesson: Lesson): void {
     this.lessonValue = lesson;
     this.send({ type: 'lessonChanged', lessonId: lesson.id });
+  }
+
+  /** A short message for the learner's page (an instructor's broadcast). */
+  announce(message: string): void {
+    this.send({ type: 'broadcast', message });
   }
 
   /** Makes `client` this session's client (closing a previous one), welcomes it and sends each screen. */
@@ -229,6 +239,8 @@ export class Session implements Disposable {
     if (verdict.passed) {
       const completedSteps = await this.deps.progress.markComplete(this.lesson.id, step.id);
       this.send({ type: 'progress', completedSteps });
+    } else {
+      await this.deps.progress.markFailed?.(this.lesson.id, step.id, failureReason(verdict.results));
     }
   }
 
@@ -456,4 +468,10 @@ export class Session implements Disposable {
   private touch(): void {
     this.lastActivity = Date.now();
   }
+}
+
+/** The first failed check, in one line: what it looked at, what it expected and what it saw. */
+function failureReason(results: readonly { target: string; passed: boolean; expected: string; seen: string }[]): string {
+  const failed = results.find((r) => !r.passed);
+  return failed ? `${failed.target}: expected ${failed.expected}; saw ${failed.seen}` : 'a check failed';
 }
