@@ -131,7 +131,8 @@ class IndexReader {
     this.keepUnknown(page, path, PAGE_KEYS);
     const empty: Section = { source: this.ref(path), blocks: [], checks: [], hints: [] };
     let section = empty;
-    let title = page.title;
+    // An empty title ("title": "") shows the page's leading heading, else "Step N", as a missing one does.
+    let title = page.title?.trim() === '' ? undefined : page.title;
     if (page.text === undefined) {
       this.problems.warning(this.ref(path), "no 'text': this page has no markdown");
     } else {

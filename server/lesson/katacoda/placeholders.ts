@@ -3,7 +3,7 @@
 import { parseActionMark } from '../markdown/actions.ts';
 import type { ProblemList } from '../problems.ts';
 
-const KILLERCODA_PORT = /\{\{TRAFFIC_HOST(\d+)_(\d+)\}\}/g;
+const KILLERCODA_PORT = /\{\{TRAFFIC_HOST(\d+)_(\d+)\}\}\/?/g; // the path ends in / already
 const KATACODA_PORT_URL = /https?:\/\/\[\[HOST(\d*)_SUBDOMAIN\]\]-(\d+)-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?/g;
 const OTHER_KATACODA = /\[\[[A-Z][A-Z0-9_]*\]\]/g;
 const OTHER_KILLERCODA = /\{\{[A-Z][A-Z0-9_]*\}\}/g;
@@ -21,18 +21,22 @@ export function substitutePlaceholders(lines: string[], file: string, lineOffset
     if (FENCE.test(original)) inFence = !inFence;
     let line = original;
     const hosts: string[] = [];
-    line = line.replace(KILLERCODA_PORT, (_m, host: string, port: string) => {
+    let inInlineCode = false;
+    line = line.replace(KILLERCODA_PORT, (_m, host: string, port: string, offset: number) => {
       hosts.push(host);
+      inInlineCode ||= insideInlineCode(original, offset);
       return portPath(port);
     });
-    line = line.replace(KATACODA_PORT_URL, (_m, host: string, port: string) => {
+    const afterKillercoda = line;
+    line = line.replace(KATACODA_PORT_URL, (_m, host: string, port: string, offset: number) => {
       hosts.push(host === '' ? '1' : host);
+      inInlineCode ||= insideInlineCode(afterKillercoda, offset);
       return portPath(port);
     });
     for (const host of hosts) {
       if (host !== '1') problems.warning(at, `a port on HOST${host}: stepwise gives each learner one host, so the link goes there`);
     }
-    if (line !== original && inFence) {
+    if (line !== original && (inFence || inInlineCode)) {
       problems.warning(at, 'a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL');
     }
     for (const m of line.matchAll(OTHER_KATACODA)) problems.warning(at, `placeholder ${m[0]} is Katacoda-specific and is left as written`);
@@ -43,4 +47,11 @@ export function substitutePlaceholders(lines: string[], file: string, lineOffset
     }
     lines[i] = line;
   }
+}
+
+/** Whether `offset` sits inside an inline code span: an odd number of backticks precede it on the line. */
+function insideInlineCode(line: string, offset: number): boolean {
+  let ticks = 0;
+  for (let i = 0; i < offset; i++) if (line[i] === '`') ticks++;
+  return ticks % 2 === 1;
 }

@@ -15,3 +15,22 @@ test("kramdown's {:toc} and the one-item list before it are blanked", () => {
   const { lines } = preprocess(['intro', '', '* content', '{:toc}', '', '* a real list']);
   assert.deepEqual(lines, ['intro', '', '', '', '', '* a real list']);
 });
+
+test('a marked fence line with no fence open is blanked and reported, never opening a fence', () => {
+  const { lines, fenceMarks, strayMarks } = preprocess(['```{{exec}}', 'prose', '```', 'ls', '```{{exec}}']);
+  assert.deepEqual(lines, ['', 'prose', '```', 'ls', '```']);
+  assert.deepEqual(strayMarks, [0]);
+  assert.deepEqual([...fenceMarks.keys()], [4]);
+});
+
+test('text after a closing mark is cut off and remembered; the fence closes', () => {
+  const { lines, fenceMarks, trailingText } = preprocess(['~~~~', 'ls', '~~~~{{exec}} and more', '```', '~~~{{exec}}', '```']);
+  assert.deepEqual(lines, ['~~~~', 'ls', '~~~~', '```', '~~~{{exec}}', '```']);
+  assert.deepEqual([...fenceMarks.keys()], [2]);
+  assert.deepEqual([...trailingText], [[2, 'and more']]);
+});
+
+test('lines inside <pre> are left as written', () => {
+  const input = ['<pre>', '```', 'ls', '```{{exec}}', '</pre>', '{:toc}'];
+  assert.deepEqual(preprocess(input).lines, ['<pre>', '```', 'ls', '```{{exec}}', '</pre>', '']);
+});

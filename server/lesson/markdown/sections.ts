@@ -53,7 +53,14 @@ export interface BuiltMarkdown {
 }
 
 export function buildSections(sourceLines: readonly string[], opts: BuildOptions, problems: ProblemList): BuiltMarkdown {
-  const { lines, fenceMarks } = preprocess(sourceLines);
+  const { lines, fenceMarks, trailingText, strayMarks } = preprocess(sourceLines);
+  const at = (line: number): SourceRef => ({ file: opts.file, line: opts.lineOffset + line + 1 });
+  for (const line of strayMarks) {
+    problems.warning(at(line), 'a marked fence line with no open code block before it: ignored, so it cannot swallow the text after it');
+  }
+  for (const [line, text] of trailingText) {
+    problems.warning(at(line), `text after the closing fence's action mark is dropped: '${text}'`);
+  }
   const builder = new SectionBuilder(lines, fenceMarks, opts, problems);
   builder.run(tokenize(lines));
   return builder.result();
@@ -265,7 +272,8 @@ class SectionBuilder {
       const trailing = rest.type === 'text' ? rest.content.trim() : '';
       const action = leadingActionMark(trailing);
       if (!action || action.length !== trailing.length || action.mark.type !== 'cell') return false;
-      fields = this.markFields(code.content, action.mark, open);
+      const [span] = markedSpans(inline?.content ?? '');
+      fields = this.markFields(span?.command ?? code.content, action.mark, open);
     }
     this.flushProse();
     this.current.blocks.push({ type: 'cell', cell: this.newCell(fields, line) });
