@@ -218,6 +218,13 @@ export class LessonPageController implements Disposable {
 
   private readonly actions: PageActions = {
     run: (cell: Cell) => {
+      if (cell.kind === 'file') {
+        // A file cell writes its text into the environment; no terminal is involved.
+        if (!this.conn.send({ type: 'writeFile', cellId: cell.id })) return this.notConnected();
+        this.state.runSent(cell.id);
+        this.pageView?.updateCell(cell.id);
+        return;
+      }
       this.terminals.reveal(cell.terminal - 1);
       if (!this.conn.send({ type: 'run', cellId: cell.id })) return this.notConnected();
       // Only exec cells get runStarted/runResult; interrupt and keys cells are typed and done.

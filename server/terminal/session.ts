@@ -16,7 +16,8 @@ import { CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 import { createEnvironment, runSetup } from './session/environment.ts';
-import { findRunnableCell, findStep, replayableCellsBefore } from './session/lesson-lookup.ts';
+import { writeFileCell } from './session/file-cells.ts';
+import { findFileCell, findRunnableCell, findStep, replayableCellsBefore } from './session/lesson-lookup.ts';
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -186,6 +187,13 @@ export class Session implements Disposable {
     return this.runCell(cell);
   }
 
+  /** Writes a file cell's text into the environment at its path; reports runStarted / runResult like a run. */
+  async writeFile(cellId: string): Promise<void> {
+    this.touch();
+    this.refuseDuringReset();
+    await this.runFileCell(findFileCell(this.lesson, cellId));
+  }
+
   async check(stepId: string): Promise<void> {
     this.touch();
     this.refuseDuringReset();
@@ -277,6 +285,8 @@ export class Session implements Disposable {
         return null;
       case 'copy':
         throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cell.id} is for copying, not running`);
+      case 'file':
+        return this.runFileCell(cell);
       case 'exec':
         break;
     }
@@ -306,6 +316,14 @@ export class Session implements Disposable {
       truncated: result.truncated,
     });
     return result;
+  }
+
+  private async runFileCell(cell: Cell): Promise<CellRunResult> {
+    this.send({ type: 'runStarted', cellId: cell.id });
+    const outcome = await writeFileCell(this.backend, this.env, cell);
+    this.send({ type: 'runResult', cellId: cell.id, exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false });
+    if (!outcome.ok) this.send({ type: 'error', code: 'FILE_NOT_WRITTEN', message: `${cell.id}: ${outcome.message}` });
+    return { exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false, timedOut: false };
   }
 
   /** The terminal at `term`, opened (and shown to the client) if it is not open yet. */

@@ -7,8 +7,8 @@ test('closing fence marks are cut off and remembered by line; line count is kept
   const { lines, fenceMarks } = preprocess(input);
   assert.deepEqual(lines, ['```', 'ls', '```', '', '   ```', '   pwd', '   ```', '```{{TRAFFIC_HOST1_80}}']);
   assert.deepEqual([...fenceMarks.keys()], [2, 6]);
-  assert.deepEqual(fenceMarks.get(2), { type: 'cell', kind: 'exec', terminal: 2, noNewline: false, runnable: true, unknownWords: [] });
-  assert.deepEqual(fenceMarks.get(6), { type: 'cell', kind: 'copy', terminal: 1, noNewline: false, runnable: false, unknownWords: [] });
+  assert.deepEqual(fenceMarks.get(2), { type: 'cell', kind: 'exec', terminal: 2, noNewline: false, runnable: true, opensFile: false, unknownWords: [] });
+  assert.deepEqual(fenceMarks.get(6), { type: 'cell', kind: 'copy', terminal: 1, noNewline: false, runnable: false, opensFile: false, unknownWords: [] });
 });
 
 test("kramdown's {:toc} and the one-item list before it are blanked", () => {

@@ -8,11 +8,13 @@
 //    item, an inline `cmd`{{exec}} in a sentence) stays in its prose block, which lists it in `cells` and marks
 //    its place (see Block in model.ts).
 import { parseCheckList } from '../../checks/schema.ts';
-import type { Block, Cell, CellKind, CheckSpec, SourceRef } from '../model.ts';
+import { learnerPath } from '../learner-path.ts';
+import type { Block, Cell, CellKind, CheckSpec, FileTarget, SourceRef } from '../model.ts';
 import type { ProblemList } from '../problems.ts';
 import type { ActionMark } from './actions.ts';
 import { leadingActionMark } from './actions.ts';
 import { markedSpans } from './code-spans.ts';
+import { parseFileBlock } from './file-blocks.ts';
 import type { MarkedSpan } from './code-spans.ts';
 import { tokenize } from './parser.ts';
 import type { Token } from './parser.ts';
@@ -80,7 +82,11 @@ interface CellFields {
   noNewline?: boolean;
   runnable: boolean;
   expectExit: number;
+  file?: FileTarget;
 }
+
+/** Copy-to-editor data-target values and what a file cell does for each. */
+const FILE_BLOCK_MODES: Readonly<Record<string, FileTarget['mode']>> = { replace: 'replace', append: 'append', clipboard: 'replace' };
 
 class SectionBuilder {
   private readonly sections: Section[] = [];
@@ -120,6 +126,10 @@ class SectionBuilder {
         continue;
       }
       if (token.type === 'fence' && this.topLevelFence(token)) {
+        i = end + 1;
+        continue;
+      }
+      if (token.type === 'html_block' && this.fileBlock(token)) {
         i = end + 1;
         continue;
       }
@@ -244,6 +254,7 @@ class SectionBuilder {
         `unknown action modifier '${word}' is ignored (known: T<n>, HOST<n>, interrupt, ctrl-seq, no-newline)`,
       );
     }
+    if (mark.opensFile) return this.openFields(command, this.ref(line ?? token?.map?.[0] ?? 0));
     const fields: CellFields = {
       command,
       kind: mark.kind,
@@ -254,6 +265,47 @@ class SectionBuilder {
     if (mark.host !== undefined) fields.host = mark.host;
     if (mark.noNewline) fields.noNewline = true;
     return fields;
+  }
+
+  // ---- file cells: `path`{{open}} and copy-to-editor blocks
+
+  /** `path`{{open}}: a file cell that creates the file if it is missing; a path it cannot write is a copy cell. */
+  private openFields(path: string, at: SourceRef): CellFields {
+    const target = learnerPath(path);
+    if (!target.ok) {
+      this.problems.warning(at, `{{open}} ${target.reason}; the path is shown to copy`);
+      return { command: path, kind: 'copy', terminal: 1, runnable: false, expectExit: 0 };
+    }
+    this.problems.note(at, `{{open}} opens '${target.path}' in Katacoda's editor: stepwise has no editor, so its button creates the file if it is missing, and the learner edits it in the terminal`);
+    return { command: '', kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode: 'open' } };
+  }
+
+  /** A top-level <pre class="file"> block becomes a file cell; false leaves any other HTML to prose. */
+  private fileBlock(token: Token): boolean {
+    const block = parseFileBlock(token.content);
+    if (!block) return false;
+    const line = token.map?.[0] ?? 0;
+    const at = this.ref(line);
+    const copy: CellFields = { command: block.text, kind: 'copy', terminal: 1, runnable: false, expectExit: 0 };
+    let fields: CellFields = copy;
+    const mode = FILE_BLOCK_MODES[block.target ?? 'clipboard'];
+    const target = block.filename === undefined ? null : learnerPath(block.filename);
+    if (target === null) {
+      this.problems.warning(at, 'a copy-to-editor block without data-filename: shown as text to copy');
+    } else if (!target.ok) {
+      this.problems.warning(at, `copy-to-editor block: data-filename ${target.reason}; shown as text to copy`);
+    } else if (mode === undefined) {
+      const how = block.target === 'insert' ? `insert at data-marker '${block.marker ?? ''}'` : `data-target '${block.target ?? ''}'`;
+      this.problems.warning(at, `copy-to-editor block for '${target.path}': ${how} is not supported, so its text is shown to copy`);
+    } else {
+      if (block.target === undefined || block.target === 'clipboard') {
+        this.problems.note(at, `copy-to-editor block for '${target.path}' copies to the clipboard in Katacoda: stepwise's button writes the file`);
+      }
+      fields = { command: block.text, kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode } };
+    }
+    this.flushProse();
+    this.current.blocks.push({ type: 'cell', cell: this.newCell(fields, line) });
+    return true;
   }
 
   // ---- paragraphs that are one code span
@@ -290,6 +342,9 @@ class SectionBuilder {
       const token = tokens[i];
       if (!token) continue;
       if (token.type === 'fence' && token.level > 0) this.nestedFence(token, run);
+      if (token.type === 'html_block' && token.level > 0 && parseFileBlock(token.content)) {
+        this.problems.warning(this.ref(token.map?.[0] ?? 0), 'a copy-to-editor block inside a list or quote is shown as written, without its button: put it at the top level');
+      }
       if (token.type === 'inline') this.inlineCells(token, run, enclosingMap(tokens, i, from));
     }
     run.end = Math.max(run.end, map[1]);
@@ -364,6 +419,7 @@ class SectionBuilder {
     };
     if (fields.host !== undefined) cell.host = fields.host;
     if (fields.noNewline) cell.noNewline = true;
+    if (fields.file) cell.file = fields.file;
     return cell;
   }
 
