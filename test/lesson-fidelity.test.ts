@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadLesson, stepCells } from '../server/lesson/index.ts';
+import { discoverCourses, discoverLessons, lessonCells, lintLessons, loadLesson, stepCells } from '../server/lesson/index.ts';
 import type { Lesson, Step } from '../server/lesson/index.ts';
 import { REPO_ROOT } from './harness/cli.ts';
 import { listed } from './harness/lesson-tree.ts';
@@ -99,4 +99,65 @@ test('class 7: a port placeholder inside inline code is substituted and warned a
   ]);
   const warning = 'warning: a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL';
   assert.deepEqual(problemsOf(lesson), [`3 ${warning}`, `5 ${warning}`]);
+});
+
+// ---- courses, discovery, valid scenarios and lint --json
+
+const COURSES = join(REPO_ROOT, 'test', 'fixtures', 'courses');
+
+test('a pathway entry without course_id (a link, another pathway) is kept as a link and the pathway still loads', async () => {
+  const courses = await discoverCourses(join(COURSES, 'pathways'));
+  assert.equal(courses.length, 1);
+  const [path] = courses;
+  assert.equal(path?.title, 'A pathway');
+  assert.equal(path?.description, 'Mixed entries');
+  assert.deepEqual(path?.lessons, [{ id: 'path/basics', title: 'Basics' }]);
+  assert.deepEqual(path?.links, [
+    { title: 'Read more', url: 'https://example.com/more' },
+    { title: 'Advanced pathway', pathway: 'advanced' },
+  ]);
+  assert.equal(path?.meta.pathway_id, 'path');
+  assert.deepEqual(listed(path?.problems ?? [], join(COURSES, 'pathways', 'path-pathway.json')), [
+    '7 note: this entry has no course_id: it names an external page (https://example.com/more), so it is kept as a link, not a lesson',
+    "8 note: this entry has no course_id: it names another pathway ('advanced'), so it is kept as a link, not a lesson",
+  ]);
+});
+
+test("structure.json's title and description name the course; a lesson nested in another lesson's folder is found", async () => {
+  const root = join(COURSES, 'killercoda');
+  const [course] = await discoverCourses(root);
+  assert.equal(course?.title, 'Killercoda course');
+  assert.equal(course?.description, 'Named by structure.json');
+  assert.deepEqual(course?.problems, []);
+  const lessons = await discoverLessons(root);
+  assert.deepEqual(
+    lessons.map((l) => l.id),
+    ['second', 'first', 'second/extra/child'],
+    'course order first, then the nested lesson; the parent lesson\'s notes.md is not a lesson',
+  );
+  assert.deepEqual(lessons.map((l) => lessonCells(l).map((c) => c.command)), [['echo second'], ['echo first'], ['echo child']]);
+});
+
+test('valid Killercoda scenarios are not errors: intro-only, no details, and type: jupyter says what it is', async () => {
+  const reports = await lintLessons(['killercoda-intro-only', 'killercoda-no-details', 'killercoda-jupyter'].map((n) => join(FIXTURES, n)));
+  for (const report of reports) assert.deepEqual(report.problems.filter((p) => p.severity === 'error'), [], report.id);
+  const [intro, none, jupyter] = reports;
+  assert.deepEqual(intro?.intro, { title: 'Welcome', cells: [{ command: 'uname -a', kind: 'exec', terminal: 1, noNewline: false, runnable: true }] });
+  assert.ok(intro?.problems.some((p) => p.message === 'an intro-only scenario: no steps, so nothing is checked'));
+  assert.ok(none?.problems.some((p) => p.severity === 'note' && p.message.startsWith('no details:')));
+  assert.deepEqual(
+    jupyter?.problems.filter((p) => p.severity === 'warning').map((p) => `${p.line} ${p.message}`),
+    ["4 a Killercoda Jupyter scenario (type: jupyter): it opens Killercoda's notebook server, which stepwise does not run; load its .ipynb file as a lesson instead"],
+  );
+  assert.ok(!jupyter?.problems.some((p) => /details/.test(p.message)), 'no "details is missing"');
+});
+
+test('lint --json gives each cell its host, noNewline and runnable (and a file cell its file)', async () => {
+  const [report] = await lintLessons([join(FIXTURES, 'katacoda-cell-fields')]);
+  assert.deepEqual(JSON.parse(JSON.stringify(report?.steps[0]?.cells)), [
+    { command: 'top', kind: 'exec', terminal: 1, noNewline: false, runnable: true, host: 2 },
+    { command: 'partial', kind: 'exec', terminal: 1, noNewline: true, runnable: true },
+    { command: 'a value', kind: 'copy', terminal: 1, noNewline: false, runnable: false },
+    { command: '', kind: 'file', terminal: 1, noNewline: false, runnable: true, file: { path: 'app.txt', mode: 'open' } },
+  ]);
 });
