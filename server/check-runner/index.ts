@@ -15,6 +15,7 @@ import { fanOut, type Reporter } from './reporters/reporter.ts';
 import { ProgressReporter } from './reporters/progress.ts';
 import { TapReporter } from './reporters/tap.ts';
 import { JunitReporter } from './reporters/junit.ts';
+import { NotebookReporter } from './reporters/notebook.ts';
 
 export interface CheckIo {
   out: (text: string) => void;
@@ -48,6 +49,9 @@ export async function runCheckCommand(paths: string[], opts: CheckOptions, io: C
   try {
     lessons = (await Promise.all(paths.map(lessonsAt))).flat();
     validateStep(lessons, opts.step);
+    if (opts.ipynb !== undefined && lessons.length !== 1) {
+      throw new UsageError(`--ipynb ${opts.ipynb}: a notebook holds one lesson, and ${lessons.length} were given`);
+    }
   } catch (e: unknown) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`stepwise check: ${e.message}\n`);
@@ -68,6 +72,7 @@ export async function runCheckCommand(paths: string[], opts: CheckOptions, io: C
   const reporters: Reporter[] = [new ProgressReporter(io.err)];
   if (opts.tap) reporters.push(new TapReporter(io.out));
   if (opts.junit !== undefined) reporters.push(new JunitReporter(opts.junit));
+  if (opts.ipynb !== undefined) reporters.push(new NotebookReporter(opts.ipynb));
   const reporter = fanOut(reporters);
   const backend = createBackend(opts.backend, { dockerHost });
 

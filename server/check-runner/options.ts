@@ -9,6 +9,8 @@ export const MAX_TIMEOUT_MS = 60 * 60_000;
 export interface CheckOptions {
   backend: BackendName;
   junit?: string;
+  /** Write the run as a Jupyter notebook here (one lesson only). */
+  ipynb?: string;
   tap: boolean;
   step?: number;
   keep: boolean;
@@ -38,6 +40,7 @@ export function parseStep(text: string): number {
 export interface RawCheckOptions {
   backend?: string;
   junit?: string;
+  ipynb?: string;
   tap?: boolean;
   step?: string;
   keep?: boolean;
@@ -54,6 +57,7 @@ export function checkOptions(raw: RawCheckOptions): CheckOptions {
     timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(raw.timeout),
   };
   if (raw.junit !== undefined) opts.junit = raw.junit;
+  if (raw.ipynb !== undefined) opts.ipynb = raw.ipynb;
   if (raw.step !== undefined) opts.step = parseStep(raw.step);
   return opts;
 }

@@ -1,12 +1,12 @@
 // Finding the lessons under a folder: lesson folders (lesson.md or index.json), loose .md files that start
-// with front matter, and course files that order them.
+// with front matter, loose .ipynb notebooks, and course files that order them.
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isLessonError } from './errors.ts';
 import { loadLesson, unreadableLesson } from './load.ts';
 import { loadCourse, isCourseFile } from './katacoda/course.ts';
 import type { Course } from './katacoda/course.ts';
-import { KATACODA_INDEX_FILE, NATIVE_LESSON_FILE } from './locate.ts';
+import { KATACODA_INDEX_FILE, NATIVE_LESSON_FILE, NOTEBOOK_SUFFIX } from './locate.ts';
 import type { Lesson } from './model.ts';
 
 /** Lessons sit a few folders deep at most (courses/course/lesson); 8 stops a walk into something else. */
@@ -47,6 +47,9 @@ async function walk(folder: string, depth: number, tree: LessonTree, insideLesso
     if (entry.isDirectory()) await walk(path, depth + 1, tree, insideLesson || isLesson);
     else if (isLesson || insideLesson) continue;
     else if (entry.isFile() && isCourseFile(entry.name)) tree.courseFiles.push(path);
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith(NOTEBOOK_SUFFIX)) {
+      if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
+    }
     else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && (await startsWithFrontMatter(path))) {
       if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
     }

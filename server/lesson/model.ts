@@ -100,7 +100,7 @@ export interface Problem {
   message: string;
 }
 
-export type LessonFormat = 'native' | 'katacoda';
+export type LessonFormat = 'native' | 'katacoda' | 'jupyter';
 
 export interface Lesson {
   id: string;

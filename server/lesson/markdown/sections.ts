@@ -31,6 +31,8 @@ export interface BuildOptions {
   lineOffset: number;
   /** Native rules: shell fences and one-code-span paragraphs are cells; check/hint/solution fences belong to the step. */
   native: boolean;
+  /** No cells at all come from this text (a notebook's markdown cell: its code cells are the cells). */
+  proseOnly?: boolean;
   /** `## ` headings start sections. */
   splitSteps: boolean;
   /** Which heading, if any, is taken out of the text as a title: a leading `# ` (lesson title) or any leading heading. */
@@ -208,6 +210,7 @@ class SectionBuilder {
 
   /** The cell a fence makes, from its closing action mark or (native) its shell language and info words. */
   private fenceCellFields(token: Token): CellFields | null {
+    if (this.opts.proseOnly) return null;
     const mark = this.closingMark(token);
     if (mark) return mark.type === 'cell' ? this.markFields(stripFinalNewline(token.content), mark, token) : null;
     if (!this.opts.native || !SHELL_LANGUAGES.has(fenceLanguage(token))) return null;
@@ -282,6 +285,7 @@ class SectionBuilder {
 
   /** A top-level <pre class="file"> block becomes a file cell; false leaves any other HTML to prose. */
   private fileBlock(token: Token): boolean {
+    if (this.opts.proseOnly) return false;
     const block = parseFileBlock(token.content);
     if (!block) return false;
     const line = token.map?.[0] ?? 0;
@@ -312,6 +316,7 @@ class SectionBuilder {
 
   /** A top-level paragraph that is exactly one code span (native), or one code span with an action mark. */
   private codeParagraph(open: Token, inline: Token | undefined): boolean {
+    if (this.opts.proseOnly) return false;
     const kids = (inline?.children ?? []).filter((c) => !(c.type === 'text' && c.content.trim() === ''));
     const [code, rest, ...more] = kids;
     if (!code || code.type !== 'code_inline' || more.length > 0) return false;
@@ -368,7 +373,7 @@ class SectionBuilder {
   /** Cells from `cmd`{{exec}} spans in an inline token; their places in the source lines become cell links. */
   private inlineCells(inline: Token, run: ProseRun, map: [number, number] | null): void {
     const spans = markedSpans(inline.content);
-    if (spans.length === 0 || !map) return;
+    if (spans.length === 0 || !map || this.opts.proseOnly) return;
     const [start, end] = map;
     const raw = this.lines.slice(start, end).join('\n');
     const located = markedSpans(raw);
