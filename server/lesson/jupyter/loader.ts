@@ -115,7 +115,9 @@ class NotebookReader {
     const meta = stepwiseCellMetaSchema.safeParse(cell.metadata.stepwise ?? {});
     const saved = meta.success ? meta.data : {};
     const magic = BASH_MAGIC.exec(text);
-    const command = (magic ? text.slice(magic[0].length) : text).replace(/\n$/, '');
+    const body = magic ? text.slice(magic[0].length) : text;
+    // A command's last newline is not part of it; a file's text keeps every byte.
+    const command = saved.kind === 'file' ? body : body.replace(/\n$/, '');
     const runs = this.bashKernel || magic !== null;
     if (!runs) this.problems.note(at, "a code cell for the notebook's own kernel: shown, not run (start it with %%bash to run it)");
     const fields: Omit<Cell, 'id'> = {
