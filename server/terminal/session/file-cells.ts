@@ -20,7 +20,7 @@ export interface FileWriteOutcome {
   durationMs: number;
 }
 
-/** $1 = path (relative, checked), $2 = replace | append | open; the text arrives on stdin. */
+/** Run by bash (the one shell every environment has). $1 = path (relative, checked), $2 = replace | append | open; the text arrives on stdin. */
 const WRITE_SCRIPT = `set -u
 p=$1
 top=$(pwd -P)
@@ -46,7 +46,7 @@ export async function writeFileCell(backend: Backend, env: SessionEnv, cell: Cel
   const target = learnerPath(cell.file.path);
   if (!target.ok) return { ok: false, exitCode: 1, message: `nothing was written: ${target.reason}`, durationMs: elapsed() };
   const { mode } = cell.file;
-  const result = await backend.exec(env, ['sh', '-c', WRITE_SCRIPT, 'sh', target.path, mode], {
+  const result = await backend.exec(env, ['bash', '-c', WRITE_SCRIPT, 'bash', target.path, mode], {
     timeoutMs: FILE_WRITE_TIMEOUT_MS,
     stdin: mode === 'open' ? '' : cell.command,
   });
