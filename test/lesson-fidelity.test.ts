@@ -160,4 +160,8 @@ test('lint --json gives each cell its host, noNewline and runnable (and a file c
     { command: 'a value', kind: 'copy', terminal: 1, noNewline: false, runnable: false },
     { command: '', kind: 'file', terminal: 1, noNewline: false, runnable: true, file: { path: 'app.txt', mode: 'open' } },
   ]);
+  assert.ok(
+    report?.problems.some((p) => p.line === 9 && p.severity === 'warning' && p.message.startsWith('action mark {{execute-sandbox}} after code is not one stepwise knows')),
+    'an unknown action mark is reported, never silently shown',
+  );
 });

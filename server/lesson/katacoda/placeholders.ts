@@ -7,6 +7,8 @@ const KILLERCODA_PORT = /\{\{TRAFFIC_HOST(\d+)_(\d+)\}\}\/?/g; // the path ends 
 const KATACODA_PORT_URL = /https?:\/\/\[\[HOST(\d*)_SUBDOMAIN\]\]-(\d+)-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?/g;
 const OTHER_KATACODA = /\[\[[A-Z][A-Z0-9_]*\]\]/g;
 const OTHER_KILLERCODA = /\{\{[A-Z][A-Z0-9_]*\}\}/g;
+/** `{{word ...}}` right after inline code or a fence: where an action mark goes. Uppercase names are placeholders. */
+const UNKNOWN_ACTION = /`\{\{([a-z][a-zA-Z0-9 _-]*)\}\}/g;
 const FENCE = /^\s*(?:>\s?)*(?:`{3,}|~{3,})/;
 
 export function portPath(port: string): string {
@@ -40,6 +42,11 @@ export function substitutePlaceholders(lines: string[], file: string, lineOffset
       problems.warning(at, 'a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL');
     }
     for (const m of line.matchAll(OTHER_KATACODA)) problems.warning(at, `placeholder ${m[0]} is Katacoda-specific and is left as written`);
+    for (const m of line.matchAll(UNKNOWN_ACTION)) {
+      if (parseActionMark(m[1] ?? '') === null) {
+        problems.warning(at, `action mark {{${m[1] ?? ''}}} after code is not one stepwise knows (exec, execute, copy, open): left as written`);
+      }
+    }
     for (const m of line.matchAll(OTHER_KILLERCODA)) {
       if (parseActionMark(m[0].slice(2, -2)) === null) {
         problems.warning(at, `placeholder ${m[0]} is Killercoda-specific and is left as written`);
