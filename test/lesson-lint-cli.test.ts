@@ -44,8 +44,8 @@ test('stepwise lint --json describes the bundled lessons', async () => {
       ['Creating Image without Dockerfile', 3],
     ],
   );
-  assert.deepEqual(images.steps[0]?.cells[0], { command: 'docker pull redis:3.2.11-alpine', kind: 'exec', terminal: 1 });
-  assert.deepEqual(images.steps[2]?.cells.at(-1), { command: 'docker run busybox cat /release', kind: 'exec', terminal: 1 });
+  assert.deepEqual(images.steps[0]?.cells[0], { command: 'docker pull redis:3.2.11-alpine', kind: 'exec', terminal: 1, noNewline: false, runnable: true });
+  assert.deepEqual(images.steps[2]?.cells.at(-1), { command: 'docker run busybox cat /release', kind: 'exec', terminal: 1, noNewline: false, runnable: true });
   const tar = byId.get('tar-basics');
   assert.ok(tar);
   assert.equal(tar.steps.length, 5);

@@ -153,10 +153,10 @@ test('native lint: a check on a shipped asset cannot fail; a step without checks
     {
       title: 'Setup',
       cells: [
-        { command: 'ls', kind: 'exec', terminal: 1 },
-        { command: 'grep x y', kind: 'exec', terminal: 2 },
-        { command: 'echo nested', kind: 'exec', terminal: 1 },
-        { command: 'sleep 1', kind: 'interrupt', terminal: 1 },
+        { command: 'ls', kind: 'exec', terminal: 1, noNewline: false, runnable: true },
+        { command: 'grep x y', kind: 'exec', terminal: 2, noNewline: false, runnable: false },
+        { command: 'echo nested', kind: 'exec', terminal: 1, noNewline: false, runnable: true },
+        { command: 'sleep 1', kind: 'interrupt', terminal: 1, noNewline: false, runnable: true },
       ],
       checks: 1,
     },

@@ -11,6 +11,11 @@ import { cellOutcome, isActive, type CellRunState } from './run-state.ts';
 /** How long "Copied" shows on the copy button (ms). */
 const COPIED_FEEDBACK_MS = 1500;
 
+/** The button of a file cell: what it does to the file at its path. */
+export function fileActionLabel(mode: NonNullable<Cell['file']>['mode']): string {
+  return mode === 'replace' ? 'Write file' : mode === 'append' ? 'Append to file' : 'Create file';
+}
+
 export interface CellActions {
   run(cell: Cell): void;
   stop(cell: Cell): void;
@@ -28,7 +33,7 @@ export class CellView {
   ) {
     this.actions = h('div', { class: 'cell-actions' });
     this.result = h('div', { class: 'cell-result', attrs: { 'aria-live': 'polite' } });
-    const firstLine = cell.command.split('\n')[0] ?? '';
+    const firstLine = cell.file ? `${fileActionLabel(cell.file.mode)} ${cell.file.path}` : (cell.command.split('\n')[0] ?? '');
     this.element = h(
       'div',
       {
@@ -40,6 +45,7 @@ export class CellView {
           'aria-label': `Command ${position}: ${firstLine}${cell.runnable ? '. Shift+Enter runs it.' : ''}`,
         },
       },
+      cell.file ? h('div', { class: 'cell-file-path' }, icon(ICONS.file), h('code', null, cell.file.path)) : null,
       h(
         'div',
         { class: 'cell-head' },
@@ -86,7 +92,7 @@ export class CellView {
       );
       return out;
     }
-    const label = cell.kind === 'interrupt' ? 'Send Ctrl-C' : cell.kind === 'keys' ? 'Send keys' : 'Run';
+    const label = cell.file ? fileActionLabel(cell.file.mode) : cell.kind === 'interrupt' ? 'Send Ctrl-C' : cell.kind === 'keys' ? 'Send keys' : 'Run';
     out.push(
       h(
         'button',

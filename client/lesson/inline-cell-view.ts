@@ -5,7 +5,7 @@ import { h, icon, replaceChildren } from '../dom.ts';
 import { formatDuration } from '../format.ts';
 import { copyText } from '../ui/clipboard.ts';
 import { ICONS } from '../ui/icons.ts';
-import type { CellActions } from './cell-view.ts';
+import { fileActionLabel, type CellActions } from './cell-view.ts';
 import { cellOutcome, isActive, type CellRunState } from './run-state.ts';
 
 export class InlineCellView {
@@ -19,10 +19,16 @@ export class InlineCellView {
     handlers: CellActions,
   ) {
     const runs = cell.runnable;
-    const label = runs ? `Run command ${position}: ${cell.command}` : `Copy command ${position}: ${cell.command}`;
+    const shown = cell.file ? cell.file.path : cell.command;
+    const label = cell.file
+      ? `${fileActionLabel(cell.file.mode)} ${position}: ${shown}`
+      : runs
+        ? `Run command ${position}: ${shown}`
+        : `Copy command ${position}: ${shown}`;
+    const title = cell.file ? fileActionLabel(cell.file.mode) : runs ? `Run in T${cell.terminal}` : 'Copy';
     this.button = h(
       'button',
-      { class: `icell-btn${runs ? ' is-run' : ''}`, attrs: { type: 'button', 'aria-label': label, title: runs ? `Run in T${cell.terminal}` : 'Copy' } },
+      { class: `icell-btn${runs ? ' is-run' : ''}`, attrs: { type: 'button', 'aria-label': label, title } },
       icon(runs ? ICONS.play : ICONS.copy),
     );
     this.button.addEventListener('click', () => {
@@ -33,7 +39,7 @@ export class InlineCellView {
     this.element = h(
       'span',
       { class: 'icell', attrs: { 'data-cell-id': cell.id, tabindex: -1 } },
-      h('code', null, cell.command),
+      h('code', null, shown),
       this.button,
       this.status,
     );

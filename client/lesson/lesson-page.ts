@@ -19,6 +19,7 @@ import { Topbar } from '../ui/topbar.ts';
 import { Workbench } from '../workbench.ts';
 import { catchUpBanner, environmentErrorBanner, unmetBanner } from './banners.ts';
 import { LessonState } from './lesson-state.ts';
+import { downloadNotebook, lessonNotebook, notebookFileName } from './notebook-download.ts';
 import { PageView, type PageActions } from './page-view.ts';
 import { catchUpTarget, initialPageIndex, isPageOpen, lessonPages, type LessonPage } from './pages.ts';
 import { progressMeter, stepper } from './stepper.ts';
@@ -73,8 +74,18 @@ export class LessonPageController implements Disposable {
       icon(ICONS.reset),
       h('span', { class: 'btn-label' }, 'Reset'),
     );
+    const notebookButton = h(
+      'button',
+      {
+        class: 'btn btn-ghost btn-sm',
+        attrs: { type: 'button', title: 'Download the lesson and your runs as a Jupyter notebook (.ipynb)' },
+        on: { click: () => downloadNotebook(lessonNotebook(this.lesson, this.state), notebookFileName(this.lesson.id)) },
+      },
+      icon(ICONS.file),
+      h('span', { class: 'btn-label' }, 'Download as notebook'),
+    );
     this.topbar = this.store.add(new Topbar(theme, [h('span', { class: 'crumb-title' }, lesson.title)]));
-    this.topbar.setActions(this.status.element, this.resetButton);
+    this.topbar.setActions(this.status.element, notebookButton, this.resetButton);
 
     this.explorer = new ExplorerPanel(() => this.sessionId);
     const clipboardHint = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘C / ⌘V to copy and paste' : 'Ctrl+Shift+C / V to copy and paste';
@@ -221,6 +232,13 @@ export class LessonPageController implements Disposable {
 
   private readonly actions: PageActions = {
     run: (cell: Cell) => {
+      if (cell.kind === 'file') {
+        // A file cell writes its text into the environment; no terminal is involved.
+        if (!this.conn.send({ type: 'writeFile', cellId: cell.id })) return this.notConnected();
+        this.state.runSent(cell.id);
+        this.pageView?.updateCell(cell.id);
+        return;
+      }
       this.terminals.reveal(cell.terminal - 1);
       if (!this.conn.send({ type: 'run', cellId: cell.id })) return this.notConnected();
       // Only exec cells get runStarted/runResult; interrupt and keys cells are typed and done.

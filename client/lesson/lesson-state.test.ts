@@ -51,3 +51,14 @@ test('a cell’s outcome compares the exit code with what it expects', () => {
   assert.equal(cellOutcome({ exitCode: 1 }, 0), 'unexpected-exit');
   assert.equal(cellOutcome({ exitCode: null }, 0), 'interrupted');
 });
+
+test('finished runs are kept in the order they finished, a re-run at its latest place; Reset forgets them', () => {
+  const s = new LessonState();
+  const done = (cellId: string, exitCode: number): ServerMessage => ({ v: 1, type: 'runResult', cellId, exitCode, output: '', durationMs: 1, truncated: false });
+  s.apply(done('a', 0));
+  s.apply(done('b', 0));
+  s.apply(done('a', 1));
+  assert.deepEqual([...s.runsInOrder()].map(([id, r]) => [id, r.exitCode]), [['b', 0], ['a', 1]]);
+  s.clearRuns();
+  assert.equal(s.runsInOrder().size, 0);
+});

@@ -20,6 +20,8 @@ export class LessonState {
   private readonly cells = new Map<string, CellRunState>();
   private readonly checks = new Map<string, CheckState>();
   private readonly help = new Map<string, HelpState>();
+  /** Finished runs, oldest first; a cell run again moves to the end (a notebook's execution order). */
+  private readonly finished = new Map<string, Extract<ServerMessage, { type: 'runResult' }>>();
 
   get completed(): ReadonlySet<string> {
     return this.completedSet;
@@ -78,6 +80,12 @@ export class LessonState {
   clearRuns(): void {
     this.cells.clear();
     this.checks.clear();
+    this.finished.clear();
+  }
+
+  /** The finished runs in the order they finished, each cell at its latest run. */
+  runsInOrder(): ReadonlyMap<string, Extract<ServerMessage, { type: 'runResult' }>> {
+    return this.finished;
   }
 
   /** Applies the run, check and progress messages. Others are the page's business and change nothing here. */
@@ -91,6 +99,8 @@ export class LessonState {
         return { kind: 'cell', cellId: msg.cellId };
       case 'runResult':
         this.cells.set(msg.cellId, { state: 'done', result: msg });
+        this.finished.delete(msg.cellId);
+        this.finished.set(msg.cellId, msg);
         return { kind: 'cell', cellId: msg.cellId };
       case 'checkResult':
         this.checks.set(msg.stepId, { state: 'done', message: msg });

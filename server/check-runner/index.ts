@@ -12,12 +12,15 @@ import { fanOut, type Reporter } from './reporters/reporter.ts';
 import { ProgressReporter } from './reporters/progress.ts';
 import { TapReporter } from './reporters/tap.ts';
 import { JunitReporter } from './reporters/junit.ts';
+import { NotebookReporter } from './reporters/notebook.ts';
 
 export type { Summary } from './results.ts';
 
 export interface CheckRunOptions {
   backend: BackendName;
   junit?: string;
+  /** Write the run as a Jupyter notebook here (one lesson only). */
+  ipynb?: string;
   tap: boolean;
   /** Steps 1..N-1 run without asserting, then step N. */
   step?: number;
@@ -69,6 +72,9 @@ export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io
   try {
     lessons = (await Promise.all(paths.map(lessonsAt))).flat();
     validateStep(lessons, opts.step);
+    if (opts.ipynb !== undefined && lessons.length !== 1) {
+      throw new LessonPathProblem(`--ipynb ${opts.ipynb}: a notebook holds one lesson, and ${lessons.length} were given`);
+    }
   } catch (e: unknown) {
     if (!(e instanceof LessonPathProblem)) throw e;
     io.err(`stepwise check: ${e.message}\n`);
@@ -88,6 +94,7 @@ export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io
   const reporters: Reporter[] = [new ProgressReporter(io.err)];
   if (opts.tap) reporters.push(new TapReporter(io.out));
   if (opts.junit !== undefined) reporters.push(new JunitReporter(opts.junit));
+  if (opts.ipynb !== undefined) reporters.push(new NotebookReporter(opts.ipynb));
   const reporter = fanOut(reporters);
 
   let live: CheckSession | null = null;

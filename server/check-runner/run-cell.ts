@@ -3,6 +3,7 @@
 import type { Cell } from '../lesson/index.ts';
 import type { CheckSession } from './check-session.ts';
 import type { CellRun } from './results.ts';
+import { writeFileCell } from '../environment/index.ts';
 
 function base(cell: Cell): Omit<CellRun, 'exitCode' | 'output' | 'durationMs' | 'truncated' | 'timedOut' | 'ok'> {
   return { cellId: cell.id, command: cell.command, terminal: cell.terminal, source: cell.source, expectExit: cell.expectExit };
@@ -23,6 +24,11 @@ export function notRunReason(cell: Cell): string | null {
 export async function runCell(session: CheckSession, cell: Cell, timeoutMs: number): Promise<CellRun> {
   const skip = notRunReason(cell);
   if (skip !== null) return notRun(cell, skip);
+  if (cell.kind === 'file') {
+    // A file cell writes its text where the learner's button would: no terminal is involved.
+    const w = await writeFileCell(session.env, cell);
+    return { ...base(cell), exitCode: w.exitCode, output: w.message, durationMs: w.durationMs, truncated: false, timedOut: false, ok: w.ok };
+  }
   const shell = await session.terminal(cell.terminal);
   if (cell.kind === 'interrupt') {
     shell.interrupt();

@@ -35,6 +35,7 @@ export function parseStep(text: string): number {
 export interface RawCheckOptions {
   backend?: string;
   junit?: string;
+  ipynb?: string;
   tap?: boolean;
   step?: string;
   keep?: boolean;
@@ -51,6 +52,7 @@ export function checkOptions(raw: RawCheckOptions): CheckOptions {
     timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(raw.timeout),
   };
   if (raw.junit !== undefined) opts.junit = raw.junit;
+  if (raw.ipynb !== undefined) opts.ipynb = raw.ipynb;
   if (raw.step !== undefined) opts.step = parseStep(raw.step);
   return opts;
 }

@@ -36,5 +36,6 @@ export { expandTarget, normaliseTarget, type Expansion } from './files/env-glob.
 export { materialize, TempArea, withTempArea, type Materialized } from './files/materialize.ts';
 export { DEFAULT_DOCKER_HOST, DockerHostError, dockerFromHost, dockerHostFromEnv, probeDockerHost } from './docker-host.ts';
 export { stateDir } from './state-dir.ts';
+export { FILE_WRITE_TIMEOUT_MS, writeFileCell, type FileWriteOutcome } from './files/file-cell.ts';
 export { SHELL_TOO_OLD_EXIT } from './shell-integration.ts';
 export { ENV_PROBE_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, SCRIPT_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';

@@ -4,7 +4,7 @@ import type { Block, Cell, Lesson } from '../lesson/index.ts';
 import type { BlockView, CellView, LessonSummary, LessonView } from '../protocol/index.ts';
 
 export function cellView(cell: Cell): CellView {
-  return {
+  const view: CellView = {
     id: cell.id,
     command: cell.command,
     kind: cell.kind,
@@ -12,6 +12,8 @@ export function cellView(cell: Cell): CellView {
     runnable: cell.runnable,
     expectExit: cell.expectExit,
   };
+  if (cell.file) view.file = { path: cell.file.path, mode: cell.file.mode };
+  return view;
 }
 
 export function blockView(block: Block): BlockView {

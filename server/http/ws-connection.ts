@@ -269,6 +269,9 @@ async function dispatch(session: Session, message: Exclude<ClientMessage, { type
     case 'run':
       await session.run(message.cellId);
       return;
+    case 'writeFile':
+      await session.writeFile(message.cellId);
+      return;
     case 'interrupt':
       session.interrupt(message.term);
       return;

@@ -1,12 +1,12 @@
 // Finding the lessons under a folder: lesson folders (lesson.md or index.json), loose .md files that start
-// with front matter, and course files that order them.
+// with front matter, loose .ipynb notebooks, and course files that order them.
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isLessonError } from './errors.ts';
 import { loadLesson, unreadableLesson } from './load.ts';
 import { loadCourse, isCourseFile } from './katacoda/course.ts';
 import type { Course } from './katacoda/course.ts';
-import { KATACODA_INDEX_FILE, NATIVE_LESSON_FILE } from './locate.ts';
+import { KATACODA_INDEX_FILE, NATIVE_LESSON_FILE, NOTEBOOK_SUFFIX } from './locate.ts';
 import type { Lesson } from './model.ts';
 
 /** Lessons sit a few folders deep at most (courses/course/lesson); 8 stops a walk into something else. */
@@ -31,19 +31,25 @@ export async function findLessons(root: string): Promise<LessonTree> {
   return tree;
 }
 
-async function walk(folder: string, depth: number, tree: LessonTree): Promise<void> {
+/**
+ * `insideLesson`: a folder below a lesson folder. Its files are that lesson's pages, scripts and assets, so
+ * only another lesson folder nested there (with its own index.json or lesson.md) is a lesson.
+ */
+async function walk(folder: string, depth: number, tree: LessonTree, insideLesson = false): Promise<void> {
   if (depth > MAX_DEPTH || tree.lessons.length >= MAX_LESSONS) return;
   const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
-  if (names.has(KATACODA_INDEX_FILE) || names.has(NATIVE_LESSON_FILE)) {
-    tree.lessons.push(folder);
-    return; // a lesson folder's other files are its pages, scripts and assets
-  }
+  const isLesson = names.has(KATACODA_INDEX_FILE) || names.has(NATIVE_LESSON_FILE);
+  if (isLesson) tree.lessons.push(folder);
   for (const entry of entries) {
     if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) await walk(path, depth + 1, tree);
+    if (entry.isDirectory()) await walk(path, depth + 1, tree, insideLesson || isLesson);
+    else if (isLesson || insideLesson) continue;
     else if (entry.isFile() && isCourseFile(entry.name)) tree.courseFiles.push(path);
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith(NOTEBOOK_SUFFIX)) {
+      if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
+    }
     else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && (await startsWithFrontMatter(path))) {
       if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
     }

@@ -31,3 +31,4 @@ export {
   wrongBackendMessage,
   type RequirementProblem,
 } from './requirements.ts';
+export { learnerPath } from './learner-path.ts';

@@ -6,7 +6,7 @@ import { loadCourse } from './katacoda/course.ts';
 import type { Course } from './katacoda/course.ts';
 import { lintRules } from './lint-rules.ts';
 import { loadLesson, unreadableLesson } from './load.ts';
-import type { Cell, CellKind, Lesson, LessonFormat, Page, Problem } from './model.ts';
+import type { Cell, CellKind, FileTarget, Lesson, LessonFormat, Page, Problem } from './model.ts';
 import { blockCells } from './cells.ts';
 import { sortProblems } from './problems.ts';
 
@@ -14,6 +14,14 @@ export interface LintCell {
   command: string;
   kind: CellKind;
   terminal: number;
+  /** Katacoda HOST<n>; absent when the cell names no host. */
+  host?: number;
+  /** Typed without pressing Enter (Katacoda no-newline). */
+  noNewline: boolean;
+  /** Whether a Run (or Write file) button runs it; false for copy cells, `norun` blocks and cells shown only. */
+  runnable: boolean;
+  /** File cells: where their text goes, and how. */
+  file?: FileTarget;
 }
 
 export interface LintStep {
@@ -120,7 +128,10 @@ function lintPage(page: Page): LintPage {
 }
 
 function lintCell(cell: Cell): LintCell {
-  return { command: cell.command, kind: cell.kind, terminal: cell.terminal };
+  const view: LintCell = { command: cell.command, kind: cell.kind, terminal: cell.terminal, noNewline: cell.noNewline === true, runnable: cell.runnable };
+  if (cell.host !== undefined) view.host = cell.host;
+  if (cell.file) view.file = { path: cell.file.path, mode: cell.file.mode };
+  return view;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -6,10 +6,12 @@ import { errorText } from './text-file.ts';
 
 export type LessonLocation =
   | { format: 'native'; file: string; dir: string } // file: the markdown file
-  | { format: 'katacoda'; file: string; dir: string }; // file: index.json
+  | { format: 'katacoda'; file: string; dir: string } // file: index.json
+  | { format: 'jupyter'; file: string; dir: string }; // file: the .ipynb notebook
 
 export const NATIVE_LESSON_FILE = 'lesson.md';
 export const KATACODA_INDEX_FILE = 'index.json';
+export const NOTEBOOK_SUFFIX = '.ipynb';
 
 /** A lesson folder (with index.json or lesson.md), a lesson .md file, or an index.json file. */
 export async function locateLesson(path: string): Promise<LessonLocation> {
@@ -23,7 +25,8 @@ export async function locateLesson(path: string): Promise<LessonLocation> {
   }
   if (basename(path) === KATACODA_INDEX_FILE) return { format: 'katacoda', file: path, dir: dirname(path) };
   if (path.toLowerCase().endsWith('.md')) return { format: 'native', file: path, dir: dirname(path) };
-  throw new LessonError('LESSON_NOT_A_LESSON', `${path}: not a lesson (expected a .md file, index.json or a lesson folder)`);
+  if (path.toLowerCase().endsWith(NOTEBOOK_SUFFIX)) return { format: 'jupyter', file: path, dir: dirname(path) };
+  throw new LessonError('LESSON_NOT_A_LESSON', `${path}: not a lesson (expected a .md file, a .ipynb notebook, index.json or a lesson folder)`);
 }
 
 /**

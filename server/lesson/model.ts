@@ -7,16 +7,29 @@ export interface SourceRef {
   line: number; // 1-based
 }
 
-export type CellKind = 'exec' | 'copy' | 'interrupt' | 'keys';
+export type CellKind = 'exec' | 'copy' | 'interrupt' | 'keys' | 'file';
+
+/**
+ * What a `file` cell does with its file (Katacoda's copy-to-editor blocks and `{{open}}`): `replace` writes
+ * the cell's command as the whole file, `append` adds it to the end, `open` creates the file empty if it is
+ * missing and never changes one that exists.
+ */
+export type FileWriteMode = 'replace' | 'append' | 'open';
+
+export interface FileTarget {
+  path: string; // relative to the learner's working directory, normalised, never absolute and never with '..'
+  mode: FileWriteMode;
+}
 
 export interface Cell {
   id: string; // s<step>.c<n>, 1-based: "s1.c1"
-  command: string; // exactly as written; multi-line allowed
+  command: string; // exactly as written; multi-line allowed. A file cell's command is the file's text.
   kind: CellKind;
+  file?: FileTarget; // set exactly when kind is 'file'
   terminal: number; // 1-based: T1 = 1
   host?: number; // Katacoda HOST<n>, kept and reported by lint
   noNewline?: boolean; // Katacoda no-newline: type without pressing Enter
-  runnable: boolean; // false for `norun` blocks and copy cells
+  runnable: boolean; // false for `norun` blocks, copy cells, and file cells stepwise cannot write
   expectExit: number; // 0 unless `expect-exit=N`
   source: SourceRef;
 }
@@ -87,7 +100,7 @@ export interface Problem {
   message: string;
 }
 
-export type LessonFormat = 'native' | 'katacoda';
+export type LessonFormat = 'native' | 'katacoda' | 'jupyter';
 
 export interface Lesson {
   id: string;

@@ -32,10 +32,11 @@ export const lessonSummaryListSchema = z.array(lessonSummarySchema);
 const cellViewSchema: z.ZodType<CellView> = z.object({
   id: z.string(),
   command: z.string(),
-  kind: z.enum(['exec', 'copy', 'interrupt', 'keys']),
+  kind: z.enum(['exec', 'copy', 'interrupt', 'keys', 'file']),
   terminal: z.number().int().min(1),
   runnable: z.boolean(),
   expectExit: z.number().int(),
+  file: z.object({ path: z.string().min(1), mode: z.enum(['replace', 'append', 'open']) }).optional(),
 });
 
 const blockViewSchema: z.ZodType<BlockView> = z.discriminatedUnion('type', [

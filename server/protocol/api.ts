@@ -18,10 +18,12 @@ export interface LessonSummary {
 export interface CellView {
   id: string;
   command: string;
-  kind: 'exec' | 'copy' | 'interrupt' | 'keys';
+  kind: 'exec' | 'copy' | 'interrupt' | 'keys' | 'file';
   terminal: number; // 1-based
   runnable: boolean;
   expectExit: number;
+  /** File cells: where the command's text goes in the learner's working directory, and how. */
+  file?: { path: string; mode: 'replace' | 'append' | 'open' };
 }
 
 /** A prose block's `cells` are the cells written inside it, marked in `markdown` (see server/lesson/model.ts). */

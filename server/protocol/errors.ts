@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'SESSION_CLOSED',
   'CHECKS_FAILED_TO_RUN',
   'SCRIPT_FAILED', // a lesson's background or foreground script failed
+  'FILE_NOT_WRITTEN', // a file cell's text could not be written (a path that escapes, a full disk)
   'RUN_QUEUE_FULL', // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
   'CHECKS_BUSY', // MAX_CONCURRENT_CHECKS checks of this session are already running
   // lessons (server/lesson)

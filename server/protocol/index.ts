@@ -6,3 +6,4 @@ export * from './api.ts';
 export * from './api-schemas.ts';
 export * from './lifecycle.ts';
 export * from './class-api.ts';
+export * from './notebook.ts';

@@ -26,6 +26,9 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('resize'), term, cols: z.number().int(), rows: z.number().int() }),
   z.object({ v: z.literal(1), type: z.literal('ack'), term, bytes: z.number().int().min(0).max(2 ** 31) }),
   z.object({ v: z.literal(1), type: z.literal('run'), cellId: id }),
+  /** Write a file cell's text at its path in the learner's environment. The lesson names the path and the
+   *  text, never the client; the answer is runStarted and runResult for the cell, as for a run. */
+  z.object({ v: z.literal(1), type: z.literal('writeFile'), cellId: id }),
   z.object({ v: z.literal(1), type: z.literal('interrupt'), term }),
   z.object({ v: z.literal(1), type: z.literal('check'), stepId: id }),
   z.object({ v: z.literal(1), type: z.literal('reset') }),

@@ -4,7 +4,7 @@
 // `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
-import { createLessonEnvironment, PTY_INPUT_QUEUE_MAX_BYTES, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
+import { createLessonEnvironment, PTY_INPUT_QUEUE_MAX_BYTES, writeFileCell, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
 import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
 import type { LastRun } from '../checks/index.ts';
 import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
@@ -16,7 +16,8 @@ import { SessionError, TerminalError, describeError } from './errors.ts';
 import { CATCH_UP_CELL_TIMEOUT_MS, MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
-import { findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from './session/lesson-lookup.ts';
+
+import { findFileCell, findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from './session/lesson-lookup.ts';
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -212,6 +213,13 @@ export class Session implements Disposable {
     return this.runCell(cell);
   }
 
+  /** Writes a file cell's text into the environment at its path; reports runStarted / runResult like a run. */
+  async writeFile(cellId: string): Promise<void> {
+    this.touch();
+    this.refuseDuringReset();
+    await this.runFileCell(findFileCell(this.lesson, cellId));
+  }
+
   async check(stepId: string): Promise<void> {
     this.touch();
     this.refuseDuringReset();
@@ -359,6 +367,8 @@ export class Session implements Disposable {
         return null;
       case 'copy':
         throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cell.id} is for copying, not running`);
+      case 'file':
+        return this.runFileCell(cell);
       case 'exec':
         break;
     }
@@ -388,6 +398,14 @@ export class Session implements Disposable {
       truncated: result.truncated,
     });
     return result;
+  }
+
+  private async runFileCell(cell: Cell): Promise<CellRunResult> {
+    this.send({ type: 'runStarted', cellId: cell.id });
+    const outcome = await writeFileCell(this.env, cell);
+    this.send({ type: 'runResult', cellId: cell.id, exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false });
+    if (!outcome.ok) this.send({ type: 'error', code: 'FILE_NOT_WRITTEN', message: `${cell.id}: ${outcome.message}` });
+    return { exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false, timedOut: false };
   }
 
   /** The terminal at `term`, opened (and shown to the client) if it is not open yet. */

@@ -1,5 +1,7 @@
-// Courses: Killercoda's structure.json ({ items: [{ path, title }] }) and Katacoda's NAME-pathway.json
-// ({ title, description, courses: [{ course_id, title }] }, whose lessons live in NAME/course_id).
+// Courses: Killercoda's structure.json ({ title?, description?, items: [{ path, title }] }) and Katacoda's
+// NAME-pathway.json ({ pathway_id?, title, description, courses: [{ course_id, title }] }, whose lessons live in
+// NAME/course_id). A pathway entry without course_id (an external link, or `pathway_id` naming another pathway)
+// is not a lesson here: it is kept in `links`, and the rest of the pathway still loads.
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { parseJsonSource } from '../json-source.ts';
@@ -20,18 +22,32 @@ export interface Course {
   file: string;
   /** Lesson ids in course order, relative to the same root as discoverLessons uses. */
   lessons: { id: string; title?: string }[];
+  /** Pathway entries that are not lessons here: other pathways (by pathway_id) and external links. */
+  links: { title?: string; pathway?: string; url?: string }[];
   /** Keys stepwise does not read, by dotted path. */
   meta: Record<string, unknown>;
   problems: Problem[];
 }
 
 const structureSchema = z.looseObject({
-  items: z.array(z.looseObject({ path: z.string().min(1), title: z.string().optional() })),
-});
-const pathwaySchema = z.looseObject({
   title: z.string().optional(),
   description: z.string().optional(),
-  courses: z.array(z.looseObject({ course_id: z.string().min(1), title: z.string().optional(), description: z.string().optional() })),
+  items: z.array(z.looseObject({ path: z.string().min(1), title: z.string().optional() })),
+});
+const PATHWAY_ENTRY_KEYS = ['course_id', 'pathway_id', 'external_link', 'title', 'description'] as const;
+const pathwaySchema = z.looseObject({
+  pathway_id: z.string().min(1).optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  courses: z.array(
+    z.looseObject({
+      course_id: z.string().min(1).optional(),
+      pathway_id: z.string().min(1).optional(),
+      external_link: z.string().min(1).optional(),
+      title: z.string().optional(),
+      description: z.string().optional(),
+    }),
+  ),
 });
 
 export function isCourseFile(name: string): boolean {
@@ -48,6 +64,7 @@ export async function loadCourse(file: string, root: string): Promise<Course> {
     description: '',
     file,
     lessons: [],
+    links: [],
     meta: {},
     problems: [],
   };
@@ -80,7 +97,9 @@ function readStructure(json: Located, course: Course, problems: ProblemList): Co
     reportZodIssues(result.error.issues, { subject: STRUCTURE_FILE, where: (p, w) => json.ref(p, w) }, problems);
     return [];
   }
-  reportUnknown(result.data, [], ['items'], json, course, problems);
+  if (result.data.title !== undefined) course.title = result.data.title;
+  if (result.data.description !== undefined) course.description = result.data.description;
+  reportUnknown(result.data, [], ['title', 'description', 'items'], json, course, problems);
   return result.data.items.map((item, i) => {
     reportUnknown(item, ['items', i], ['path', 'title'], json, course, problems);
     return { path: item.path, title: item.title, at: json.ref(['items', i, 'path'], 'value') };
@@ -95,11 +114,24 @@ function readPathway(json: Located, course: Course, problems: ProblemList): Cour
   }
   if (result.data.title !== undefined) course.title = result.data.title;
   if (result.data.description !== undefined) course.description = result.data.description;
-  reportUnknown(result.data, [], ['title', 'description', 'courses'], json, course, problems);
-  return result.data.courses.map((c, i) => {
-    reportUnknown(c, ['courses', i], ['course_id', 'title', 'description'], json, course, problems);
-    return { path: c.course_id, title: c.title, at: json.ref(['courses', i, 'course_id'], 'value') };
+  if (result.data.pathway_id !== undefined) course.meta.pathway_id = result.data.pathway_id;
+  reportUnknown(result.data, [], ['pathway_id', 'title', 'description', 'courses'], json, course, problems);
+  const entries: CourseEntry[] = [];
+  result.data.courses.forEach((c, i) => {
+    reportUnknown(c, ['courses', i], PATHWAY_ENTRY_KEYS, json, course, problems);
+    if (c.course_id !== undefined) {
+      entries.push({ path: c.course_id, title: c.title, at: json.ref(['courses', i, 'course_id'], 'value') });
+      return;
+    }
+    const link: Course['links'][number] = {};
+    if (c.title !== undefined) link.title = c.title;
+    if (c.pathway_id !== undefined) link.pathway = c.pathway_id;
+    if (c.external_link !== undefined) link.url = c.external_link;
+    course.links.push(link);
+    const what = c.pathway_id !== undefined ? `another pathway ('${c.pathway_id}')` : c.external_link !== undefined ? `an external page (${c.external_link})` : 'nothing stepwise knows';
+    problems.note(json.ref(['courses', i]), `this entry has no course_id: it names ${what}, so it is kept as a link, not a lesson`);
   });
+  return entries;
 }
 
 function reportUnknown(value: object, path: (string | number)[], known: readonly string[], json: Located, course: Course, problems: ProblemList): void {

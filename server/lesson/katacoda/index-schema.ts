@@ -39,7 +39,10 @@ export const indexSchema = z.looseObject({
   description: z.string().optional(),
   difficulty: z.string().optional(),
   time: z.string().optional(),
-  details: detailsSchema,
+  /** Killercoda: 'jupyter' for a notebook scenario; absent for a scenario with pages. */
+  type: z.string().optional(),
+  /** Read on its own (see loader.ts): absent in a Jupyter scenario or one with no pages. */
+  details: z.unknown().optional(),
   backend: z.looseObject({ imageid: z.string().optional() }).optional(),
   interface: z.looseObject({ layout: z.string().optional() }).optional(),
   /** Katacoda's UI settings; `uilayout` is the layout, the rest is reported as unsupported. */

@@ -48,7 +48,7 @@ class IndexReader {
   ) {}
 
   async read(): Promise<void> {
-    const root = this.validate(indexSchema.omit({ details: true }), this.json.value, [], 'index.json');
+    const root = this.validate(indexSchema, this.json.value, [], 'index.json');
     if (!root) return;
     const lesson = this.lesson;
     if (root.title !== undefined) lesson.title = root.title;
@@ -57,14 +57,31 @@ class IndexReader {
     if (root.time !== undefined) lesson.time = root.time;
     this.keepUnknown(root, [], ROOT_KEYS);
     this.readBackend(root);
+    if (root.type !== undefined) lesson.meta.type = root.type;
     const rawDetails: unknown = (this.json.value as Record<string, unknown>).details;
+    if (root.type === 'jupyter') {
+      // Killercoda's Jupyter scenarios open a notebook server instead of pages; their index.json has no details.
+      this.problems.warning(
+        this.ref(['type'], 'value'),
+        "a Killercoda Jupyter scenario (type: jupyter): it opens Killercoda's notebook server, which stepwise does not run; load its .ipynb file as a lesson instead",
+      );
+      if (rawDetails === undefined) return;
+    }
+    if (rawDetails === undefined) {
+      this.problems.note(this.ref([]), 'no details: the scenario has no intro, steps or finish, so it shows only its title and description');
+      return;
+    }
     const details = this.validate(detailsSchema, rawDetails, ['details'], 'details');
     if (!details) return;
     this.keepUnknown(details, ['details'], DETAILS_KEYS);
     const stepCount = details.steps?.length ?? 0;
     const rawSteps = (rawDetails as Record<string, unknown>).steps;
     if (stepCount === 0 && (rawSteps === undefined || Array.isArray(rawSteps))) {
-      this.problems.error(this.ref(['details']), 'details.steps is empty: a scenario needs at least one step');
+      if (details.intro || details.finish) {
+        this.problems.note(this.ref(['details']), 'an intro-only scenario: no steps, so nothing is checked');
+      } else {
+        this.problems.error(this.ref(['details']), 'details.steps is empty: a scenario needs at least one step');
+      }
     }
     if (details.intro) lesson.intro = await this.readPage(details.intro, ['details', 'intro'], 's0');
     const slugs = new SlugAllocator();
@@ -131,7 +148,8 @@ class IndexReader {
     this.keepUnknown(page, path, PAGE_KEYS);
     const empty: Section = { source: this.ref(path), blocks: [], checks: [], hints: [] };
     let section = empty;
-    let title = page.title;
+    // An empty title ("title": "") shows the page's leading heading, else "Step N", as a missing one does.
+    let title = page.title?.trim() === '' ? undefined : page.title;
     if (page.text === undefined) {
       this.problems.warning(this.ref(path), "no 'text': this page has no markdown");
     } else {

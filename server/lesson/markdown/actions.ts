@@ -11,6 +11,8 @@ export type ActionMark =
       host?: number; // HOST<n>
       noNewline: boolean;
       runnable: boolean;
+      /** `{{open}}`: the span names a file to open (a file cell in `open` mode). */
+      opensFile: boolean;
       /** Modifier words stepwise does not know; reported, never silently dropped. */
       unknownWords: string[];
     };
@@ -24,20 +26,21 @@ export function parseActionMark(inner: string): ActionMark | null {
   const [verb, ...modifiers] = words;
   if (verb === undefined) return { type: 'plain' };
   const action = verb.toLowerCase();
-  if (action !== 'exec' && action !== 'execute' && action !== 'copy') return null;
+  if (action !== 'exec' && action !== 'execute' && action !== 'copy' && action !== 'open') return null;
   const mark: Extract<ActionMark, { type: 'cell' }> = {
     type: 'cell',
-    kind: action === 'copy' ? 'copy' : 'exec',
+    kind: action === 'copy' ? 'copy' : action === 'open' ? 'file' : 'exec',
     terminal: 1,
     noNewline: false,
     runnable: action !== 'copy',
+    opensFile: action === 'open',
     unknownWords: [],
   };
   for (const word of modifiers) {
     const lower = word.toLowerCase();
     const terminal = /^t(\d+)$/.exec(lower);
     const host = /^host(\d+)$/.exec(lower);
-    if (action === 'copy') mark.unknownWords.push(word);
+    if (action === 'copy' || action === 'open') mark.unknownWords.push(word);
     else if (terminal) mark.terminal = Number(terminal[1]);
     else if (host) mark.host = Number(host[1]);
     else if (lower === 'interrupt') mark.kind = 'interrupt';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { markedSpans, normaliseCodeSpan } from './code-spans.ts';
+import { markedSpanCommand, markedSpans, normaliseCodeSpan } from './code-spans.ts';
 
 test('marked spans: command, mark, link context and offsets', () => {
   const text = 'Run `a`{{exec}}, see [`b`{{copy}}](u), `c` alone, ``d ` e``{{execute T2}} and `f`{{}}.';
@@ -36,4 +36,11 @@ test('CommonMark normalisation of span content', () => {
   assert.equal(normaliseCodeSpan('  '), '  ');
   assert.equal(normaliseCodeSpan('a\nb'), 'a b');
   assert.equal(normaliseCodeSpan(' `x` '), '`x`');
+});
+
+test('a marked span keeps its newlines; blank lines at either end are trimmed', () => {
+  assert.equal(markedSpanCommand('mkdir a\ncd a'), 'mkdir a\ncd a');
+  assert.equal(markedSpanCommand('\n  ls \\\n  -l\n\n'), '  ls \\\n  -l');
+  assert.equal(markedSpanCommand('\n x \n'), 'x');
+  assert.deepEqual(markedSpans('`cat <<EOF\nhi\nEOF`{{exec}}').map((s) => s.command), ['cat <<EOF\nhi\nEOF']);
 });

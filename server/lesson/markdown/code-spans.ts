@@ -7,7 +7,7 @@ export interface MarkedSpan {
   start: number; // offset of the opening backticks
   end: number; // offset just after the mark
   raw: string; // the code span as written, backticks included
-  command: string; // its content, normalised as CommonMark does
+  command: string; // its content as typed (see markedSpanCommand)
   mark: ActionMark;
   /** The span is the text of a link (`[`cmd`{{copy}}](url)`): it cannot become a link itself. */
   inLink: boolean;
@@ -41,7 +41,7 @@ export function markedSpans(text: string): MarkedSpan[] {
         start: i,
         end,
         raw: text.slice(i, spanEnd),
-        command: normaliseCodeSpan(text.slice(i + open, close)),
+        command: markedSpanCommand(text.slice(i + open, close)),
         mark: action.mark,
         inLink: text.startsWith('](', end),
       });
@@ -93,6 +93,19 @@ class BacktickRuns {
     this.cursor.set(length, k);
     return list[k] ?? -1;
   }
+}
+
+/**
+ * A marked span's command. Katacoda typed a marked span as written, so its newlines are kept (line continuations,
+ * several commands, heredocs); only blank lines at either end are trimmed. A one-line span is normalised as
+ * CommonMark does, so `` `x` `` and ``` `` `x` `` ``` read the same.
+ */
+export function markedSpanCommand(content: string): string {
+  if (!content.includes('\n')) return normaliseCodeSpan(content);
+  const lines = content.split('\n');
+  while (lines.length > 1 && (lines[0] ?? '').trim() === '') lines.shift();
+  while (lines.length > 1 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
+  return lines.length === 1 ? normaliseCodeSpan(lines[0] ?? '') : lines.join('\n');
 }
 
 /** CommonMark code span content: line endings become spaces; one space is stripped from each side if both have one. */

@@ -8,11 +8,13 @@
 //    item, an inline `cmd`{{exec}} in a sentence) stays in its prose block, which lists it in `cells` and marks
 //    its place (see Block in model.ts).
 import { parseCheckList } from '../check-schema.ts';
-import type { Block, Cell, CellKind, CheckSpec, SourceRef } from '../model.ts';
+import { learnerPath } from '../learner-path.ts';
+import type { Block, Cell, CellKind, CheckSpec, FileTarget, SourceRef } from '../model.ts';
 import type { ProblemList } from '../problems.ts';
 import type { ActionMark } from './actions.ts';
 import { leadingActionMark } from './actions.ts';
 import { markedSpans } from './code-spans.ts';
+import { parseFileBlock } from './file-blocks.ts';
 import type { MarkedSpan } from './code-spans.ts';
 import { tokenize } from './parser.ts';
 import type { Token } from './parser.ts';
@@ -29,6 +31,8 @@ export interface BuildOptions {
   lineOffset: number;
   /** Native rules: shell fences and one-code-span paragraphs are cells; check/hint/solution fences belong to the step. */
   native: boolean;
+  /** No cells at all come from this text (a notebook's markdown cell: its code cells are the cells). */
+  proseOnly?: boolean;
   /** `## ` headings start sections. */
   splitSteps: boolean;
   /** Which heading, if any, is taken out of the text as a title: a leading `# ` (lesson title) or any leading heading. */
@@ -53,7 +57,14 @@ export interface BuiltMarkdown {
 }
 
 export function buildSections(sourceLines: readonly string[], opts: BuildOptions, problems: ProblemList): BuiltMarkdown {
-  const { lines, fenceMarks } = preprocess(sourceLines);
+  const { lines, fenceMarks, trailingText, strayMarks } = preprocess(sourceLines);
+  const at = (line: number): SourceRef => ({ file: opts.file, line: opts.lineOffset + line + 1 });
+  for (const line of strayMarks) {
+    problems.warning(at(line), 'a marked fence line with no open code block before it: ignored, so it cannot swallow the text after it');
+  }
+  for (const [line, text] of trailingText) {
+    problems.warning(at(line), `text after the closing fence's action mark is dropped: '${text}'`);
+  }
   const builder = new SectionBuilder(lines, fenceMarks, opts, problems);
   builder.run(tokenize(lines));
   return builder.result();
@@ -73,7 +84,11 @@ interface CellFields {
   noNewline?: boolean;
   runnable: boolean;
   expectExit: number;
+  file?: FileTarget;
 }
+
+/** Copy-to-editor data-target values and what a file cell does for each. */
+const FILE_BLOCK_MODES: Readonly<Record<string, FileTarget['mode']>> = { replace: 'replace', append: 'append', clipboard: 'replace' };
 
 class SectionBuilder {
   private readonly sections: Section[] = [];
@@ -113,6 +128,10 @@ class SectionBuilder {
         continue;
       }
       if (token.type === 'fence' && this.topLevelFence(token)) {
+        i = end + 1;
+        continue;
+      }
+      if (token.type === 'html_block' && this.fileBlock(token)) {
         i = end + 1;
         continue;
       }
@@ -191,6 +210,7 @@ class SectionBuilder {
 
   /** The cell a fence makes, from its closing action mark or (native) its shell language and info words. */
   private fenceCellFields(token: Token): CellFields | null {
+    if (this.opts.proseOnly) return null;
     const mark = this.closingMark(token);
     if (mark) return mark.type === 'cell' ? this.markFields(stripFinalNewline(token.content), mark, token) : null;
     if (!this.opts.native || !SHELL_LANGUAGES.has(fenceLanguage(token))) return null;
@@ -237,6 +257,7 @@ class SectionBuilder {
         `unknown action modifier '${word}' is ignored (known: T<n>, HOST<n>, interrupt, ctrl-seq, no-newline)`,
       );
     }
+    if (mark.opensFile) return this.openFields(command, this.ref(line ?? token?.map?.[0] ?? 0));
     const fields: CellFields = {
       command,
       kind: mark.kind,
@@ -249,10 +270,53 @@ class SectionBuilder {
     return fields;
   }
 
+  // ---- file cells: `path`{{open}} and copy-to-editor blocks
+
+  /** `path`{{open}}: a file cell that creates the file if it is missing; a path it cannot write is a copy cell. */
+  private openFields(path: string, at: SourceRef): CellFields {
+    const target = learnerPath(path);
+    if (!target.ok) {
+      this.problems.warning(at, `{{open}} ${target.reason}; the path is shown to copy`);
+      return { command: path, kind: 'copy', terminal: 1, runnable: false, expectExit: 0 };
+    }
+    this.problems.note(at, `{{open}} opens '${target.path}' in Katacoda's editor: stepwise has no editor, so its button creates the file if it is missing, and the learner edits it in the terminal`);
+    return { command: '', kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode: 'open' } };
+  }
+
+  /** A top-level <pre class="file"> block becomes a file cell; false leaves any other HTML to prose. */
+  private fileBlock(token: Token): boolean {
+    if (this.opts.proseOnly) return false;
+    const block = parseFileBlock(token.content);
+    if (!block) return false;
+    const line = token.map?.[0] ?? 0;
+    const at = this.ref(line);
+    const copy: CellFields = { command: block.text, kind: 'copy', terminal: 1, runnable: false, expectExit: 0 };
+    let fields: CellFields = copy;
+    const mode = FILE_BLOCK_MODES[block.target ?? 'clipboard'];
+    const target = block.filename === undefined ? null : learnerPath(block.filename);
+    if (target === null) {
+      this.problems.warning(at, 'a copy-to-editor block without data-filename: shown as text to copy');
+    } else if (!target.ok) {
+      this.problems.warning(at, `copy-to-editor block: data-filename ${target.reason}; shown as text to copy`);
+    } else if (mode === undefined) {
+      const how = block.target === 'insert' ? `insert at data-marker '${block.marker ?? ''}'` : `data-target '${block.target ?? ''}'`;
+      this.problems.warning(at, `copy-to-editor block for '${target.path}': ${how} is not supported, so its text is shown to copy`);
+    } else {
+      if (block.target === undefined || block.target === 'clipboard') {
+        this.problems.note(at, `copy-to-editor block for '${target.path}' copies to the clipboard in Katacoda: stepwise's button writes the file`);
+      }
+      fields = { command: block.text, kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode } };
+    }
+    this.flushProse();
+    this.current.blocks.push({ type: 'cell', cell: this.newCell(fields, line) });
+    return true;
+  }
+
   // ---- paragraphs that are one code span
 
   /** A top-level paragraph that is exactly one code span (native), or one code span with an action mark. */
   private codeParagraph(open: Token, inline: Token | undefined): boolean {
+    if (this.opts.proseOnly) return false;
     const kids = (inline?.children ?? []).filter((c) => !(c.type === 'text' && c.content.trim() === ''));
     const [code, rest, ...more] = kids;
     if (!code || code.type !== 'code_inline' || more.length > 0) return false;
@@ -265,7 +329,8 @@ class SectionBuilder {
       const trailing = rest.type === 'text' ? rest.content.trim() : '';
       const action = leadingActionMark(trailing);
       if (!action || action.length !== trailing.length || action.mark.type !== 'cell') return false;
-      fields = this.markFields(code.content, action.mark, open);
+      const [span] = markedSpans(inline?.content ?? '');
+      fields = this.markFields(span?.command ?? code.content, action.mark, open);
     }
     this.flushProse();
     this.current.blocks.push({ type: 'cell', cell: this.newCell(fields, line) });
@@ -282,6 +347,9 @@ class SectionBuilder {
       const token = tokens[i];
       if (!token) continue;
       if (token.type === 'fence' && token.level > 0) this.nestedFence(token, run);
+      if (token.type === 'html_block' && token.level > 0 && parseFileBlock(token.content)) {
+        this.problems.warning(this.ref(token.map?.[0] ?? 0), 'a copy-to-editor block inside a list or quote is shown as written, without its button: put it at the top level');
+      }
       if (token.type === 'inline') this.inlineCells(token, run, enclosingMap(tokens, i, from));
     }
     run.end = Math.max(run.end, map[1]);
@@ -305,7 +373,7 @@ class SectionBuilder {
   /** Cells from `cmd`{{exec}} spans in an inline token; their places in the source lines become cell links. */
   private inlineCells(inline: Token, run: ProseRun, map: [number, number] | null): void {
     const spans = markedSpans(inline.content);
-    if (spans.length === 0 || !map) return;
+    if (spans.length === 0 || !map || this.opts.proseOnly) return;
     const [start, end] = map;
     const raw = this.lines.slice(start, end).join('\n');
     const located = markedSpans(raw);
@@ -356,6 +424,7 @@ class SectionBuilder {
     };
     if (fields.host !== undefined) cell.host = fields.host;
     if (fields.noNewline) cell.noNewline = true;
+    if (fields.file) cell.file = fields.file;
     return cell;
   }
 

@@ -16,16 +16,23 @@ export function stepOfCell(lesson: Lesson, cell: Cell): Step | null {
   return lesson.steps.find((s) => stepCells(s).some((c) => c.id === cell.id)) ?? null;
 }
 
+/** A runnable file cell: the only kind a writeFile message may name. */
+export function findFileCell(lesson: Lesson, cellId: string): Cell {
+  const cell = findRunnableCell(lesson, cellId);
+  if (cell.kind !== 'file') throw new SessionError('CELL_NOT_RUNNABLE', `cell ${cellId} does not write a file`);
+  return cell;
+}
+
 export function findStep(lesson: Lesson, stepId: string): Step {
   const step = lesson.steps.find((s) => s.id === stepId);
   if (!step) throw new SessionError('STEP_NOT_FOUND', `lesson ${lesson.id} has no step ${stepId}`);
   return step;
 }
 
-/** What Catch up replays to reach `step`: the runnable exec cells of every earlier step, in order. */
+/** What Catch up replays to reach `step`: the runnable exec and file cells of every earlier step, in order. */
 export function replayableCellsBefore(lesson: Lesson, step: Step): Cell[] {
   return lesson.steps
     .filter((s) => s.index < step.index)
     .flatMap((s) => stepCells(s))
-    .filter((c) => c.runnable && c.kind === 'exec');
+    .filter((c) => c.runnable && (c.kind === 'exec' || c.kind === 'file'));
 }
