@@ -9,10 +9,15 @@
 // skipped: memory stays bounded, and the screen is rebuilt from the newest output. The hazard: after a skip,
 // rows above the last MIRROR_KEEP_AFTER_SKIP_BYTES of output may differ from what the client showed.
 //
+// Started on first need: until a snapshot asks for a screen with output on it, or the backlog reaches
+// MIRROR_MAX_BACKLOG_BYTES, bytes only queue, and @xterm/headless is neither loaded nor parsing. A session with
+// one lesson open and a prompt on screen costs a few KB, not a headless terminal (DESIGN.md: idle server RSS).
+//
 // Sequence numbers count output bytes since the terminal started. `snapshot(n)` resolves with the screen at a
 // position seq >= n, at a chunk boundary, so the caller can send the live stream from exactly seq on.
-import xtermHeadless from '@xterm/headless';
-import xtermSerialize from '@xterm/addon-serialize';
+import { createRequire } from 'node:module';
+import type xtermHeadless from '@xterm/headless';
+import type xtermSerialize from '@xterm/addon-serialize';
 import type { TerminalSize } from './backend.ts';
 import type { Disposable } from './lifecycle.ts';
 
@@ -43,10 +48,23 @@ export interface ScreenSnapshot {
 }
 
 type Item = { kind: 'data'; bytes: Uint8Array } | { kind: 'resize'; size: TerminalSize };
+type HeadlessTerminal = InstanceType<typeof xtermHeadless.Terminal>;
+type Serializer = InstanceType<typeof xtermSerialize.SerializeAddon>;
+
+/** Both packages are CommonJS; require() keeps starting a mirror synchronous. Loaded once, on first need. */
+let xterm: { headless: typeof xtermHeadless; serialize: typeof xtermSerialize } | null = null;
+function loadXterm(): NonNullable<typeof xterm> {
+  const require = createRequire(import.meta.url);
+  xterm ??= { headless: require('@xterm/headless') as typeof xtermHeadless, serialize: require('@xterm/addon-serialize') as typeof xtermSerialize };
+  return xterm;
+}
+
+/** An empty screen at seq 0: what a snapshot is before any output, without starting a terminal. */
+const EMPTY_SCREEN = '';
 
 export class ScreenMirror implements Disposable {
-  private readonly terminal: InstanceType<typeof xtermHeadless.Terminal>;
-  private readonly serializer = new xtermSerialize.SerializeAddon();
+  private screen: { terminal: HeadlessTerminal; serializer: Serializer } | null = null; // null until first need
+  private size: TerminalSize; // the size the terminal starts at
   private readonly queue: Item[] = [];
   private backlogBytes = 0;
   private received = 0; // bytes given to write()
@@ -58,13 +76,27 @@ export class ScreenMirror implements Disposable {
   skippedBytes = 0;
 
   constructor(size: TerminalSize) {
-    this.terminal = new xtermHeadless.Terminal({
-      cols: size.cols,
-      rows: size.rows,
-      scrollback: MIRROR_SCROLLBACK_LINES,
-      allowProposedApi: true,
-    });
-    this.terminal.loadAddon(this.serializer);
+    this.size = size;
+  }
+
+  /**
+   * Every output byte since seq 0, when the mirror has not started (so nothing was parsed or skipped) and no
+   * resize came between them; else null. A client that has never seen this terminal can take these as the live
+   * stream it would have had from the start, and no headless terminal need start for it.
+   */
+  outputSinceStart(): Uint8Array[] | null {
+    if (this.screen || this.disposed) return null;
+    const out: Uint8Array[] = [];
+    for (const item of this.queue) {
+      if (item.kind !== 'data') return null;
+      out.push(item.bytes);
+    }
+    return out;
+  }
+
+  /** Whether the headless terminal has been started (for tests and the idle-memory figure). */
+  get started(): boolean {
+    return this.screen !== null;
   }
 
   /** Bytes received so far: the seq of the next byte. */
@@ -77,19 +109,28 @@ export class ScreenMirror implements Disposable {
     this.queue.push({ kind: 'data', bytes });
     this.backlogBytes += bytes.byteLength;
     this.received += bytes.byteLength;
-    if (this.backlogBytes > MIRROR_MAX_BACKLOG_BYTES) this.skipAhead();
+    if (this.backlogBytes > MIRROR_MAX_BACKLOG_BYTES) {
+      this.start(); // nothing was skipped before it started: the screen is built from every byte kept
+      this.skipAhead();
+    }
     this.schedule();
   }
 
   /** Resizes at this point in the stream: output after it was drawn at the new size. */
   resize(size: TerminalSize): void {
     if (this.disposed) return;
+    if (!this.screen && this.queue.length === 0) {
+      this.size = size; // nothing drawn yet: start at the new size
+      return;
+    }
     this.queue.push({ kind: 'resize', size });
     this.schedule();
   }
 
   snapshot(atLeastSeq: number = this.received): Promise<ScreenSnapshot> {
     if (this.disposed) return Promise.reject(new Error('screen mirror is closed'));
+    if (!this.screen && this.received === 0) return Promise.resolve({ data: EMPTY_SCREEN, seq: 0, cols: this.size.cols, rows: this.size.rows });
+    this.start();
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq: atLeastSeq, resolve, reject });
       this.answerWaiters();
@@ -104,12 +145,23 @@ export class ScreenMirror implements Disposable {
     this.timer = null;
     this.queue.length = 0;
     for (const w of this.waiters.splice(0)) w.reject(new Error('screen mirror is closed'));
-    this.terminal.dispose();
+    this.screen?.terminal.dispose();
+    this.screen = null;
   }
 
-  /** Parses the next slice: at once if a snapshot waits, else after MIRROR_PARSE_INTERVAL_MS. */
+  /** Starts the headless terminal, at the size the first queued output was drawn at. */
+  private start(): void {
+    if (this.screen || this.disposed) return;
+    const { headless, serialize } = loadXterm();
+    const terminal = new headless.Terminal({ cols: this.size.cols, rows: this.size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    const serializer = new serialize.SerializeAddon();
+    terminal.loadAddon(serializer);
+    this.screen = { terminal, serializer };
+  }
+
+  /** Parses the next slice: at once if a snapshot waits, else after MIRROR_PARSE_INTERVAL_MS. Not before start. */
   private schedule(): void {
-    if (this.inFlight || this.disposed) return;
+    if (this.inFlight || this.disposed || !this.screen) return;
     if (this.waiters.length > 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
@@ -123,10 +175,11 @@ export class ScreenMirror implements Disposable {
   }
 
   private feed(): void {
-    if (this.inFlight || this.disposed) return;
+    const screen = this.screen;
+    if (this.inFlight || this.disposed || !screen) return;
     while (this.queue[0]?.kind === 'resize') {
       const { size } = this.queue.shift() as Extract<Item, { kind: 'resize' }>;
-      this.terminal.resize(size.cols, size.rows);
+      screen.terminal.resize(size.cols, size.rows);
     }
     const parts: Uint8Array[] = [];
     let bytes = 0;
@@ -144,7 +197,7 @@ export class ScreenMirror implements Disposable {
     this.inFlight = true;
     const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     // xterm parses asynchronously and calls back once this chunk is parsed: then the screen is exactly at `parsed`.
-    this.terminal.write(chunk, () => {
+    screen.terminal.write(chunk, () => {
       this.inFlight = false;
       this.parsed += bytes;
       this.answerWaiters();
@@ -154,15 +207,16 @@ export class ScreenMirror implements Disposable {
 
   /** Serializes for every waiter whose seq is reached. Only called when no chunk is in flight. */
   private answerWaiters(): void {
-    if (this.inFlight || this.disposed || this.waiters.length === 0) return;
+    const screen = this.screen;
+    if (this.inFlight || this.disposed || !screen || this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.seq <= this.parsed);
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((w) => w.seq > this.parsed);
     const snapshot: ScreenSnapshot = {
-      data: this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES }),
+      data: screen.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES }),
       seq: this.parsed,
-      cols: this.terminal.cols,
-      rows: this.terminal.rows,
+      cols: screen.terminal.cols,
+      rows: screen.terminal.rows,
     };
     for (const w of ready) w.resolve(snapshot);
   }
