@@ -177,10 +177,7 @@ export class ScreenMirror implements Disposable {
   private feed(): void {
     const screen = this.screen;
     if (this.inFlight || this.disposed || !screen) return;
-    while (this.queue[0]?.kind === 'resize') {
-      const { size } = this.queue.shift() as Extract<Item, { kind: 'resize' }>;
-      screen.terminal.resize(size.cols, size.rows);
-    }
+    this.applyLeadingResizes(screen.terminal);
     const parts: Uint8Array[] = [];
     let bytes = 0;
     const sliceBytes = this.waiters.length > 0 ? MIRROR_CATCH_UP_SLICE_BYTES : MIRROR_SLICE_BYTES;
@@ -211,6 +208,7 @@ export class ScreenMirror implements Disposable {
     if (this.inFlight || this.disposed || !screen || this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.seq <= this.parsed);
     if (ready.length === 0) return;
+    this.applyLeadingResizes(screen.terminal); // a resize right at `parsed` belongs to the screen at `parsed`
     this.waiters = this.waiters.filter((w) => w.seq > this.parsed);
     const snapshot: ScreenSnapshot = {
       data: screen.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES }),
@@ -219,6 +217,13 @@ export class ScreenMirror implements Disposable {
       rows: screen.terminal.rows,
     };
     for (const w of ready) w.resolve(snapshot);
+  }
+
+  private applyLeadingResizes(terminal: HeadlessTerminal): void {
+    while (this.queue[0]?.kind === 'resize') {
+      const { size } = this.queue.shift() as Extract<Item, { kind: 'resize' }>;
+      terminal.resize(size.cols, size.rows);
+    }
   }
 
   private skipAhead(): void {
