@@ -252,7 +252,7 @@ async function main(): Promise<void> {
         `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
         `keystroke echo (${keys} keys): p50 ${percentile(echo, 50).toFixed(2)} ms, p99 ${percentile(echo, 99).toFixed(2)} ms (target p99 < 5 ms: ${verdict(percentile(echo, 99) < 5)})`,
         `Ctrl-C in a yes flood, client acking 50 ms late: ${flood.bytesAfter} bytes after Ctrl-C (bound ${floodBound}: ${verdict(flood.bytesAfter <= floodBound)}), prompt back in ${flood.msToPrompt.toFixed(0)} ms`,
-        `idle server (stepwise serve, one lesson open at a prompt): RSS ${mib(idle)} (target < ${mib(TARGET_IDLE_RSS_BYTES)}: ${verdict(idle < TARGET_IDLE_RSS_BYTES)})`,
+        `idle server (stepwise serve, one lesson open at a prompt): RSS ${mib(idle)} (target < ${TARGET_IDLE_RSS_BYTES / 1e6} MB: ${verdict(idle < TARGET_IDLE_RSS_BYTES)})`,
         `${sessionCount} concurrent sessions: echo p99 ${many.p99.toFixed(2)} ms (target < 50 ms: ${verdict(many.p99 < 50)}); server RSS ${mib(many.rssBefore)} → ${mib(many.rssAfter)}, ${mib(many.rssPerSession)} per session (target < 10 MB: ${verdict(many.rssPerSession < 10 * 1024 * 1024)})`,
       ].join('\n') + '\n',
     );
