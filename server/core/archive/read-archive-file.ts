@@ -94,8 +94,11 @@ async function readMembersApart(file: FileHandle, fileSize: number, opts: ReadAr
     await Promise.allSettled(scans);
     throw e;
   }
-  // In member order, so the error reported is the one a single pass would have met first.
-  for (const settled of await Promise.allSettled(scans)) if (settled.status === 'rejected') throw settled.reason;
+  // In member order, so the error reported is the one a single pass would have met first; a scan that was only
+  // stopped because another failed does not hide the failure itself.
+  const failures = (await Promise.allSettled(scans)).flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const failure = failures.find((e) => e !== stop.signal.reason) ?? failures[0];
+  if (failure !== undefined) throw failure;
   finish();
   return contents;
 }
