@@ -7,7 +7,7 @@
 // The server runs in its own process (lib/bench-server.ts); the 100-session figures come from a fresh one.
 // Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR]
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
@@ -18,7 +18,6 @@ import * as pty from 'node-pty';
 import { BenchClient } from './lib/bench-client.ts';
 import { mib, verdict } from './lib/measure.ts';
 import { FLOW_HIGH_WATERMARK } from '../server/protocol/limits.ts';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { BATCH_MAX_BYTES } from '../server/terminal/output-batcher.ts';
 
 const { values } = parseArgs({
