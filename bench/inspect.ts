@@ -1,6 +1,8 @@
 // bench/inspect: `stepwise inspect --verify` against coreutils on the same bytes, and peak RSS at 1 GiB vs 2 GiB
-// with the same entry count. Targets (DESIGN.md): ≤ 1.2× sha256sum + GNU tar -t (uncompressed), ≤ 1.3×
-// gzip -dc | sha256sum (gzip), peak RSS flat from 1 to 2 GiB and < 150 MB.
+// with the same entry count. Targets (DESIGN.md): ≤ 1.2× sha256sum + GNU tar -t (uncompressed), ≤ 0.6×
+// gzip -dc | sha256sum run layer after layer (gzip), peak RSS flat from 1 to 2 GiB and < 150 MB.
+// gzip layers of a file are decompressed and hashed in parallel (read.mode "parallel"); the line also gives the
+// speed of one gunzip on one core (gzip -dc > /dev/null, same run), the physical limit of a single pass.
 // Run: npm run bench:inspect  [-- --gib 1 --entries 20000 --runs 3]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { best, mib, timeNode, timeShell, verdict } from './lib/measure.ts';
 const GIB = 1024 ** 3;
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TARGET_PLAIN_RATIO = 1.2;
-const TARGET_GZIP_RATIO = 1.3;
+const TARGET_GZIP_RATIO = 0.6;
 const TARGET_PEAK_RSS_BYTES = 150 * 1000 * 1000;
 /** "Flat": the 2 GiB peak may exceed the 1 GiB peak by at most this fraction (allocator noise). */
 const FLAT_TOLERANCE = 0.1;
@@ -38,7 +40,8 @@ function q(path: string): string {
 async function inspectVerify(archive: string) {
   const r = await timeNode([CLI, 'inspect', '--verify', '--json', archive]);
   if (r.code !== 0) throw new Error(`stepwise inspect --verify exited ${r.code}: ${r.stderr.trim()}`);
-  return r;
+  const doc = JSON.parse(r.stdout) as { read: { mode: string; concurrency: number } };
+  return { ...r, read: `${doc.read.mode}, ${doc.read.concurrency} at once` };
 }
 
 async function build(name: string, totalBytes: number, gzip: boolean, work: string): Promise<BuiltArchive> {
@@ -61,6 +64,10 @@ async function main(): Promise<void> {
     const gzBaseline = await best(runs, () => timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} | sha256sum >/dev/null`).join(' && ')));
     const gzInspect = await best(runs, () => inspectVerify(gz.archive));
     const gzRatio = gzInspect.ms / gzBaseline.ms;
+    // One gunzip on one core, with no hashing: the physical limit of a single pass over these layers.
+    const gunzip = await best(runs, () => timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} >/dev/null`).join(' && ')));
+    const gunzipMBps = (sizeGib * GIB) / 1e6 / (gunzip.ms / 1000);
+    const inspectMBps = (sizeGib * GIB) / 1e6 / (gzInspect.ms / 1000);
     rmSync(join(work, 'gzip-1g'), { recursive: true, force: true });
 
     const big = await build('plain-2g', 2 * sizeGib * GIB, false, work);
@@ -71,8 +78,9 @@ async function main(): Promise<void> {
     const lines = [
       `stepwise inspect --verify, ${sizeGib} GiB docker-save, ${entries} entries, ${layers} layers (best of ${runs})`,
       `  uncompressed: ${(plainInspect.ms / 1000).toFixed(2)} s vs sha256sum + tar -t ${(plainBaseline.ms / 1000).toFixed(2)} s → ${plainRatio.toFixed(2)}× (target ≤ ${TARGET_PLAIN_RATIO}×: ${verdict(plainRatio <= TARGET_PLAIN_RATIO)})`,
-      `  gzip layers:  ${(gzInspect.ms / 1000).toFixed(2)} s vs gzip -dc | sha256sum ${(gzBaseline.ms / 1000).toFixed(2)} s → ${gzRatio.toFixed(2)}× (target ≤ ${TARGET_GZIP_RATIO}×: ${verdict(gzRatio <= TARGET_GZIP_RATIO)})`,
-      `  peak RSS: ${mib(plainInspect.peakRss)} at ${sizeGib} GiB, ${mib(bigInspect.peakRss)} at ${2 * sizeGib} GiB → ${(growth * 100).toFixed(1)}% growth (target flat within ${FLAT_TOLERANCE * 100}%: ${verdict(growth <= FLAT_TOLERANCE)}; < ${mib(TARGET_PEAK_RSS_BYTES)}: ${verdict(peak < TARGET_PEAK_RSS_BYTES)})`,
+      `  gzip layers:  ${(gzInspect.ms / 1000).toFixed(2)} s vs gzip -dc | sha256sum ${(gzBaseline.ms / 1000).toFixed(2)} s → ${gzRatio.toFixed(2)}× (target ≤ ${TARGET_GZIP_RATIO}×: ${verdict(gzRatio <= TARGET_GZIP_RATIO)}; read ${gzInspect.read})`,
+      `                ${inspectMBps.toFixed(0)} MB/s of content vs one gunzip on one core ${gunzipMBps.toFixed(0)} MB/s (gzip -dc > /dev/null, ${(gunzip.ms / 1000).toFixed(2)} s) → ${(inspectMBps / gunzipMBps).toFixed(2)}× of it`,
+      `  peak RSS: ${mib(plainInspect.peakRss)} at ${sizeGib} GiB, ${mib(bigInspect.peakRss)} at ${2 * sizeGib} GiB → ${(growth * 100).toFixed(1)}% growth (target flat within ${FLAT_TOLERANCE * 100}%: ${verdict(growth <= FLAT_TOLERANCE)}; < ${TARGET_PEAK_RSS_BYTES / 1e6} MB: ${verdict(peak < TARGET_PEAK_RSS_BYTES)})`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {

@@ -1,12 +1,13 @@
 // bench/terminal: the terminal path's speed and cost, against DESIGN.md's targets.
-//   throughput  200 MB of 100-char lines, pty → ws → client, as a ratio to reading the same bytes from a raw pty (≥ 0.8×)
+//   throughput  200 MB of 100-char lines, pty → ws → client, as a ratio to reading the same bytes from a raw pty (≥ 0.9×)
 //   echo        keystroke echo through the server, p50 and p99 (p99 < 5 ms on loopback)
 //   Ctrl-C      a `yes` flood with a slow client: bytes after Ctrl-C (≤ high watermark + one batch) and time to the prompt
 //   100 sessions echo p99 (< 50 ms) and server RSS per session (< 10 MB)
+//   idle RSS    `stepwise serve` as users run it (dist/cli.js), one lesson open at a prompt (< 60 MB)
 // The server runs in its own process (lib/bench-server.ts); the 100-session figures come from a fresh one.
 // Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR]
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
@@ -177,6 +178,43 @@ async function manySessions(server: BenchServer): Promise<{ p99: number; rssPerS
   return { p99: percentile(samples, 99), rssPerSession: (rssAfter - rssBefore) / sessionCount, rssBefore, rssAfter };
 }
 
+/** Throughput target: stepwise's rate over raw node-pty's, in the same run (DESIGN.md). */
+const TARGET_THROUGHPUT_RATIO = 0.9;
+/** Idle server RSS target (bytes): DESIGN.md's performance table. */
+const TARGET_IDLE_RSS_BYTES = 60 * 1000 * 1000;
+/** Settling time (ms) after the lesson's terminal reaches its prompt, before RSS is read. */
+const IDLE_SETTLE_MS = 3000;
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** `stepwise serve` from the built bundle, one lesson open with its terminal at a prompt: the server's RSS. */
+async function idleRss(work: string): Promise<number> {
+  const lessons = join(work, 'idle-lessons');
+  mkdirSync(join(lessons, 'bench'), { recursive: true });
+  writeFileSync(join(lessons, 'bench', 'lesson.md'), '---\ntitle: Bench\nunlock: free\n---\n\n## Type\n\n```bash\necho ready\n```\n');
+  const child = spawn(process.execPath, [CLI, 'serve', lessons, '--port', '0', '--no-token', '--log-level', 'silent'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_STATE_HOME: join(work, 'idle-state') },
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const m = /(http:\/\/\S+)/.exec(line);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`stepwise serve exited ${code}`)));
+    });
+    const c = await BenchClient.connect(url, 'bench');
+    await c.sync();
+    await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+    const rss = rssOf(child.pid!);
+    c.close();
+    return rss;
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-terminal-'));
   const file = join(work, 'lines.txt');
@@ -205,13 +243,15 @@ async function main(): Promise<void> {
     // A fresh server: after the floods above its heap has room to spare, which would hide what sessions cost.
     const fresh = await startServer();
     const many = await manySessions(fresh).finally(() => fresh.stop());
+    const idle = await idleRss(work);
 
     process.stdout.write(
       [
         `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):`,
-        `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ 0.8×: ${verdict(ratio >= 0.8)})`,
+        `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
         `keystroke echo (${keys} keys): p50 ${percentile(echo, 50).toFixed(2)} ms, p99 ${percentile(echo, 99).toFixed(2)} ms (target p99 < 5 ms: ${verdict(percentile(echo, 99) < 5)})`,
         `Ctrl-C in a yes flood, client acking 50 ms late: ${flood.bytesAfter} bytes after Ctrl-C (bound ${floodBound}: ${verdict(flood.bytesAfter <= floodBound)}), prompt back in ${flood.msToPrompt.toFixed(0)} ms`,
+        `idle server (stepwise serve, one lesson open at a prompt): RSS ${mib(idle)} (target < ${TARGET_IDLE_RSS_BYTES / 1e6} MB: ${verdict(idle < TARGET_IDLE_RSS_BYTES)})`,
         `${sessionCount} concurrent sessions: echo p99 ${many.p99.toFixed(2)} ms (target < 50 ms: ${verdict(many.p99 < 50)}); server RSS ${mib(many.rssBefore)} → ${mib(many.rssAfter)}, ${mib(many.rssPerSession)} per session (target < 10 MB: ${verdict(many.rssPerSession < 10 * 1024 * 1024)})`,
       ].join('\n') + '\n',
     );

@@ -1,7 +1,8 @@
 // docker://REF: the image streamed from the engine's image export (GET /images/{name}/get), read in one pass
 // like any docker-archive. Nothing is written to disk.
 import { Agent } from 'node:http';
-import Dockerode from 'dockerode';
+import { createRequire } from 'node:module';
+import type Dockerode from 'dockerode';
 import { CoreError, isCoreError } from './errors.ts';
 import type { EngineLike } from './model.ts';
 
@@ -24,8 +25,16 @@ const ENGINE_AGENT = new Agent({ keepAlive: false });
 /** dockerode hands its options on to docker-modem, which takes an `agent`; @types/dockerode leaves that field out. */
 type EngineClientOptions = Dockerode.DockerOptions & { agent: Agent };
 
+/**
+ * dockerode is loaded on the first engine client, not when this module loads: with docker-modem it brings ssh2,
+ * grpc-js and protobufjs (about 20 MB of a server's RSS), which a server whose lessons never reach an engine, and
+ * an inspect of a file, never need. require() keeps dockerClient() synchronous; dockerode is CommonJS.
+ */
+let DockerodeClass: typeof Dockerode | null = null;
+
 function engineClient(options: EngineClientOptions): Dockerode {
-  return new Dockerode(options);
+  DockerodeClass ??= createRequire(import.meta.url)('dockerode') as typeof Dockerode;
+  return new DockerodeClass(options);
 }
 
 /** The engine's socket when DOCKER_HOST is not set, as the docker CLI assumes it. */

@@ -1,11 +1,11 @@
 // inspect(): what an archive, an OCI layout directory or an engine's image is. Every source is read in one
 // streaming pass (a layout directory blob by blob), verifying digests as it goes. Wanted files (wantFiles) are
 // captured in the same pass; only a wanted file that is a link to a path not asked for costs a second pass.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolveDockerArchive } from './archive/docker-archive.ts';
 import type { ArchiveContents } from './archive/read-archive.ts';
 import { readArchive } from './archive/read-archive.ts';
+import { readArchiveFile } from './archive/read-archive-file.ts';
 import { memberJson } from './archive/members.ts';
 import type { ByteSource } from './compress/stream.ts';
 import { DOCKER_SCHEME, dockerClient, dockerEngineSource, openEngineExport } from './engine.ts';
@@ -15,10 +15,11 @@ import { wantedPath, type FileRequest } from './files/read-files.ts';
 import { buildImage, type ResolvedImage } from './image/build-image.ts';
 import { mergeLayers } from './image/merge.ts';
 import { EntryBudget, resolveLimits, type Limits } from './limits.ts';
-import type { ArchiveFormat, InspectOptions, InspectResult } from './model.ts';
+import type { ArchiveFormat, InspectOptions, InspectResult, ReadPath } from './model.ts';
 import { ArchiveBlobStore } from './oci/archive-store.ts';
-import { DirBlobStore, FILE_READ_CHUNK_BYTES } from './oci/dir-store.ts';
+import { DirBlobStore } from './oci/dir-store.ts';
 import { resolveOciIndex } from './oci/resolve.ts';
+import { ScanSlots } from './scan-slots.ts';
 
 /** Reads of one source for wantFiles: the first finds where links lead (every entry is known by then), the
  *  second captures their targets. A third would only chase a source that changed between reads. */
@@ -36,7 +37,12 @@ interface Session {
   capture: CaptureRequest | null;
   fileRequest: FileRequest | null;
   needs: Set<string>; // link targets the wanted files lead to that this read did not capture
+  read: ReadPath; // set by the read, reported in the result
+  slots: ScanSlots; // layer scans at once, for sources with a second reader
 }
+
+const STREAM_READ: ReadPath = Object.freeze({ mode: 'single-pass', concurrency: 1, reason: 'a stream can be read only once' });
+const ENGINE_READ: ReadPath = Object.freeze({ mode: 'single-pass', concurrency: 1, reason: "the engine's export is a stream, read only once" });
 
 export async function inspect(source: string, opts: InspectOptions = {}): Promise<InspectResult> {
   return readUntilAnswered(source, opts, true, (s) => inspectOnce(source, s));
@@ -75,6 +81,7 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
   if (source.startsWith(DOCKER_SCHEME)) {
     const ref = source.slice(DOCKER_SCHEME.length);
     const engine = opts.engine ?? dockerEngineSource(dockerClient());
+    s.read = ENGINE_READ;
     const contents = await readArchive(await openEngineExport(engine, ref), readOptions(s));
     if (!contents.members.has('manifest.json')) {
       throw new CoreError('MANIFEST_INVALID', `the engine's export of ${ref} has no manifest.json`);
@@ -86,7 +93,8 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
     throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
-    const store = await DirBlobStore.open(source, source, s.limits, s.budget, { signal: opts.signal, capture: s.capture });
+    const store = await DirBlobStore.open(source, source, s.limits, s.budget, { signal: opts.signal, capture: s.capture, slots: s.slots });
+    s.read = { mode: 'parallel', concurrency: s.slots.size, reason: 'a layout directory holds each layer as its own file' };
     const index = await store.readJson('index.json', 'index.json').catch((e: unknown) => {
       throw e instanceof CoreError && e.code === 'MEMBER_MISSING'
         ? new CoreError('NOT_AN_ARCHIVE', `${source} is a directory without index.json, not an OCI layout`)
@@ -94,7 +102,9 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
     });
     return finish(s, 'oci-layout', await resolveOciIndex(store, index, s.limits, s.warnings));
   }
-  return fromContents(s, await readArchive(createReadStream(source, { highWaterMark: FILE_READ_CHUNK_BYTES }), readOptions(s)));
+  const { contents, read } = await readArchiveFile(source, readOptions(s), s.slots);
+  s.read = read;
+  return fromContents(s, contents);
 }
 
 function session(source: string, opts: InspectOptions, asked: readonly string[], wanted: ReadonlySet<string>): Session {
@@ -109,6 +119,8 @@ function session(source: string, opts: InspectOptions, asked: readonly string[],
     capture: files ? { wanted, maxFileBytes: limits.maxFileContentBytes, budget: new ByteBudget(limits.maxCapturedBytes) } : null,
     fileRequest: files ? { asked, wanted, maxSymlinkHops: limits.maxSymlinkHops, maxCapturedBytes: limits.maxCapturedBytes } : null,
     needs: new Set(),
+    read: STREAM_READ,
+    slots: new ScanSlots(),
   };
 }
 
@@ -145,5 +157,5 @@ function finish(s: Session, format: ArchiveFormat, resolved: ResolvedImage[]): I
     s.warnings.push(...built.problems);
     return built.image;
   });
-  return { source: s.source, format, verified, images, warnings: s.warnings };
+  return { source: s.source, format, verified, read: s.read, images, warnings: s.warnings };
 }

@@ -1,6 +1,6 @@
 // The stable `stepwise inspect --json` document, documented in docs/inspect-json.md. Every field is mapped
 // explicitly, so a change to the internal model cannot change the output by accident.
-import type { ArchiveFormat, Compression, EntryKind, Image, InspectResult, Layer } from './model.ts';
+import type { ArchiveFormat, Compression, EntryKind, Image, InspectResult, Layer, ReadPath } from './model.ts';
 
 export const INSPECT_JSON_SCHEMA_VERSION = 1;
 
@@ -48,6 +48,7 @@ export interface InspectJson {
   source: string;
   format: ArchiveFormat;
   verified: boolean;
+  read: { mode: ReadPath['mode']; concurrency: number; reason: string };
   images: ImageJson[];
   tar?: { entries: number; compression: Compression; paths?: string[] };
   warnings: string[];
@@ -66,6 +67,7 @@ export function toInspectJson(r: InspectResult, opts: InspectJsonOptions = {}): 
     source: r.source,
     format: r.format,
     verified: r.verified,
+    read: { mode: r.read.mode, concurrency: r.read.concurrency, reason: r.read.reason },
     images: r.images.map((i) => imageJson(i, opts)),
     warnings: [...r.warnings],
   };

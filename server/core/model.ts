@@ -101,10 +101,22 @@ export interface ImageFile {
   noContent?: string; // why a found path has no content, in words: "it is a directory", …
 }
 
+/**
+ * How the source's layers were read. 'parallel': the source allows a second reader (a file, an OCI layout
+ * directory), so up to `concurrency` layers were decompressed and hashed at once. 'single-pass': it can be read
+ * only once (stdin, a stream, an engine's export) or only as a whole (an archive compressed as a whole).
+ */
+export interface ReadPath {
+  mode: 'parallel' | 'single-pass';
+  concurrency: number; // layers scanned at once; 1 for a single pass
+  reason: string; // in words, e.g. "a stream can be read only once"
+}
+
 export interface InspectResult {
   source: string;
   format: ArchiveFormat;
   verified: boolean; // true only when every digest and diff_id matched
+  read: ReadPath;
   images: Image[];
   /** For format 'tar': the plain entries of the tar itself. */
   tar?: { entries: number; compression: Compression; paths?: MergedPath[] };

@@ -33,6 +33,7 @@ export class LiveTerminal implements Disposable {
   private attachment: Attachment | null = null;
   private size: TerminalSize;
   private current: ShellTerminal;
+  private attachedBefore = false; // a client has been given this terminal's output
 
   constructor(
     shell: ShellTerminal,
@@ -96,6 +97,20 @@ export class LiveTerminal implements Disposable {
       dispose: () => attachment.batcher.dispose(),
     };
     this.attachment = attachment;
+    // The first client has seen nothing: it gets the output so far as the live stream it would have had from
+    // seq 0 (an empty snapshot, then the bytes), so the mirror need not start. Later clients get a real snapshot:
+    // replaying raw output to them would repeat terminal queries (e.g. DA) that the first client already answered.
+    const early = this.attachedBefore ? null : this.mirror.outputSinceStart();
+    this.attachedBefore = true;
+    if (early) {
+      client.send({ type: 'snapshot', term: this.index, data: '', seq: 0 });
+      for (const chunk of early) {
+        this.flow.account(chunk.length); // sent after the reset, so the client will ack it
+        attachment.batcher.push(chunk);
+      }
+      attachment.live = true;
+      return;
+    }
     const snapshot = await this.mirror.snapshot(from);
     if (this.attachment !== attachment) return;
     client.send({ type: 'snapshot', term: this.index, data: snapshot.data, seq: snapshot.seq });

@@ -73,3 +73,39 @@ test('dispose rejects waiting snapshots', async () => {
   mirror.dispose();
   await assert.rejects(pending, /closed/);
 });
+
+test('the headless terminal starts on first need: not for output alone, but for a snapshot of it', async () => {
+  const mirror = new ScreenMirror({ cols: 40, rows: 5 });
+  const empty = await mirror.snapshot();
+  assert.deepEqual([empty.seq, empty.data, mirror.started], [0, '', false], 'nothing written: an empty screen, no terminal');
+  mirror.write(Buffer.from('prompt$ '));
+  await new Promise((r) => setTimeout(r, 50)); // several parse intervals
+  assert.equal(mirror.started, false, 'output only queues');
+  assert.deepEqual(mirror.outputSinceStart()?.map((b) => Buffer.from(b).toString()), ['prompt$ ']);
+  const snap = await mirror.snapshot();
+  assert.equal(mirror.started, true);
+  assert.equal(mirror.outputSinceStart(), null, 'once started, the raw output is no longer the whole story');
+  assert.deepEqual(await replay(snap.data, 40, 5), ['prompt$ ']);
+  mirror.dispose();
+});
+
+test('a resize before any output sets the starting size; one after output keeps the raw output from standing in', async () => {
+  const mirror = new ScreenMirror({ cols: 40, rows: 5 });
+  mirror.resize({ cols: 20, rows: 4 });
+  assert.deepEqual(mirror.outputSinceStart(), []);
+  mirror.write(Buffer.from('x'.repeat(25)));
+  mirror.resize({ cols: 30, rows: 4 });
+  assert.equal(mirror.outputSinceStart(), null);
+  const snap = await mirror.snapshot();
+  assert.deepEqual([snap.cols, snap.rows], [30, 4]);
+  assert.deepEqual(await replay(snap.data, 30, 4), ['x'.repeat(20), 'x'.repeat(5)], 'drawn at 20 columns, then resized');
+  mirror.dispose();
+});
+
+test('a backlog that reaches its bound starts the terminal instead of queueing more', () => {
+  const mirror = new ScreenMirror({ cols: 40, rows: 5 });
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  for (let sent = 0; sent <= MIRROR_MAX_BACKLOG_BYTES; sent += chunk.length) mirror.write(chunk);
+  assert.equal(mirror.started, true);
+  mirror.dispose();
+});

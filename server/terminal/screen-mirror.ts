@@ -9,10 +9,15 @@
 // skipped: memory stays bounded, and the screen is rebuilt from the newest output. The hazard: after a skip,
 // rows above the last MIRROR_KEEP_AFTER_SKIP_BYTES of output may differ from what the client showed.
 //
+// Started on first need: until a snapshot asks for a screen with output on it, or the backlog reaches
+// MIRROR_MAX_BACKLOG_BYTES, bytes only queue, and @xterm/headless is neither loaded nor parsing. A session with
+// one lesson open and a prompt on screen costs a few KB, not a headless terminal (DESIGN.md: idle server RSS).
+//
 // Sequence numbers count output bytes since the terminal started. `snapshot(n)` resolves with the screen at a
 // position seq >= n, at a chunk boundary, so the caller can send the live stream from exactly seq on.
-import xtermHeadless from '@xterm/headless';
-import xtermSerialize from '@xterm/addon-serialize';
+import { createRequire } from 'node:module';
+import type xtermHeadless from '@xterm/headless';
+import type xtermSerialize from '@xterm/addon-serialize';
 import type { TerminalSize } from '../environment/index.ts';
 import type { Disposable } from '../protocol/index.ts';
 
@@ -34,6 +39,13 @@ const MIRROR_CATCH_UP_SLICE_BYTES = 64 * 1024;
  * of a core), far above what a screen-drawing program writes; only a flood outruns it, and skips ahead.
  */
 export const MIRROR_PARSE_INTERVAL_MS = 5;
+/**
+ * After a skip (a flood), no slice is parsed until output has been quiet this long (ms), unless a snapshot waits.
+ * A slice parsed mid-flood is skipped over by the next skip anyway; a CPU profile of a 40 MB `cat` showed the
+ * mirror taking about 13% of the server's flood time for such slices. Steady output that parsing keeps up with
+ * never skips, so it is parsed as before.
+ */
+export const MIRROR_FLOOD_QUIET_MS = 50;
 
 export interface ScreenSnapshot {
   data: string; // escape sequences that redraw the screen, scrollback and modes on a reset terminal
@@ -43,10 +55,23 @@ export interface ScreenSnapshot {
 }
 
 type Item = { kind: 'data'; bytes: Uint8Array } | { kind: 'resize'; size: TerminalSize };
+type HeadlessTerminal = InstanceType<typeof xtermHeadless.Terminal>;
+type Serializer = InstanceType<typeof xtermSerialize.SerializeAddon>;
+
+/** Both packages are CommonJS; require() keeps starting a mirror synchronous. Loaded once, on first need. */
+let xterm: { headless: typeof xtermHeadless; serialize: typeof xtermSerialize } | null = null;
+function loadXterm(): NonNullable<typeof xterm> {
+  const require = createRequire(import.meta.url);
+  xterm ??= { headless: require('@xterm/headless') as typeof xtermHeadless, serialize: require('@xterm/addon-serialize') as typeof xtermSerialize };
+  return xterm;
+}
+
+/** An empty screen at seq 0: what a snapshot is before any output, without starting a terminal. */
+const EMPTY_SCREEN = '';
 
 export class ScreenMirror implements Disposable {
-  private readonly terminal: InstanceType<typeof xtermHeadless.Terminal>;
-  private readonly serializer = new xtermSerialize.SerializeAddon();
+  private screen: { terminal: HeadlessTerminal; serializer: Serializer } | null = null; // null until first need
+  private size: TerminalSize; // the size the terminal starts at
   private readonly queue: Item[] = [];
   private backlogBytes = 0;
   private received = 0; // bytes given to write()
@@ -55,16 +80,32 @@ export class ScreenMirror implements Disposable {
   private timer: ReturnType<typeof setTimeout> | null = null; // the next slice, while none is in flight
   private waiters: { seq: number; resolve: (s: ScreenSnapshot) => void; reject: (e: Error) => void }[] = [];
   private disposed = false;
+  private flooding = false; // skipped ahead, and output has not yet been quiet for MIRROR_FLOOD_QUIET_MS
+  private lastWriteAt = 0; // performance.now() of the latest write
   skippedBytes = 0;
 
   constructor(size: TerminalSize) {
-    this.terminal = new xtermHeadless.Terminal({
-      cols: size.cols,
-      rows: size.rows,
-      scrollback: MIRROR_SCROLLBACK_LINES,
-      allowProposedApi: true,
-    });
-    this.terminal.loadAddon(this.serializer);
+    this.size = size;
+  }
+
+  /**
+   * Every output byte since seq 0, when the mirror has not started (so nothing was parsed or skipped) and no
+   * resize came between them; else null. A client that has never seen this terminal can take these as the live
+   * stream it would have had from the start, and no headless terminal need start for it.
+   */
+  outputSinceStart(): Uint8Array[] | null {
+    if (this.screen || this.disposed) return null;
+    const out: Uint8Array[] = [];
+    for (const item of this.queue) {
+      if (item.kind !== 'data') return null;
+      out.push(item.bytes);
+    }
+    return out;
+  }
+
+  /** Whether the headless terminal has been started (for tests and the idle-memory figure). */
+  get started(): boolean {
+    return this.screen !== null;
   }
 
   /** Bytes received so far: the seq of the next byte. */
@@ -75,21 +116,31 @@ export class ScreenMirror implements Disposable {
   write(bytes: Uint8Array): void {
     if (this.disposed || bytes.byteLength === 0) return;
     this.queue.push({ kind: 'data', bytes });
+    this.lastWriteAt = performance.now();
     this.backlogBytes += bytes.byteLength;
     this.received += bytes.byteLength;
-    if (this.backlogBytes > MIRROR_MAX_BACKLOG_BYTES) this.skipAhead();
+    if (this.backlogBytes > MIRROR_MAX_BACKLOG_BYTES) {
+      this.start(); // nothing was skipped before it started: the screen is built from every byte kept
+      this.skipAhead();
+    }
     this.schedule();
   }
 
   /** Resizes at this point in the stream: output after it was drawn at the new size. */
   resize(size: TerminalSize): void {
     if (this.disposed) return;
+    if (!this.screen && this.queue.length === 0) {
+      this.size = size; // nothing drawn yet: start at the new size
+      return;
+    }
     this.queue.push({ kind: 'resize', size });
     this.schedule();
   }
 
   snapshot(atLeastSeq: number = this.received): Promise<ScreenSnapshot> {
     if (this.disposed) return Promise.reject(new Error('screen mirror is closed'));
+    if (!this.screen && this.received === 0) return Promise.resolve({ data: EMPTY_SCREEN, seq: 0, cols: this.size.cols, rows: this.size.rows });
+    this.start();
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq: atLeastSeq, resolve, reject });
       this.answerWaiters();
@@ -104,12 +155,23 @@ export class ScreenMirror implements Disposable {
     this.timer = null;
     this.queue.length = 0;
     for (const w of this.waiters.splice(0)) w.reject(new Error('screen mirror is closed'));
-    this.terminal.dispose();
+    this.screen?.terminal.dispose();
+    this.screen = null;
   }
 
-  /** Parses the next slice: at once if a snapshot waits, else after MIRROR_PARSE_INTERVAL_MS. */
+  /** Starts the headless terminal, at the size the first queued output was drawn at. */
+  private start(): void {
+    if (this.screen || this.disposed) return;
+    const { headless, serialize } = loadXterm();
+    const terminal = new headless.Terminal({ cols: this.size.cols, rows: this.size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    const serializer = new serialize.SerializeAddon();
+    terminal.loadAddon(serializer);
+    this.screen = { terminal, serializer };
+  }
+
+  /** Parses the next slice: at once if a snapshot waits, else after MIRROR_PARSE_INTERVAL_MS. Not before start. */
   private schedule(): void {
-    if (this.inFlight || this.disposed) return;
+    if (this.inFlight || this.disposed || !this.screen) return;
     if (this.waiters.length > 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
@@ -117,17 +179,19 @@ export class ScreenMirror implements Disposable {
     } else {
       this.timer ??= setTimeout(() => {
         this.timer = null;
+        if (this.flooding) {
+          if (performance.now() - this.lastWriteAt < MIRROR_FLOOD_QUIET_MS) return this.schedule();
+          this.flooding = false;
+        }
         this.feed();
-      }, MIRROR_PARSE_INTERVAL_MS);
+      }, this.flooding ? MIRROR_FLOOD_QUIET_MS : MIRROR_PARSE_INTERVAL_MS);
     }
   }
 
   private feed(): void {
-    if (this.inFlight || this.disposed) return;
-    while (this.queue[0]?.kind === 'resize') {
-      const { size } = this.queue.shift() as Extract<Item, { kind: 'resize' }>;
-      this.terminal.resize(size.cols, size.rows);
-    }
+    const screen = this.screen;
+    if (this.inFlight || this.disposed || !screen) return;
+    this.applyLeadingResizes(screen.terminal);
     const parts: Uint8Array[] = [];
     let bytes = 0;
     const sliceBytes = this.waiters.length > 0 ? MIRROR_CATCH_UP_SLICE_BYTES : MIRROR_SLICE_BYTES;
@@ -144,7 +208,7 @@ export class ScreenMirror implements Disposable {
     this.inFlight = true;
     const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     // xterm parses asynchronously and calls back once this chunk is parsed: then the screen is exactly at `parsed`.
-    this.terminal.write(chunk, () => {
+    screen.terminal.write(chunk, () => {
       this.inFlight = false;
       this.parsed += bytes;
       this.answerWaiters();
@@ -154,20 +218,30 @@ export class ScreenMirror implements Disposable {
 
   /** Serializes for every waiter whose seq is reached. Only called when no chunk is in flight. */
   private answerWaiters(): void {
-    if (this.inFlight || this.disposed || this.waiters.length === 0) return;
+    const screen = this.screen;
+    if (this.inFlight || this.disposed || !screen || this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.seq <= this.parsed);
     if (ready.length === 0) return;
+    this.applyLeadingResizes(screen.terminal); // a resize right at `parsed` belongs to the screen at `parsed`
     this.waiters = this.waiters.filter((w) => w.seq > this.parsed);
     const snapshot: ScreenSnapshot = {
-      data: this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES }),
+      data: screen.serializer.serialize({ scrollback: MIRROR_SCROLLBACK_LINES }),
       seq: this.parsed,
-      cols: this.terminal.cols,
-      rows: this.terminal.rows,
+      cols: screen.terminal.cols,
+      rows: screen.terminal.rows,
     };
     for (const w of ready) w.resolve(snapshot);
   }
 
+  private applyLeadingResizes(terminal: HeadlessTerminal): void {
+    while (this.queue[0]?.kind === 'resize') {
+      const { size } = this.queue.shift() as Extract<Item, { kind: 'resize' }>;
+      terminal.resize(size.cols, size.rows);
+    }
+  }
+
   private skipAhead(): void {
+    this.flooding = true;
     let drop = this.backlogBytes - MIRROR_KEEP_AFTER_SKIP_BYTES;
     const kept: Item[] = [];
     for (const item of this.queue) {

@@ -48,6 +48,7 @@ export function renderText(r: InspectResult, opts: TextOptions): string {
   out.push(`Format:    ${r.format}${r.tar ? ` (${r.tar.compression === 'none' ? 'uncompressed' : r.tar.compression})` : ''}`);
   out.push(`Verified:  ${r.format === 'tar' ? 'n/a (a plain tar declares no digests)' : r.verified ? 'yes' : 'NO'}`);
   for (const w of r.warnings) out.push(`  ! ${w}`);
+  out.push(`Read:      ${r.read.mode === 'parallel' ? `in parallel, up to ${r.read.concurrency} layers at once` : 'in one pass'} (${r.read.reason})`);
   if (r.tar) {
     out.push(`Entries:   ${r.tar.entries}`);
     if (r.tar.paths && (opts.tree || opts.files)) out.push('', ...renderPaths(r.tar.paths, opts.tree, '  ', false));

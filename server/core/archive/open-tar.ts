@@ -28,7 +28,7 @@ export async function openTar(source: ByteSource, label: string, limits: Limits)
 }
 
 /** A first block that is neither zeros nor a valid header means this is not a tar at all. */
-function checkLooksLikeTar(head: Uint8Array, label: string): void {
+export function checkLooksLikeTar(head: Uint8Array, label: string): void {
   if (head.length === 0) throw new CoreError('NOT_AN_ARCHIVE', `${label} is empty`);
   if (head.length < BLOCK) throw new CoreError('NOT_AN_ARCHIVE', `${label} is not a tar archive (${head.length} bytes)`);
   const block = head.subarray(0, BLOCK);

@@ -52,10 +52,40 @@ const NOT_TAR_HEADER: NotTar = Object.freeze({ code: 'TAR_BAD_CHECKSUM', reason:
 /** Members that may hold metadata: top-level files (manifest.json, index.json, <id>.json) and OCI blobs. */
 const METADATA_PATH = /^(?:[^/]+|blobs\/[a-z0-9]+\/[A-Za-z0-9=_-]+)$/;
 
+/** Names a member in messages, whichever reader scans it. */
+export function memberLabel(archiveLabel: string, rel: string): string {
+  return `${archiveLabel}: member ${rel}`;
+}
+
+/**
+ * Offers a layer member, once its first bytes say it is one, to a second reader of the same file. Returns null
+ * to keep it inline; otherwise a promise that resolves once the second reader has started (a slot was free).
+ * The second reader sets `member.scan` when it ends, and the caller of the tar reader skips the member's data.
+ */
+export type Detacher = (member: Member, entry: TarEntry) => Promise<void> | null;
+
 export async function readArchive(source: ByteSource, opts: ReadArchiveOptions): Promise<ArchiveContents> {
   const { label, limits } = opts;
   const { compression, tar } = await openTar(source, label, limits);
   const contents: ArchiveContents = { label, compression, members: new Map(), listing: [] };
+  const { reader, finish } = archiveTarReader(contents, opts, null);
+  for await (const chunk of tar) {
+    opts.signal?.throwIfAborted();
+    const wait = reader.write(chunk);
+    if (wait) await wait;
+  }
+  const wait = reader.end();
+  if (wait) await wait;
+  finish();
+  return contents;
+}
+
+/**
+ * The tar reader over an archive's own entries, filling `contents.members`; `finish` fills the listing once the
+ * reader has ended. With a detacher, big layer members may be read by a second reader (see read-archive-file.ts).
+ */
+export function archiveTarReader(contents: ArchiveContents, opts: ReadArchiveOptions, detach: Detacher | null): { reader: TarReader; finish(): void } {
+  const { label, limits } = opts;
   const collector = new EntryCollector(label, opts.budget, false);
   let metadataBytes = 0;
 
@@ -82,19 +112,16 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
         metadataBytes += e.size;
         return true;
       };
-      return new MemberSink(member, `${label}: member ${rel}`, mayBeJson ? keepJson : null, limits, opts.budget, opts.capture ?? null);
+      const handOff = detach ? () => detach(member, e) : null;
+      return new MemberSink(member, memberLabel(label, rel), mayBeJson ? keepJson : null, limits, opts.budget, opts.capture ?? null, handOff);
     },
   });
-
-  for await (const chunk of tar) {
-    opts.signal?.throwIfAborted();
-    const wait = reader.write(chunk);
-    if (wait) await wait;
-  }
-  const wait = reader.end();
-  if (wait) await wait;
-  contents.listing = collector.entries;
-  return contents;
+  return {
+    reader,
+    finish: () => {
+      contents.listing = collector.entries;
+    },
+  };
 }
 
 /**
@@ -108,6 +135,8 @@ class MemberSink implements TarSink {
   private headBytes = 0;
   private scanner: BlobScanner | null = null;
   private decided = false;
+  /** The rest of this member's data is read by a second reader (handOff); this sink ignores it. */
+  detached = false;
 
   /** `keepJson`: asked once the first bytes look like JSON; says whether the metadata budget allows keeping. */
   constructor(
@@ -117,9 +146,11 @@ class MemberSink implements TarSink {
     private readonly limits: Limits,
     private readonly budget: EntryBudget,
     private readonly capture: CaptureRequest | null,
+    private readonly handOff: (() => Promise<void> | null) | null,
   ) {}
 
   write(chunk: Uint8Array): void | Promise<void> {
+    if (this.detached) return;
     if (this.decided) {
       this.jsonChunks?.push(chunk);
       return this.scanner?.write(chunk);
@@ -130,6 +161,7 @@ class MemberSink implements TarSink {
   }
 
   end(): void | Promise<void> {
+    if (this.detached) return; // the second reader sets member.scan
     const wait = this.decided ? undefined : this.decide();
     if (this.jsonChunks) this.member.json = Buffer.concat(this.jsonChunks);
     if (!this.scanner) return wait;
@@ -156,6 +188,12 @@ class MemberSink implements TarSink {
         this.member.notTar = NOT_TAR_HEADER;
         return;
       }
+    }
+    // A member kept as JSON too is read inline: its bytes are needed here.
+    const started = this.jsonChunks ? null : (this.handOff?.() ?? null);
+    if (started) {
+      this.detached = true;
+      return started;
     }
     this.scanner = new BlobScanner(this.label, this.member.entry.size, this.limits, this.budget, this.capture);
     return this.scanner.write(head);

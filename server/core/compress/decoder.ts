@@ -10,8 +10,13 @@ import { ZstdFrameGuard } from './zstd-frames.ts';
 /** Bytes needed to tell gzip (1f 8b) from zstd (28 b5 2f fd). */
 export const MAGIC_BYTES = 4;
 
-/** zlib output chunk: bigger than the 16 KiB default, so fewer 'data' events per megabyte. */
-const GUNZIP_CHUNK_BYTES = 128 * 1024;
+/**
+ * zlib output chunk (512 KiB): far above the 16 KiB default, so fewer round trips through libuv's pool and fewer
+ * buffers per megabyte. Measured on a 270 MB gzip layer (gunzip + sha256): 1.47-1.58 CPU-s at 128 KiB,
+ * 1.31-1.32 at 512 KiB, no better at 1 MiB. A CPU profile of inspect had 16% in zlib's processCallback and 15%
+ * in GC at 128 KiB. Costs at most two such buffers per layer being scanned.
+ */
+const GUNZIP_CHUNK_BYTES = 512 * 1024;
 
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';

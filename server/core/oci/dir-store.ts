@@ -6,6 +6,7 @@ import { BlobScanner, type BlobScan } from '../blob-scan.ts';
 import { CoreError } from '../errors.ts';
 import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
+import { ScanSlots } from '../scan-slots.ts';
 import { blobPath, type BlobStore } from './blob-store.ts';
 
 /** Read size for layer files: large reads keep per-chunk overhead small against sha256 and tar parsing. */
@@ -21,6 +22,7 @@ export class DirBlobStore implements BlobStore {
     private readonly budget: EntryBudget,
     private readonly signal: AbortSignal | undefined,
     private readonly capture: CaptureRequest | null,
+    private readonly slots: ScanSlots,
   ) {}
 
   static async open(
@@ -28,9 +30,9 @@ export class DirBlobStore implements BlobStore {
     label: string,
     limits: Limits,
     budget: EntryBudget,
-    opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null } = {},
+    opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null; slots?: ScanSlots } = {},
   ): Promise<DirBlobStore> {
-    return new DirBlobStore(await realpath(dir), label, limits, budget, opts.signal, opts.capture ?? null);
+    return new DirBlobStore(await realpath(dir), label, limits, budget, opts.signal, opts.capture ?? null, opts.slots ?? new ScanSlots());
   }
 
   /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
@@ -61,10 +63,11 @@ export class DirBlobStore implements BlobStore {
     return readFile(path);
   }
 
+  /** Scans run up to the store's slots at once; a caller may ask for every layer before awaiting any. */
   layer(digest: string, what: string): Promise<BlobScan> {
     let scan = this.scans.get(digest);
     if (!scan) {
-      scan = this.scanFile(blobPath(digest), what);
+      scan = this.slots.run(() => this.scanFile(blobPath(digest), what));
       this.scans.set(digest, scan);
     }
     return scan;

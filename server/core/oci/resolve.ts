@@ -48,16 +48,13 @@ export async function resolveOciIndex(store: BlobStore, indexBytes: Buffer, limi
       return;
     }
     const configBytes = await store.json(manifest.config.digest, `config ${manifest.config.digest}`);
-    const layers = [];
-    for (const l of manifest.layers) {
-      layers.push({
-        scan: await store.layer(l.digest, `layer ${l.digest}`),
-        ref: l.digest,
-        declaredDigest: l.digest,
-        declaredSize: l.size,
-        mediaType: l.mediaType ?? null,
-      });
-    }
+    // Every layer is asked for before any is awaited, so a store with a second reader scans them in parallel.
+    const scans = await Promise.allSettled(manifest.layers.map((l) => store.layer(l.digest, `layer ${l.digest}`)));
+    const layers = manifest.layers.map((l, i) => {
+      const scan = scans[i]!;
+      if (scan.status === 'rejected') throw scan.reason; // the lowest failing layer, as a sequential read would report
+      return { scan: scan.value, ref: l.digest, declaredDigest: l.digest, declaredSize: l.size, mediaType: l.mediaType ?? null };
+    });
     images.push({
       tags: tagsFromAnnotations(...chain),
       configBytes,

@@ -28,6 +28,11 @@ export interface TarEntry {
 export interface TarSink {
   write(chunk: Uint8Array): void | Promise<void>;
   end(): void | Promise<void>;
+  /**
+   * True once the sink reads the rest of its entry's data from a second reader of the same file: the reader's
+   * caller may then skip those bytes (skippableBytes, skip) instead of reading and feeding them.
+   */
+  readonly detached?: boolean;
 }
 
 export interface TarReaderOptions {
@@ -135,6 +140,20 @@ export class TarReader {
       }
     }
     this.offset += len;
+    return this.drainPending();
+  }
+
+  /** Bytes of the current entry's data its sink reads elsewhere (it is detached): the caller may skip them. */
+  get skippableBytes(): number {
+    return this.state === 'data' && this.sink?.detached === true ? this.remaining : 0;
+  }
+
+  /** Consumes `n` bytes of skippableBytes as if they had been written, without reading them. */
+  skip(n: number): Promise<void> | undefined {
+    if (n > this.skippableBytes) throw new Error(`${this.opts.label}: skip(${n}) past the ${this.skippableBytes} skippable bytes`);
+    this.remaining -= n;
+    this.offset += n;
+    if (this.remaining === 0) this.finishData();
     return this.drainPending();
   }
 

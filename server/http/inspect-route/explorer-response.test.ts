@@ -21,6 +21,7 @@ test('layers, merged paths and whiteout entries map onto the explorer shape, whi
     source: 'img.tar',
     format: 'docker-archive',
     verified: true,
+    read: { mode: 'parallel', concurrency: 2, reason: 'a file can be read by more than one reader' },
     warnings: [],
     images: [
       {
@@ -58,6 +59,7 @@ test('layers, merged paths and whiteout entries map onto the explorer shape, whi
 test('an image read without per-path detail maps to empty lists rather than failing', () => {
   const res = toExplorerResponse({
     source: 'docker://x', format: 'docker-engine', verified: false, warnings: [],
+    read: { mode: 'single-pass', concurrency: 1, reason: "the engine's export is a stream, read only once" },
     images: [{ tags: [], configDigest: null, manifestDigest: null, platform: null, config, fileCount: 0, wastedBytes: 0, layers: [layer('', [], undefined)] }],
   });
   assert.deepEqual(res.images[0]!.paths, []);

@@ -1,0 +1,47 @@
+// How many layers are decompressed and hashed at once when a source can be read by more than one reader (a file
+// or an OCI layout directory). Each running scan inflates on libuv's thread pool (node:zlib's async API) and
+// hashes and parses tar headers on the main thread, so N scans keep N cores busy without worker threads.
+import { availableParallelism } from 'node:os';
+
+/** Layer scans at once: one per core. More only adds zlib windows and read buffers that wait for a core. */
+export const PARALLEL_LAYER_SCANS = Math.max(1, availableParallelism());
+
+/**
+ * Members smaller than this (bytes) are scanned inline by the reader that found them: a second reader and a slot
+ * cost more than the scan itself, and a tar of many small compressed files must not queue one scan per file.
+ */
+export const PARALLEL_MIN_MEMBER_BYTES = 4 * 1024 * 1024;
+
+/** A counting semaphore over scans. `acquire` resolves with the function that gives the slot back. */
+export class ScanSlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly size: number = PARALLEL_LAYER_SCANS) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`ScanSlots needs a positive whole size, not ${size}`);
+    this.free = size;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.free++;
+    };
+  }
+
+  /** Runs `task` in a slot. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+// inspect's parallel path: a tar file whose big layer members are scanned by second readers, and an OCI layout
+// whose layers are scanned at once, must report exactly what the single pass over the same bytes as a stream
+// reports (digests, diff_ids, entries, wanted files, errors), and say which path it took.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { inspect, inspectStream, isCoreError, toInspectJson, type InspectResult } from '../server/core/index.ts';
+import { PARALLEL_MIN_MEMBER_BYTES } from '../server/core/scan-slots.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'stepwise-parallel-read-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+async function tarOf(files: { name: string; body: Buffer }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const f of files) pack.entry({ name: f.name, size: f.body.length, mode: 0o644 }, f.body);
+  pack.finalize();
+  return buffer(pack as unknown as NodeJS.ReadableStream);
+}
+
+interface Layer {
+  tar: Buffer; // uncompressed
+  blob: Buffer; // as stored
+}
+
+/** Layers big enough for second readers (random bytes barely compress), and one small one read inline. */
+async function makeLayers(): Promise<Layer[]> {
+  const big = PARALLEL_MIN_MEMBER_BYTES + 64 * 1024;
+  const layers: Layer[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = await tarOf([
+      { name: `data/l${i}.bin`, body: randomBytes(big) },
+      { name: 'etc/which', body: Buffer.from(`layer ${i}\n`) },
+    ]);
+    layers.push({ tar: t, blob: i === 1 ? t : gzipSync(t, { level: 1 }) }); // one uncompressed, to cover both kinds
+  }
+  const small = await tarOf([{ name: 'etc/small', body: Buffer.from('small\n') }]);
+  layers.push({ tar: small, blob: gzipSync(small) });
+  return layers;
+}
+
+function configOf(layers: Layer[]): Buffer {
+  return Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar)) } }));
+}
+
+/** A kaniko-style docker-archive, manifest.json last as legacy saves write it. */
+async function dockerArchive(layers: Layer[]): Promise<Buffer> {
+  const config = configOf(layers);
+  const names = layers.map((l) => `${sha256(l.blob).slice(7)}.tar${l.blob === l.tar ? '' : '.gz'}`);
+  const manifest = Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['parallel:latest'], Layers: names }]));
+  return tarOf([...layers.map((l, i) => ({ name: names[i]!, body: l.blob })), { name: 'config.json', body: config }, { name: 'manifest.json', body: manifest }]);
+}
+
+function ociLayout(dir: string, layers: Layer[]): void {
+  const blobs = join(dir, 'blobs', 'sha256');
+  mkdirSync(blobs, { recursive: true });
+  const put = (b: Buffer): { digest: string; size: number } => {
+    const digest = sha256(b);
+    writeFileSync(join(blobs, digest.slice(7)), b);
+    return { digest, size: b.length };
+  };
+  const config = put(configOf(layers));
+  const manifest = put(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...put(l.blob) })),
+      }),
+    ),
+  );
+  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }] }));
+}
+
+/** The document without the field that says how it was read. */
+function facts(r: InspectResult): unknown {
+  const { read: _read, source: _source, ...rest } = toInspectJson(r, { files: true, changes: true });
+  return rest;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e: unknown) {
+    if (isCoreError(e)) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+describe('the parallel read of a file reports what the single pass reports', async () => {
+  const layers = await makeLayers();
+  const archive = join(work, 'image.tar');
+  writeFileSync(archive, await dockerArchive(layers));
+
+  it('a docker-archive file: same digests, diff_ids, entries and tree as the same bytes streamed', async () => {
+    const parallel = await inspect(archive, { files: true });
+    const single = await inspectStream(createReadStream(archive), archive, { files: true });
+    assert.equal(parallel.read.mode, 'parallel');
+    assert.ok(parallel.read.concurrency >= 1);
+    assert.equal(single.read.mode, 'single-pass');
+    assert.equal(parallel.verified, true, parallel.warnings.join('; '));
+    assert.deepEqual(
+      parallel.images[0]!.layers.map((l) => [l.digest, l.diffId, l.compression]),
+      layers.map((l) => [sha256(l.blob), sha256(l.tar), l.blob === l.tar ? 'none' : 'gzip']),
+    );
+    assert.deepEqual(facts(parallel), facts(single));
+  });
+
+  it('wanted files come from the layer that last wrote them, as in the single pass', async () => {
+    const parallel = await inspect(archive, { wantFiles: ['/etc/which'] });
+    assert.equal(parallel.images[0]!.files![0]!.content?.toString(), 'layer 2\n');
+    assert.equal(parallel.images[0]!.files![0]!.layer, 2);
+  });
+
+  it('an OCI layout directory reads its layers in parallel, in layer order', async () => {
+    const dir = join(work, 'layout');
+    ociLayout(dir, layers);
+    const r = await inspect(dir, { files: true });
+    assert.equal(r.read.mode, 'parallel');
+    assert.equal(r.verified, true, r.warnings.join('; '));
+    assert.deepEqual(
+      r.images[0]!.layers.map((l) => l.diffId),
+      layers.map((l) => sha256(l.tar)),
+    );
+  });
+
+  it('an archive compressed as a whole is read in one pass, and says why', async () => {
+    const gz = join(work, 'image.tar.gz');
+    writeFileSync(gz, gzipSync(readFileSync(archive), { level: 1 }));
+    const r = await inspect(gz);
+    assert.equal(r.read.mode, 'single-pass');
+    assert.match(r.read.reason, /gzip-compressed as a whole/);
+    assert.equal(r.verified, true);
+  });
+
+  it('a file cut inside a big layer is TAR_TRUNCATED, as a file and as a stream', async () => {
+    const cut = join(work, 'cut.tar');
+    writeFileSync(cut, readFileSync(archive));
+    truncateSync(cut, Math.floor(statSync(cut).size / 2));
+    assert.equal(await codeOf(inspect(cut)), 'TAR_TRUNCATED');
+    assert.equal(await codeOf(inspectStream(createReadStream(cut), cut)), 'TAR_TRUNCATED');
+  });
+
+  it('corrupt gzip inside a big layer is the same error either way', async () => {
+    const bad = layers.map((l, i) => {
+      if (i !== 0) return l;
+      const blob = Buffer.from(l.blob);
+      blob.fill(0x55, 4096, 8192); // inside the deflate stream
+      return { tar: l.tar, blob };
+    });
+    const file = join(work, 'corrupt.tar');
+    writeFileSync(file, await dockerArchive(bad));
+    const viaFile = await codeOf(inspect(file));
+    assert.notEqual(viaFile, 'no error');
+    assert.equal(viaFile, await codeOf(inspectStream(createReadStream(file), file)));
+  });
+});
