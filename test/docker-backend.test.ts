@@ -67,7 +67,7 @@ async function tarListing(stream: Readable, opts: { sameLinks?: boolean } = {}):
       linkTargets.add(h.linkname);
       members.push({ name: h.name, desc: 'hardlinked' });
     } else {
-      members.push({ name: h.name, desc: h.linkname ? `${h.type}:${h.linkname}` : `${h.type}` });
+      members.push({ name: h.name, desc: h.linkname ? `${h.type}:${h.linkname}` : h.type });
     }
     entry.resume();
   }
@@ -148,7 +148,7 @@ describe('the stepwise/shell image', () => {
       tag: 'stale',
       changes: [`LABEL ${CONTENT_LABEL}=not-the-hash`],
     });
-    for await (const _ of progress as unknown as Readable) void _;
+    for await (const _ of progress as unknown as Readable); // drain: the import is done when its progress ends
     try {
       const first = await ensureShellImage(docker, name);
       assert.equal(first.built, true, 'a stale image is rebuilt');
