@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { Backend, BackendName, SessionEnv } from '../../server/terminal/backend.ts';
 import { createBackend, isBackendName } from '../../server/terminal/backends/index.ts';
 import { LocalBackend } from '../../server/terminal/backends/local.ts';
-import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/terminal/backends/docker-pty.ts';
 import { DockerBackend } from '../../server/terminal/backends/docker.ts';
 import { SESSION_LABEL } from '../../server/terminal/backends/docker-container-spec.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
@@ -24,15 +23,6 @@ export function testBackendName(): BackendName {
 /** Sessions opened and destroyed by the leak test: containers are far heavier than local shells. */
 export function leakTestSessions(): number {
   return testBackendName() === 'docker' ? 20 : 200;
-}
-
-/**
- * Output the backend itself can hold between the shell and the server once the server stops reading (bytes),
- * which still arrives after a pause or a Ctrl-C: none locally (the kernel drops the pty's unread output on
- * Ctrl-C); the engine's buffers on docker (see docker-pty.ts).
- */
-export function backendOutputBufferBytes(): number {
-  return testBackendName() === 'docker' ? ENGINE_OUTPUT_BUFFER_BYTES : 0;
 }
 
 /**
