@@ -387,8 +387,14 @@ describe('terminals', () => {
     pty.write('echo "[$(id -u):$(pwd):$((6*7)):$COLUMNS:$LINES]"\r');
     await reader.waitFor(/\[1000:\/home\/learner:42:91:27\]/);
     await reader.waitFor(/\x1b\]133;D;0\x07/);
+    // The resize is the engine's, asynchronous: wait for its event, the SIGWINCH, in a foreground command that says
+    // when it is listening; bash (checkwinsize) then has the new size once that command returns.
+    // (Outputs are computed, $((6*7)), so the echo of the typed command cannot match them.)
+    pty.write("bash -c 'stop() { kill $!; echo $((6*7))-resized; }; trap stop WINCH; echo $((6*7))-listening; sleep infinity & wait $!'\r");
+    await reader.waitFor(/42-listening/);
     pty.resize({ cols: 120, rows: 33 });
-    pty.write('for i in 1 2 3 4 5 6 7 8 9 10; do [ "$COLUMNS" = 120 ] && break; sleep 0.2; done; echo "<$COLUMNS:$LINES>"\r');
+    await reader.waitFor(/42-resized/);
+    pty.write('echo "<$COLUMNS:$LINES>"\r');
     await reader.waitFor(/<120:33>/);
     const exited = new Promise<{ exitCode: number }>((resolve) => pty.onExit(resolve));
     pty.write('exit 5\r');
