@@ -147,7 +147,9 @@ describeBackends('the backend contract', (get) => {
   });
 
   test(`${LEAK_ROUNDS} sessions with a terminal each, destroyed, leave nothing behind`, async () => {
-    const { backend, leftovers } = get();
+    const fixture = get();
+    const { backend } = fixture;
+    const leftovers = () => fixture.leftovers();
     const before = await leftovers();
     for (let i = 0; i < LEAK_ROUNDS; i++) {
       const env = await create();

@@ -68,7 +68,7 @@ async function tarListing(stream: Readable, opts: { sameLinks?: boolean } = {}):
       linkTargets.add(h.linkname);
       members.push({ name: h.name, desc: 'hardlinked' });
     } else {
-      members.push({ name: h.name, desc: h.linkname ? `${h.type}:${h.linkname}` : `${h.type}` });
+      members.push({ name: h.name, desc: h.linkname ? `${h.type}:${h.linkname}` : h.type });
     }
     entry.resume();
   }
@@ -149,7 +149,7 @@ describe('the stepwise/shell image', () => {
       tag: 'stale',
       changes: [`LABEL ${CONTENT_LABEL}=not-the-hash`],
     });
-    for await (const _ of progress as unknown as Readable) void _;
+    for await (const _ of progress as unknown as Readable); // drain: the import is done when its progress ends
     try {
       const first = await ensureShellImage(docker, name);
       assert.equal(first.built, true, 'a stale image is rebuilt');
@@ -388,8 +388,14 @@ describe('terminals', () => {
     pty.write('echo "[$(id -u):$(pwd):$((6*7)):$COLUMNS:$LINES]"\r');
     await reader.waitFor(/\[1000:\/home\/learner:42:91:27\]/);
     await reader.waitFor(/\x1b\]133;D;0\x07/);
+    // The resize is the engine's, asynchronous: wait for its event, the SIGWINCH, in a foreground command that says
+    // when it is listening; bash (checkwinsize) then has the new size once that command returns.
+    // (Outputs are computed, $((6*7)), so the echo of the typed command cannot match them.)
+    pty.write("bash -c 'stop() { kill $!; echo $((6*7))-resized; }; trap stop WINCH; echo $((6*7))-listening; sleep infinity & wait $!'\r");
+    await reader.waitFor(/42-listening/);
     pty.resize({ cols: 120, rows: 33 });
-    pty.write('for i in 1 2 3 4 5 6 7 8 9 10; do [ "$COLUMNS" = 120 ] && break; sleep 0.2; done; echo "<$COLUMNS:$LINES>"\r');
+    await reader.waitFor(/42-resized/);
+    pty.write('echo "<$COLUMNS:$LINES>"\r');
     await reader.waitFor(/<120:33>/);
     const exited = new Promise<{ exitCode: number }>((resolve) => pty.onExit(resolve));
     pty.write('exit 5\r');
@@ -430,17 +436,25 @@ describe('terminals', () => {
     const chunks = 1024; // 4 MiB: far beyond the pty, the engine and the socket together
     pty.pause();
     const atPause = reader.text.length;
-    // bash's own printf writes one chunk per call and counts what it got rid of into a file we can read.
-    pty.write(`s=$(printf '%${chunk}s'); for ((i = 1; i <= ${chunks}; i++)); do printf '%s' "$s"; echo $((i * ${chunk})) > /tmp/written; done; echo; echo flood-done\r`);
-    const written = async () => Number((await sh(env, 'cat /tmp/written 2>/dev/null || echo 0')).stdout.trim());
-    let previous = -1;
-    let current = await written();
-    for (let i = 0; i < 100 && (current === 0 || current !== previous); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      previous = current;
-      current = await written();
-    }
-    assert.ok(current > 0 && current === previous, `the writer settled (${previous} then ${current} bytes)`);
+    // The shell itself writes: bash's printf writes one chunk per call and counts what it got rid of into a file.
+    // It records its pid first, so we can see the moment it blocks.
+    pty.write(`echo $$ > /tmp/writer; s=$(printf '%${chunk}s'); for ((i = 1; i <= ${chunks}; i++)); do printf '%s' "$s"; echo $((i * ${chunk})) > /tmp/written; done; echo; echo flood-done\r`);
+    // Wait for the event itself: the writer asleep in the tty's write (wait_woken; n_tty_write on older kernels). Nothing
+    // reads while we are paused, so once it sleeps there it stays there, and what it wrote by then is what the pty and
+    // the engine hold. The loop runs in the container with bash builtins only, bounded by the exec timeout.
+    const blocked = await sh(
+      env,
+      [
+        'until [ -s /tmp/writer ]; do :; done; read -r pid < /tmp/writer',
+        // wchan has no trailing newline, so read's status is 1 even when it read the name: test the value only.
+        'until { read -r w < /proc/$pid/wchan; [ "$w" = wait_woken ] || [ "$w" = n_tty_write ]; }; do :; done',
+        'grep "^State:" /proc/$pid/status; cat /tmp/written 2>/dev/null || echo 0',
+      ].join('\n'),
+    );
+    assert.equal(blocked.exitCode, 0, blocked.stderr);
+    assert.match(blocked.stdout, /^State:\s+S/m, 'the writer sleeps');
+    const current = Number(blocked.stdout.trim().split('\n').at(-1));
+    assert.ok(current > 0, `the writer got ${current} bytes out before it blocked`);
     assert.ok(current < chunk * chunks, 'the writer is blocked, not finished');
     assert.ok(current <= ENGINE_OUTPUT_BUFFER_BYTES, `${current} bytes went into the engine's buffers; bound ${ENGINE_OUTPUT_BUFFER_BYTES}`);
     assert.equal(reader.text.length, atPause, 'nothing delivered while paused');

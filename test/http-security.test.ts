@@ -89,8 +89,8 @@ test('the API takes only the cookie', async () => {
   assert.equal((await httpGet(`${t.origin}/api/lessons?token=${t.server.token}`)).status, 401);
   const ok = await httpGet(`${t.origin}/api/lessons`, { Cookie: t.cookie });
   assert.equal(ok.status, 200);
-  assert.equal(JSON.parse(ok.body)[0].id, 'sec');
-  const unauthorized = JSON.parse((await httpGet(`${t.origin}/api/lessons`)).body);
+  assert.equal((JSON.parse(ok.body) as { id: string }[])[0]!.id, 'sec');
+  const unauthorized = JSON.parse((await httpGet(`${t.origin}/api/lessons`)).body) as { error: { code: string } };
   assert.equal(unauthorized.error.code, 'UNAUTHORIZED');
 });
 

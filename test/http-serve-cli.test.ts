@@ -58,7 +58,7 @@ test('serve prints a URL with a token; the URL logs the browser in; Ctrl-C stops
   assert.equal(login.status, 302);
   const cookie = String(login.headers['set-cookie']).split(';')[0]!;
   const lessons = await httpGet(new URL('/api/lessons', url).href, { Cookie: cookie });
-  assert.equal(JSON.parse(lessons.body)[0].id, 'one');
+  assert.equal((JSON.parse(lessons.body) as { id: string }[])[0]!.id, 'one');
   s.child.kill('SIGINT');
   assert.equal(await s.exited, 0);
   assert.match(s.output().stderr, /server stopped/);

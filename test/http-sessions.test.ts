@@ -43,7 +43,7 @@ test('GET /api/lessons and /api/lesson answer in the protocol shapes; unmet requ
   assert.equal(view.steps[0]?.checks, 1);
   const missing = await httpGet(`${t.origin}/api/lesson?id=nope`, { Cookie: t.cookie });
   assert.equal(missing.status, 404);
-  assert.equal(JSON.parse(missing.body).error.code, 'LESSON_NOT_FOUND');
+  assert.equal((JSON.parse(missing.body) as { error: { code: string } }).error.code, 'LESSON_NOT_FOUND');
   assert.equal((await httpGet(`${t.origin}/api/lesson`, { Cookie: t.cookie })).status, 400);
 });
 

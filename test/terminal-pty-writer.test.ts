@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -18,19 +20,37 @@ function masterFd(pty: nodePty.IPty): number {
   return fd as number;
 }
 
+/** Resolves once the pty has printed `marker` (the shell says it is ready, or done). */
+function printed(pty: nodePty.IPty, marker: string): Promise<string> {
+  let seen = '';
+  return new Promise((resolve) => {
+    const sub = pty.onData((d: string | Buffer) => {
+      seen += d.toString();
+      if (!seen.includes(marker)) return;
+      sub.dispose();
+      resolve(seen);
+    });
+  });
+}
+
 test('a paste larger than the pty buffer arrives whole and in order, though the reader starts late', { timeout: 20_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-pty-writer-'));
   const out = join(dir, 'out');
-  // Raw mode, no echo: input bytes pass unchanged. The reader starts after a pause, so the buffer fills first.
-  const pty = nodePty.spawn('bash', ['--norc', '-c', `stty raw -echo; sleep 0.3; head -c ${PASTE_BYTES} > '${out}'`], { encoding: null });
+  const gate = join(dir, 'gate');
+  execFileSync('mkfifo', [gate]);
+  // Raw mode, no echo: input bytes pass unchanged. The shell says READY once raw, then waits at the gate (a fifo)
+  // until the whole paste has been handed to the writer, so the pty's input buffer fills before anyone reads.
+  const script = `stty raw -echo; printf READY; cat '${gate}' > /dev/null; head -c ${PASTE_BYTES} > '${out}'`;
+  const pty = nodePty.spawn('bash', ['--norc', '-c', script], { encoding: null });
   try {
+    const exit = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
     const writer = new PtyWriter(masterFd(pty));
     const paste = Buffer.from(randomBytes(PASTE_BYTES).toString('base64').slice(0, PASTE_BYTES)); // printable: no control keys
-    await new Promise((r) => setTimeout(r, 100)); // let stty run first
+    await printed(pty, 'READY');
     for (let i = 0; i < paste.length; i += 1000) writer.write(paste.subarray(i, i + 1000));
-    const exit = await new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+    await writeFile(gate, ''); // opens the fifo (the shell is waiting in cat) and closes it: the reader starts
+    assert.equal(await exit, 0);
     writer.close();
-    assert.equal(exit, 0);
     assert.ok(readFileSync(out).equals(paste), 'every byte, in order');
   } finally {
     pty.kill();
@@ -38,19 +58,22 @@ test('a paste larger than the pty buffer arrives whole and in order, though the 
   }
 });
 
-test('after close nothing is written, and what waited is dropped', async () => {
-  const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; sleep 0.3; head -c 5; echo; sleep 5'], { encoding: null });
-  let seen = '';
-  pty.onData((d: string | Buffer) => {
-    seen += d.toString();
+test('after close nothing is written', { timeout: 20_000 }, async () => {
+  // The shell reads the first 5 input bytes once raw, then prints them. The writer, closed, is given "hello" first;
+  // node-pty's own write then sends "ABCDE". The writer writes synchronously, so had it written, "hello" came first.
+  const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; printf READY; head -c 5; echo; echo DONE; sleep 5'], {
+    encoding: null,
   });
   try {
     const writer = new PtyWriter(masterFd(pty));
-    await new Promise((r) => setTimeout(r, 100));
+    await printed(pty, 'READY');
     writer.close();
     writer.write(Buffer.from('hello'));
-    await new Promise((r) => setTimeout(r, 700));
-    assert.ok(!seen.includes('hello'), `nothing came through: ${JSON.stringify(seen)}`);
+    const done = printed(pty, 'DONE');
+    pty.write('ABCDE');
+    const seen = await done;
+    assert.match(seen, /ABCDE/, 'the shell read the bytes that were written after');
+    assert.ok(!seen.includes('hello'), `nothing came through the closed writer: ${JSON.stringify(seen)}`);
   } finally {
     pty.kill();
   }

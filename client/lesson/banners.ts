@@ -72,8 +72,8 @@ export function catchUpBanner(o: CatchUpOptions): HTMLElement {
       h(
         'div',
         { class: 'banner-actions' },
-        h('button', { class: 'btn btn-primary btn-sm btn-catch-up', attrs: { type: 'button' }, on: { click: o.onCatchUp } }, `Catch up (${range})`),
-        h('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click: o.onDismiss } }, 'Not now'),
+        h('button', { class: 'btn btn-primary btn-sm btn-catch-up', attrs: { type: 'button' }, on: { click: () => o.onCatchUp() } }, `Catch up (${range})`),
+        h('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click: () => o.onDismiss() } }, 'Not now'),
       ),
     ),
   );

@@ -88,6 +88,8 @@ export class LessonPageController implements Disposable {
     this.topbar.setActions(this.status.element, notebookButton, this.resetButton);
 
     this.explorer = new ExplorerPanel(() => this.sessionId);
+    // navigator.platform is deprecated but is still the only synchronous, permission-free hint for the key labels.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const clipboardHint = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘C / ⌘V to copy and paste' : 'Ctrl+Shift+C / V to copy and paste';
     this.workbench = this.store.add(new Workbench(h('span', { class: 'tabbar-hint', attrs: { 'aria-hidden': 'true' } }, clipboardHint)));
     const lessonPane = h('main', { class: 'lesson-pane', attrs: { id: 'main', tabindex: -1 } }, this.outline, this.banners, this.pageSlot);
@@ -285,7 +287,10 @@ export class LessonPageController implements Disposable {
       danger: true,
     });
     if (!yes) return;
-    if (!this.conn.send({ type: 'reset' })) return this.notConnected();
+    if (!this.conn.send({ type: 'reset' })) {
+      this.notConnected();
+      return;
+    }
     this.resetting = true;
     this.resetButton.disabled = true;
     this.resetButton.setAttribute('aria-busy', 'true');

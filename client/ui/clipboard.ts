@@ -16,6 +16,8 @@ export async function copyText(text: string): Promise<boolean> {
   area.className = 'visually-hidden';
   document.body.append(area);
   area.select();
+  // The fallback for pages without the async Clipboard API (plain http on a LAN address): execCommand is all there is.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   const ok = document.execCommand('copy');
   area.remove();
   return ok;

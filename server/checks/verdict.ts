@@ -93,6 +93,6 @@ export function unevaluable(spec: CheckSpec, subject: string, phrase: string, pr
 
 /** A result as one line of plain language, e.g. for the CLI: "seen (expected: …; hint: …)". */
 export function describeOutcome(o: CheckOutcome): string {
-  if (o.passed) return `${o.seen}`;
+  if (o.passed) return o.seen;
   return `${o.seen} (expected: ${o.expected}${o.hint ? `; hint: ${o.hint}` : ''})`;
 }

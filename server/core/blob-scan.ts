@@ -123,7 +123,7 @@ export class BlobScanner implements TarSink {
       this.decoder = createDecoder(this.compression, this.label, this.limits, (out) => {
         diffHash.update(out);
         this.feedTar(out);
-        if (this.tarFailed) throw this.error; // stop decompressing a blob that is not a tar
+        if (this.tarFailed && this.error) throw this.error; // stop decompressing a blob that is not a tar
       });
     }
     return head.length > 0 ? this.forward(head) : undefined;
@@ -138,8 +138,9 @@ export class BlobScanner implements TarSink {
   private feedTar(chunk: Uint8Array | null): void {
     if (this.tarFailed) return;
     try {
-      if (chunk) this.tar.write(chunk);
-      else this.tar.end();
+      // Capture sinks copy synchronously and never ask to wait, so the reader makes no promise here.
+      if (chunk) void this.tar.write(chunk);
+      else void this.tar.end();
     } catch (e: unknown) {
       this.tarFailed = true;
       this.recordError(e);

@@ -29,8 +29,8 @@ export async function listTar(stream: ByteSource, opts: ListTarOptions = {}): Pr
   });
   for await (const chunk of tar) {
     opts.signal?.throwIfAborted();
-    reader.write(chunk);
+    await reader.write(chunk);
   }
-  reader.end();
+  await reader.end();
   return { entries: collector.entries, compression };
 }

@@ -37,11 +37,20 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
   app.get('/api/inspect', async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     const query = querySchema.safeParse(req.query);
-    if (!query.success) return fail(res, 400, 'BAD_REQUEST', 'GET /api/inspect needs ?session=ID&source=PATH-or-docker://NAME');
+    if (!query.success) {
+      fail(res, 400, 'BAD_REQUEST', 'GET /api/inspect needs ?session=ID&source=PATH-or-docker://NAME');
+      return;
+    }
     const found = deps.sessions.get(query.data.session);
     const session = found && (!deps.ownerOf || found.owner === deps.ownerOf(req)) ? found : undefined;
-    if (!session) return fail(res, 404, 'SESSION_NOT_FOUND', 'this lesson session has ended; reload the page to start a new one');
-    if (running >= MAX_CONCURRENT_INSPECTS) return fail(res, 429, 'BUSY', 'other images are being read right now; try again in a moment');
+    if (!session) {
+      fail(res, 404, 'SESSION_NOT_FOUND', 'this lesson session has ended; reload the page to start a new one');
+      return;
+    }
+    if (running >= MAX_CONCURRENT_INSPECTS) {
+      fail(res, 429, 'BUSY', 'other images are being read right now; try again in a moment');
+      return;
+    }
     const { source } = query.data;
     const abort = new AbortController();
     res.on('close', () => {
@@ -59,7 +68,10 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
     } catch (e: unknown) {
       if (abort.signal.aborted) return;
       const known = describeFailure(e);
-      if (known) return fail(res, known.status, known.code, known.message);
+      if (known) {
+        fail(res, known.status, known.code, known.message);
+        return;
+      }
       deps.log.error({ err: e, source, session: session.id }, 'image explorer: inspect failed');
       fail(res, 500, 'INSPECT_FAILED', `stepwise could not read ${source}; the server log has the details`);
     } finally {

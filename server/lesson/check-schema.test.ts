@@ -59,7 +59,7 @@ test('every kind parses, with its target, fields, hint and line', () => {
   assert.ok(image?.kind === 'image');
   assert.deepEqual(image.item.files, { min: 1, max: 400 });
   const output = typed[4];
-  assert.ok(output?.kind === 'output' && output.item.output === true);
+  assert.ok(output?.kind === 'output' && output.item.output);
 });
 
 test('an unknown kind, and an unknown field, are errors at their own lines', () => {

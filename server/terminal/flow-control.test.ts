@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowControl, type Pausable } from './flow-control.ts';
-import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/limits.ts';
+import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/limits.ts';
 
 const K = 1024;
 
@@ -87,22 +87,34 @@ test('reset (a new reader with a fresh snapshot) resumes a paused pty', () => {
   assert.equal(flow.unacked, 0);
 });
 
-test('a reader that acks every chunk it gets never blocks, at the real watermarks', () => {
+test('a reader that acks only whole ACK_EVERY_BYTES steps never blocks: its unacked remainder is below low', () => {
+  // Like the client's AckCounter without its idle flush: it processes every byte it gets, but acks only in whole
+  // steps of ACK_EVERY_BYTES, so up to ACK_EVERY_BYTES - 1 bytes stay unacked each time it catches up.
   const pty = recorder();
   const flow = new FlowControl(pty);
+  const CHUNKS = [4096, 1000, 65_536, 7, 30_001]; // sizes that leave remainders of many lengths
   let sentUnprocessed = 0;
+  let processedUnacked = 0;
+  let resumesWithRemainder = 0;
   for (let i = 0; i < 10_000; i++) {
     if (flow.isPaused) {
-      flow.commit(sentUnprocessed); // the client catches up
+      processedUnacked += sentUnprocessed; // the client catches up...
       sentUnprocessed = 0;
-      assert.equal(flow.isPaused, false);
+      const ack = processedUnacked - (processedUnacked % ACK_EVERY_BYTES); // ...and acks whole steps only
+      flow.commit(ack);
+      processedUnacked -= ack;
+      assert.equal(flow.unacked, processedUnacked, 'what is left unacked is the remainder');
+      assert.ok(processedUnacked < ACK_EVERY_BYTES);
+      assert.equal(flow.isPaused, false, `resumed with ${processedUnacked} bytes still unacked`);
+      if (processedUnacked > 0) resumesWithRemainder++;
     }
-    flow.account(4096);
-    flow.sent(4096);
-    sentUnprocessed += 4096;
-    assert.ok(flow.unacked <= FLOW_HIGH_WATERMARK + 4096, 'in flight stays within high + one chunk');
+    const chunk = CHUNKS[i % CHUNKS.length]!;
+    flow.account(chunk);
+    flow.sent(chunk);
+    sentUnprocessed += chunk;
+    assert.ok(flow.unacked <= FLOW_HIGH_WATERMARK + chunk, 'in flight stays within high + one chunk');
   }
-  assert.ok(pty.calls.length > 0);
+  assert.ok(resumesWithRemainder > 10, `the remainder was non-zero at ${resumesWithRemainder} resumes`);
 });
 
 test('refuses watermarks that could block forever', () => {

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { Backend, SessionEnv } from '../../server/environment/backend.ts';
 import { createProvider, hostFacts, isBackendName, providerOf, type BackendName, type Provider } from '../../server/environment/index.ts';
 import { LocalBackend } from '../../server/environment/providers/local.ts';
-import { ENGINE_OUTPUT_BUFFER_BYTES } from '../../server/environment/providers/docker-pty.ts';
 import { DockerBackend } from '../../server/environment/providers/docker.ts';
 import { SESSION_LABEL } from '../../server/environment/providers/docker-container-spec.ts';
 import { ENV_DOCKER_HOST, requireDockerHost } from './env.ts';
@@ -24,15 +23,6 @@ export function testBackendName(): BackendName {
 /** Sessions opened and destroyed by the leak test: containers are far heavier than local shells. */
 export function leakTestSessions(): number {
   return testBackendName() === 'docker' ? 20 : 200;
-}
-
-/**
- * Output the backend itself can hold between the shell and the server once the server stops reading (bytes),
- * which still arrives after a pause or a Ctrl-C: none locally (the kernel drops the pty's unread output on
- * Ctrl-C); the engine's buffers on docker (see docker-pty.ts).
- */
-export function backendOutputBufferBytes(): number {
-  return testBackendName() === 'docker' ? ENGINE_OUTPUT_BUFFER_BYTES : 0;
 }
 
 /**

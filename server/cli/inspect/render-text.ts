@@ -39,7 +39,7 @@ function table(rows: string[][], indent: string): string[] {
 function configValue(value: unknown): string {
   if (value === null || value === undefined) return '-';
   if (Array.isArray(value)) return value.length === 0 ? '[]' : JSON.stringify(value);
-  return String(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean | bigint);
 }
 
 export function renderText(r: InspectResult, opts: TextOptions): string {

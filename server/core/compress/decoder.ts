@@ -47,7 +47,7 @@ export function createDecoder(
 abstract class BaseDecoder implements Decoder {
   protected inBytes = 0;
   outBytes = 0;
-  protected failure: unknown = null;
+  protected failure: Error | null = null;
 
   constructor(
     protected readonly label: string,
@@ -79,7 +79,7 @@ abstract class BaseDecoder implements Decoder {
   }
 
   protected fail(e: unknown): void {
-    if (!this.failure) this.failure = e;
+    if (!this.failure) this.failure = e instanceof Error ? e : new Error(String(e));
   }
 }
 

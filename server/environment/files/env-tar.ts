@@ -136,7 +136,7 @@ function extractFrom(source: NodeJS.ReadableStream): tar.Extract {
 
 function closeExtract(source: NodeJS.ReadableStream, extract: tar.Extract): void {
   source.unpipe(extract);
-  if ('destroy' in source && typeof source.destroy === 'function') source.destroy();
+  (source as { destroy?: () => void }).destroy?.(); // a plain ReadableStream has no destroy
   extract.destroy();
 }
 

@@ -177,7 +177,7 @@ const inFlight = new WeakMap<Docker, Map<string, Promise<EnsureResult>>>();
  */
 export function ensureShellImage(docker: Docker, image: string = DEFAULT_SHELL_IMAGE): Promise<EnsureResult> {
   let perEngine = inFlight.get(docker);
-  if (!perEngine) inFlight.set(docker, (perEngine = new Map()));
+  if (!perEngine) inFlight.set(docker, (perEngine = new Map<string, Promise<EnsureResult>>()));
   const existing = perEngine.get(image);
   if (existing) return existing;
   const pending = buildIfStale(docker, image);

@@ -23,7 +23,8 @@ export function containerPath(workdir: string, path: string): string {
 
 export async function readContainerTar(docker: Docker, containerId: string, absPath: string): Promise<Readable> {
   try {
-    return (await docker.getContainer(containerId).getArchive({ path: absPath })) as Readable;
+    // dockerode types the archive as a ReadableStream; it is the engine's HTTP response, a node Readable.
+    return (await docker.getContainer(containerId).getArchive({ path: absPath })) as unknown as Readable;
   } catch (err) {
     if (isEngineStatus(err, 404)) throw new BackendError('NOT_FOUND', `${absPath} does not exist in the learner's container`);
     throw new BackendError('EXEC_FAILED', `could not read ${absPath} from container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);

@@ -233,7 +233,7 @@ export class DockerBackend implements Backend {
       if (!isEngineStatus(err, 404)) throw new BackendError('CREATE_FAILED', `cannot inspect image ${image}: ${engineMessage(err)}`);
     }
     try {
-      const progress = (await this.docker.pull(image)) as Readable;
+      const progress = (await this.docker.pull(image)) as unknown as Readable; // the engine's HTTP response
       const text = (await readAll(progress)).toString('utf8');
       const failure = /"error"\s*:\s*"([^"]*)"/.exec(text);
       if (failure) throw new Error(failure[1]);
