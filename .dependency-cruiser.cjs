@@ -34,6 +34,15 @@ const layerRules = LAYERS.flatMap((layer, level) => {
   }));
 });
 
+/** Pure leaf modules with no heavy imports, which the CLI may load on its own (docs/design-notes.md, Environments). */
+const CLI_LIGHT_LEAVES = [
+  '^server/environment/names\\.ts$',
+  '^server/environment/learner-engine/levels\\.ts$',
+  '^server/protocol/errors\\.ts$',
+  '^server/http/auth\\.ts$',
+  '^server/core/errors\\.ts$',
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -52,8 +61,17 @@ module.exports = {
       name: 'only-through-index',
       comment: "A folder's public face is its index.ts: import another server/ folder only through it.",
       severity: 'error',
-      from: { path: '^server/([^/]+)/' },
+      from: { path: '^server/([^/]+)/', pathNot: '^server/cli/' },
       to: { path: '^server/[^/]+/.', pathNot: ['^server/$1/', '^server/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'cli-through-index-or-light-leaf',
+      comment:
+        'The CLI imports other folders through their index.ts, or one of the light leaf modules named here, so that ' +
+        '`stepwise --help`, lint and inspect start without loading zod, node-pty, dockerode or express.',
+      severity: 'error',
+      from: { path: '^server/cli/' },
+      to: { path: '^server/(?!cli/)[^/]+/.', pathNot: ['^server/[^/]+/index\\.ts$', ...CLI_LIGHT_LEAVES] },
     },
     {
       name: 'cli-entry-only-cli',

@@ -1,9 +1,9 @@
 // "Download as notebook": the learner's session so far as a Jupyter notebook (nbformat 4.5, bash kernel), built
 // by the same protocol module as `stepwise check --ipynb`. Each run cell carries its output, its place in the run
 // order, its exit code and duration; each checked step its latest check results.
-import type { LessonView } from '../../server/protocol/api.ts';
-import { notebookFromTranscript } from '../../server/protocol/notebook.ts';
-import type { Notebook, TranscriptRun } from '../../server/protocol/notebook.ts';
+import type { LessonView } from '../../server/protocol/index.ts';
+import { notebookFromTranscript } from '../../server/protocol/index.ts';
+import type { Notebook, TranscriptRun } from '../../server/protocol/index.ts';
 import type { LessonState } from './lesson-state.ts';
 
 export function lessonNotebook(lesson: LessonView, state: LessonState): Notebook {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LessonView, StepView } from '../../server/protocol/api.ts';
+import type { LessonView, StepView } from '../../server/protocol/index.ts';
 import { catchUpTarget, initialPageIndex, isPageOpen, lessonPages } from './pages.ts';
 
 function step(id: string, index: number): StepView {

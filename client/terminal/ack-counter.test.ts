@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACK_EVERY_BYTES } from '../../server/protocol/limits.ts';
+import { ACK_EVERY_BYTES } from '../../server/protocol/index.ts';
 import { AckCounter } from './ack-counter.ts';
 
 test('acks go out in batches of at least ACK_EVERY_BYTES, and a flush drains the rest', () => {

@@ -122,3 +122,4 @@ export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io
     signal?.removeEventListener('abort', onAbort);
   }
 }
+export { escapeAttr, escapeText } from './reporters/xml.ts';

@@ -2,9 +2,9 @@
 // database, and the live facts around them (who is online). Joining, authenticating a learner, recording check
 // attempts and removing a learner all go through here; every change fires `onUpdate` with the learner's new row,
 // which is what the instructor's view shows. No HTTP here.
-import type { ClassLearnerView, ClassStepView, ClassUpdate, ClassView } from '../protocol/class-api.ts';
+import type { ClassLearnerView, ClassStepView, ClassUpdate, ClassView } from '../protocol/index.ts';
 import { CodedError, Emitter, type Disposable, toDisposable } from '../protocol/index.ts';
-import type { ProgressTracker } from '../terminal/session.ts';
+import type { ProgressTracker } from '../terminal/index.ts';
 import { classFilePath, checkClassName } from './class-file.ts';
 import { checkLearnerName, nameKey } from './learner-name.ts';
 import { DEFAULT_MAX_LEARNERS, MAX_FAILURE_REASON_CHARS } from './limits.ts';

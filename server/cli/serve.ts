@@ -165,10 +165,8 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
 /** The docker backend with learners' own engines at the strongest level the probe finds and `mode` allows; the
  * level goes to stdout. Without a level, Docker lessons are refused with the policy's words (naming the flag). */
 async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
-  const { DockerBackend } = await import('../environment/providers/docker.ts');
-  const { dockerFromHost, dockerHostFromEnv } = await import('../environment/docker-host.ts');
-  const { stateDir, providerOf, hostFacts } = await import('../environment/index.ts');
-  const { setUpLearnerEngines, describeDecision, dockerLessonRefusal } = await import('../environment/learner-engine/index.ts');
+  const { DockerBackend, dockerFromHost, dockerHostFromEnv, stateDir, providerOf, hostFacts, setUpLearnerEngines, describeDecision, dockerLessonRefusal } =
+    await import('../environment/index.ts');
   const hostDocker = dockerFromHost(dockerHostFromEnv());
   const setup = await setUpLearnerEngines({ hostDocker, stateDir: join(stateDir(), 'learner-engines'), mode });
   process.stdout.write(`stepwise: ${describeDecision(setup.decision)}\n`);

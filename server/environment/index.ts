@@ -39,3 +39,10 @@ export { stateDir } from './state-dir.ts';
 export { FILE_WRITE_TIMEOUT_MS, writeFileCell, type FileWriteOutcome } from './files/file-cell.ts';
 export { SHELL_TOO_OLD_EXIT } from './shell-integration.ts';
 export { ENV_PROBE_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, SCRIPT_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';
+export { DockerBackend } from './providers/docker.ts';
+export {
+  describeDecision,
+  dockerLessonRefusal,
+  setUpLearnerEngines,
+  type LearnerEnginesMode,
+} from './learner-engine/index.ts';

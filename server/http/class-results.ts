@@ -2,7 +2,7 @@
 // CI dashboard or a grading script. Both are built from the class's result rows and escape everything a learner
 // could have typed (their name) or caused (a failure reason).
 import type { ResultRow } from '../class/index.ts';
-import { escapeAttr, escapeText } from '../check-runner/reporters/xml.ts';
+import { escapeAttr, escapeText } from '../check-runner/index.ts';
 
 export const RESULTS_CSV_HEADER = 'learner,lesson,step,status,attempts,first_passed_at';
 

@@ -4,8 +4,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { JoinError, type Classroom } from '../class/index.ts';
-import { broadcastRequestSchema, joinRequestSchema, type JoinResponse } from '../protocol/class-api.ts';
-import type { SessionManager } from '../terminal/session-manager.ts';
+import { broadcastRequestSchema, joinRequestSchema, type JoinResponse } from '../protocol/index.ts';
+import type { SessionManager } from '../terminal/index.ts';
 import { tokenSetCookie } from './token-cookie.ts';
 import { resultsCsv, resultsJunit } from './class-results.ts';
 import { HttpError } from './http-error.ts';

@@ -25,7 +25,7 @@ import type { SessionManager, SessionOwner } from '../terminal/index.ts';
 import type { SessionClient } from '../terminal/index.ts';
 import { SessionError, describeError } from '../terminal/index.ts';
 import type { LessonCatalog } from './lesson-catalog.ts';
-import type { ClassUpdate, ClassView } from '../protocol/class-api.ts';
+import type { ClassUpdate, ClassView } from '../protocol/index.ts';
 
 /** Keepalive: a ping this often (ms); a peer that missed the previous pong is dropped. Under common 30-60 s proxy idle cuts. */
 export const PING_INTERVAL_MS = 25_000;

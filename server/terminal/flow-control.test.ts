@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowControl, type Pausable } from './flow-control.ts';
-import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/limits.ts';
+import { ACK_EVERY_BYTES, FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK } from '../protocol/index.ts';
 
 const K = 1024;
 

@@ -2,9 +2,9 @@
 // transcript anyone can open in JupyterLab. Built by server/protocol/notebook.ts, as the page's download is.
 // Written once, at the end, replacing the file atomically.
 import { rename, writeFile } from 'node:fs/promises';
-import type { Lesson, Page } from '../../lesson/model.ts';
-import { notebookFromTranscript } from '../../protocol/notebook.ts';
-import type { Notebook, TranscriptPage, TranscriptRun } from '../../protocol/notebook.ts';
+import type { Lesson, Page } from '../../lesson/index.ts';
+import { notebookFromTranscript } from '../../protocol/index.ts';
+import type { Notebook, TranscriptPage, TranscriptRun } from '../../protocol/index.ts';
 import type { LessonRun } from '../results.ts';
 import type { Reporter } from './reporter.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Image, InspectResult } from '../../core/index.ts';
-import { explorerResponseSchema } from '../../protocol/api-schemas.ts';
+import { explorerResponseSchema } from '../../protocol/index.ts';
 import { toExplorerResponse } from './explorer-response.ts';
 
 const config: Image['config'] = {

@@ -16,8 +16,8 @@ import { ProblemList, sortProblems } from '../problems.ts';
 import { SlugAllocator } from '../slug.ts';
 import { readLessonText } from '../text-file.ts';
 import { reportZodIssues } from '../zod-problems.ts';
-import { notebookSchema, sourceText, stepwiseCellMetaSchema, stepwiseMarkdownMetaSchema } from '../../protocol/notebook.ts';
-import type { Notebook, NotebookCell } from '../../protocol/notebook.ts';
+import { notebookSchema, sourceText, stepwiseCellMetaSchema, stepwiseMarkdownMetaSchema } from '../../protocol/index.ts';
+import type { Notebook, NotebookCell } from '../../protocol/index.ts';
 
 const BASH_MAGIC = /^%%bash[ \t]*(?:\r?\n|$)/;
 const BASH_NAME = /\bbash\b/i;
