@@ -1,11 +1,7 @@
 // stepwise's command line: serve | check | inspect | lint. Each command lives in server/cli/<name>.ts;
 // this file only wires them and maps usage errors to exit code 2.
 import { Command, CommanderError } from 'commander';
-import { registerServe } from './cli/serve.ts';
-import { registerCheck } from './cli/check.ts';
-import { registerInspect } from './cli/inspect.ts';
-import { registerLint } from './cli/lint.ts';
-import { EXIT_USAGE } from './cli/exit-codes.ts';
+import { EXIT_USAGE, registerCheck, registerInspect, registerLint, registerServe } from './cli/index.ts';
 import { readFileSync } from 'node:fs';
 
 /** Set by build.mjs from package.json; absent when the sources run directly (tsx), which read package.json. */

@@ -37,7 +37,17 @@ before(async () => {
 });
 after(async () => t?.stop());
 
-const connect = () => TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+/** A client in a new session of `lessonId`, given the id of the first cell of its first step; closed after `body`. */
+async function inSession(lessonId: string, body: (client: TestClient, cellId: string) => Promise<void>): Promise<void> {
+  const cellId = await firstCellOfStep(lessonId);
+  const client = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
+  try {
+    await client.hello(lessonId);
+    await body(client, cellId);
+  } finally {
+    await client.close();
+  }
+}
 
 async function firstCellOfStep(lessonId: string): Promise<string> {
   const view = lessonViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/lesson?id=${lessonId}`, { Cookie: t.cookie })).body));
@@ -49,26 +59,18 @@ async function firstCellOfStep(lessonId: string): Promise<string> {
 }
 
 test("a Katacoda lesson's background scripts run in a live session before the step's cells, and its foreground script is typed into T1", async () => {
-  const cellId = await firstCellOfStep('kata');
-  const client = await connect();
-  try {
-    await client.hello('kata');
+  await inSession('kata', async (client, cellId) => {
     const result = await client.run(cellId);
     assert.equal(result.exitCode, 0, result.output);
     assert.match(result.output, /intro-background-ran\nstep-background-ran/);
     // The foreground script ran in the learner's terminal, where the learner sees it.
     await client.waitForText(0, /foreground-script-42/);
     assert.equal(client.messages.filter((m) => m.type === 'error').length, 0, JSON.stringify(client.messages.filter((m) => m.type === 'error')));
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test('Reset gives a fresh environment in which the scripts run again', async () => {
-  const cellId = await firstCellOfStep('kata');
-  const client = await connect();
-  try {
-    await client.hello('kata');
+  await inSession('kata', async (client, cellId) => {
     assert.equal((await client.run(cellId)).exitCode, 0);
     const from = client.messages.length;
     client.send({ type: 'reset' });
@@ -77,23 +79,16 @@ test('Reset gives a fresh environment in which the scripts run again', async () 
     const again = await client.run(cellId);
     assert.equal(again.exitCode, 0, again.output);
     assert.match(again.output, /intro-background-ran\nstep-background-ran/);
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test('a failing background script is told to the learner, with its exit status and what it printed', async () => {
-  const cellId = await firstCellOfStep('broken');
-  const client = await connect();
-  try {
-    await client.hello('broken');
+  await inSession('broken', async (client, cellId) => {
     const result = await client.run(cellId);
     assert.equal(result.exitCode, 0, 'the learner can still work');
     const error = await client.next((m) => m.type === 'error');
     assert.ok(error.type === 'error');
     assert.equal(error.code, 'SCRIPT_FAILED');
     assert.match(error.message, /background script .*index\.json:\d+ exited 3: no-such-package/);
-  } finally {
-    await client.close();
-  }
+  });
 });

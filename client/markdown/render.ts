@@ -1,9 +1,9 @@
 // Lesson markdown → a DOM fragment. markdown-it renders (HTML allowed, as lessons carry some), then DOMPurify
 // sanitises the result into a fragment, so no lesson can run script: event handler attributes, <script>,
 // javascript: and data: links are removed. Classes, ids and names from the lesson are moved into a namespace of
-// their own (lesson-names.ts), so lesson HTML can neither wear the app's styles nor clobber globals. Afterwards links are checked once more against a scheme allow-list,
-// external links open in a new tab without an opener, relative images load through the lesson-asset API, and
-// port paths become links.
+// their own (lesson-names.ts), so lesson HTML can neither wear the app's styles nor clobber globals. Afterwards
+// links are checked once more against a scheme allow-list, external links open in a new tab without an opener,
+// relative images load through the lesson-asset API, and port paths become links.
 import MarkdownIt from 'markdown-it';
 import DOMPurify from 'dompurify';
 import { lessonAttributeValue } from './lesson-names.ts';
