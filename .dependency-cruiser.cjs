@@ -82,7 +82,8 @@ module.exports = {
     },
     {
       name: 'client-only-protocol',
-      comment: 'The browser app shares only the wire protocol (pure types and codecs), through server/protocol/index.ts.',
+      comment:
+        'The browser app shares only the wire protocol (pure types and codecs), through server/protocol/index.ts.',
       severity: 'error',
       from: { path: '^client/' },
       to: { path: '^server/', pathNot: '^server/protocol/index\\.ts$' },

@@ -78,7 +78,9 @@ await build({
   alias: Object.fromEntries(UNUSED_DOCKERODE_PARTS.map((name) => [name, './build-stubs/unsupported.cjs'])),
   define: { STEPWISE_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS (dockerode) calls require() for Node's built-ins; an ES module has no require of its own.
-  banner: { js: "import { createRequire as __stepwiseCreateRequire } from 'node:module'; const require = __stepwiseCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __stepwiseCreateRequire } from 'node:module'; const require = __stepwiseCreateRequire(import.meta.url);",
+  },
   sourcemap: true,
   logLevel: 'warning',
 });

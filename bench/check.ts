@@ -51,7 +51,8 @@ function bashScript(path: string, n: number): string {
 
 async function ok(r: Promise<Timed>, what: string): Promise<Timed> {
   const done = await r;
-  if (done.code !== 0) throw new Error(`${what} exited ${done.code}: ${done.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  if (done.code !== 0)
+    throw new Error(`${what} exited ${done.code}: ${done.stderr.trim().split('\n').slice(-5).join('\n')}`);
   return done;
 }
 
@@ -63,8 +64,12 @@ try {
   const bash0 = bashScript(join(dir, 'empty.sh'), 0);
   const bashN = bashScript(join(dir, 'full.sh'), cells);
 
-  const check0 = await best(runs, () => ok(timeCommand(process.execPath, [CLI, 'check', empty], env), 'stepwise check (no cells)'));
-  const checkN = await best(runs, () => ok(timeCommand(process.execPath, [CLI, 'check', full], env), `stepwise check (${cells} cells)`));
+  const check0 = await best(runs, () =>
+    ok(timeCommand(process.execPath, [CLI, 'check', empty], env), 'stepwise check (no cells)'),
+  );
+  const checkN = await best(runs, () =>
+    ok(timeCommand(process.execPath, [CLI, 'check', full], env), `stepwise check (${cells} cells)`),
+  );
   const plain0 = await best(runs, () => ok(timeCommand('bash', [bash0]), 'bash (no commands)'));
   const plainN = await best(runs, () => ok(timeCommand('bash', [bashN]), `bash (${cells} commands)`));
 
@@ -79,7 +84,10 @@ try {
   line('per cell: stepwise check', `${perCellCheck.toFixed(2)} ms`);
   line('per cell: plain bash', `${perCellBash.toFixed(2)} ms`);
   line('ratio stepwise check / plain bash per cell', `${(perCellCheck / Math.max(perCellBash, 0.001)).toFixed(1)}×`);
-  line('overhead per cell', `${overhead.toFixed(2)} ms (target < ${TARGET_OVERHEAD_MS} ms: ${verdict(overhead < TARGET_OVERHEAD_MS)})`);
+  line(
+    'overhead per cell',
+    `${overhead.toFixed(2)} ms (target < ${TARGET_OVERHEAD_MS} ms: ${verdict(overhead < TARGET_OVERHEAD_MS)})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -48,7 +48,9 @@ async function build(name: string, totalBytes: number, gzip: boolean, work: stri
   const started = Date.now();
   const dir = join(work, name);
   const built = await buildDockerSave({ dir, totalBytes, entries, layers, gzip });
-  process.stderr.write(`built ${name} (${mib(totalBytes)} of content, ${entries} entries, ${layers} layers) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `built ${name} (${mib(totalBytes)} of content, ${entries} entries, ${layers} layers) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return built;
 }
 
@@ -56,16 +58,22 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-inspect-'));
   try {
     const plain = await build('plain-1g', sizeGib * GIB, false, work);
-    const plainBaseline = await best(runs, () => timeShell(plain.layerFiles.map((f) => `sha256sum ${q(f)} >/dev/null && tar -tf ${q(f)} >/dev/null`).join(' && ')));
+    const plainBaseline = await best(runs, () =>
+      timeShell(plain.layerFiles.map((f) => `sha256sum ${q(f)} >/dev/null && tar -tf ${q(f)} >/dev/null`).join(' && ')),
+    );
     const plainInspect = await best(runs, () => inspectVerify(plain.archive));
     const plainRatio = plainInspect.ms / plainBaseline.ms;
 
     const gz = await build('gzip-1g', sizeGib * GIB, true, work);
-    const gzBaseline = await best(runs, () => timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} | sha256sum >/dev/null`).join(' && ')));
+    const gzBaseline = await best(runs, () =>
+      timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} | sha256sum >/dev/null`).join(' && ')),
+    );
     const gzInspect = await best(runs, () => inspectVerify(gz.archive));
     const gzRatio = gzInspect.ms / gzBaseline.ms;
     // One gunzip on one core, with no hashing: the physical limit of a single pass over these layers.
-    const gunzip = await best(runs, () => timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} >/dev/null`).join(' && ')));
+    const gunzip = await best(runs, () =>
+      timeShell(gz.layerFiles.map((f) => `gzip -dc ${q(f)} >/dev/null`).join(' && ')),
+    );
     const gunzipMBps = (sizeGib * GIB) / 1e6 / (gunzip.ms / 1000);
     const inspectMBps = (sizeGib * GIB) / 1e6 / (gzInspect.ms / 1000);
     rmSync(join(work, 'gzip-1g'), { recursive: true, force: true });

@@ -15,7 +15,11 @@ import { startRegistry } from '../test/harness/provision/registry.ts';
 import { startDockerd } from '../test/harness/provision/dockerd.ts';
 import { seedImages } from '../test/harness/provision/seed-images.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
-import { describeDecision, setUpLearnerEngines, type LearnerEngine } from '../server/environment/learner-engine/index.ts';
+import {
+  describeDecision,
+  setUpLearnerEngines,
+  type LearnerEngine,
+} from '../server/environment/learner-engine/index.ts';
 
 const TARGET_READY_MS = 5_000;
 const TARGET_BYTES_PER_LEARNER = 100 * 1024 * 1024;
@@ -66,7 +70,11 @@ async function pullAndRun(engine: LearnerEngine): Promise<void> {
   for await (const _ of progress) {
     // drain: the pull is done when the stream ends
   }
-  const c = await engine.docker.createContainer({ Image: 'busybox:latest', Cmd: ['echo', 'hi'], HostConfig: { NetworkMode: 'none' } });
+  const c = await engine.docker.createContainer({
+    Image: 'busybox:latest',
+    Cmd: ['echo', 'hi'],
+    HostConfig: { NetworkMode: 'none' },
+  });
   await c.start();
   await c.wait();
   await c.remove({ force: true });
@@ -96,8 +104,10 @@ try {
   console.log(`probe and outer engine: ${openMs} ms (once per server)`);
   const alone = await engines.start('bench-alone');
   const aloneRss = treeRss(await enginePid(engines.containerEngine, alone.containerId));
-  console.log(`one engine alone: ready ${alone.readyMs} ms (bare dockerd on the host: ${bareReadyMs} ms; ratio ${(alone.readyMs / bareReadyMs).toFixed(2)}x); ` +
-    `RSS of its processes ${(aloneRss / MB).toFixed(1)} MB (bare dockerd + containerd: ${(bareRss / MB).toFixed(1)} MB; ratio ${(aloneRss / bareRss).toFixed(2)}x)`);
+  console.log(
+    `one engine alone: ready ${alone.readyMs} ms (bare dockerd on the host: ${bareReadyMs} ms; ratio ${(alone.readyMs / bareReadyMs).toFixed(2)}x); ` +
+      `RSS of its processes ${(aloneRss / MB).toFixed(1)} MB (bare dockerd + containerd: ${(bareRss / MB).toFixed(1)} MB; ratio ${(aloneRss / bareRss).toFixed(2)}x)`,
+  );
   await alone.dispose();
   const started = await Promise.all(Array.from({ length: learners }, (_, i) => engines.start(`bench-${i}`)));
   const ready = started.map((e) => e.readyMs).sort((a, b) => a - b);
@@ -106,12 +116,20 @@ try {
   const busy = await Promise.all(started.map((e) => containerMemory(engines.containerEngine, e.containerId)));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(`${learners} engines started at once`);
-  console.log(`  ready:  p50 ${pct(ready, 50)} ms, max ${ready.at(-1)} ms (bare dockerd on the host: ${bareReadyMs} ms; ratio p50 ${(pct(ready, 50) / bareReadyMs).toFixed(2)}x)`);
-  console.log(`  memory per learner (the engine container's cgroup usage), idle: mean ${(mean(idle) / MB).toFixed(1)} MB, max ${(Math.max(...idle) / MB).toFixed(1)} MB`);
-  console.log(`  memory per learner, after pull + run: mean ${(mean(busy) / MB).toFixed(1)} MB, max ${(Math.max(...busy) / MB).toFixed(1)} MB`);
+  console.log(
+    `  ready:  p50 ${pct(ready, 50)} ms, max ${ready.at(-1)} ms (bare dockerd on the host: ${bareReadyMs} ms; ratio p50 ${(pct(ready, 50) / bareReadyMs).toFixed(2)}x)`,
+  );
+  console.log(
+    `  memory per learner (the engine container's cgroup usage), idle: mean ${(mean(idle) / MB).toFixed(1)} MB, max ${(Math.max(...idle) / MB).toFixed(1)} MB`,
+  );
+  console.log(
+    `  memory per learner, after pull + run: mean ${(mean(busy) / MB).toFixed(1)} MB, max ${(Math.max(...busy) / MB).toFixed(1)} MB`,
+  );
   const readyOk = (ready.at(-1) ?? Infinity) < TARGET_READY_MS;
   const memOk = Math.max(...busy) < TARGET_BYTES_PER_LEARNER;
-  console.log(`  target ready < ${TARGET_READY_MS} ms: ${readyOk ? 'met' : 'NOT met'}; < ${TARGET_BYTES_PER_LEARNER / MB} MB per learner: ${memOk ? 'met' : 'NOT met'}`);
+  console.log(
+    `  target ready < ${TARGET_READY_MS} ms: ${readyOk ? 'met' : 'NOT met'}; < ${TARGET_BYTES_PER_LEARNER / MB} MB per learner: ${memOk ? 'met' : 'NOT met'}`,
+  );
   for (const e of started) await e.dispose();
 } finally {
   await setup?.engines?.dispose();

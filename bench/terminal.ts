@@ -92,9 +92,13 @@ interface BenchServer {
 
 async function startServer(): Promise<BenchServer> {
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./lib/bench-server.ts', import.meta.url))], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', fileURLToPath(new URL('./lib/bench-server.ts', import.meta.url))],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
@@ -159,7 +163,9 @@ async function ctrlC(server: BenchServer): Promise<{ bytesAfter: number; msToPro
   return r;
 }
 
-async function manySessions(server: BenchServer): Promise<{ p99: number; rssPerSession: number; rssBefore: number; rssAfter: number }> {
+async function manySessions(
+  server: BenchServer,
+): Promise<{ p99: number; rssPerSession: number; rssBefore: number; rssAfter: number }> {
   const rssBefore = rssOf(server.pid);
   const clients: BenchClient[] = [];
   for (let i = 0; i < sessionCount; i++) {
@@ -190,7 +196,10 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 async function idleRss(work: string): Promise<number> {
   const lessons = join(work, 'idle-lessons');
   mkdirSync(join(lessons, 'bench'), { recursive: true });
-  writeFileSync(join(lessons, 'bench', 'lesson.md'), '---\ntitle: Bench\nunlock: free\n---\n\n## Type\n\n```bash\necho ready\n```\n');
+  writeFileSync(
+    join(lessons, 'bench', 'lesson.md'),
+    '---\ntitle: Bench\nunlock: free\n---\n\n## Type\n\n```bash\necho ready\n```\n',
+  );
   const child = spawn(process.execPath, [CLI, 'serve', lessons, '--port', '0', '--no-token', '--log-level', 'silent'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_STATE_HOME: join(work, 'idle-state') },
@@ -221,7 +230,7 @@ async function main(): Promise<void> {
   await writeLines(file);
   const server = await startServer();
   try {
-    const mbps = (ms: number) => ((expectedBytes / 1e6) / (ms / 1000)).toFixed(0);
+    const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
     const raws: number[] = [];
     const vias: number[] = [];
     for (let i = 0; i < rounds; i++) {

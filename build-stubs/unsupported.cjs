@@ -4,7 +4,9 @@
 'use strict';
 function unsupported(what) {
   return function () {
-    throw new Error(`stepwise does not include ${what}: use a unix:// or tcp:// engine address, and no BuildKit sessions`);
+    throw new Error(
+      `stepwise does not include ${what}: use a unix:// or tcp:// engine address, and no BuildKit sessions`,
+    );
   };
 }
 const handler = {

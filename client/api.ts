@@ -29,7 +29,11 @@ export class ApiFailure extends Error {
 async function getJson<T>(url: string, schema: Schema<T>, what: string, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' }, signal: signal ?? null });
+    res = await fetch(url, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+      signal: signal ?? null,
+    });
   } catch (e: unknown) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiFailure('NETWORK', `Could not reach the stepwise server to load ${what}.`, 0);
@@ -41,11 +45,17 @@ async function getJson<T>(url: string, schema: Schema<T>, what: string, signal?:
   if (!res.ok) {
     const err = apiErrorSchema.safeParse(body);
     if (err.success) throw new ApiFailure(err.data.error.code, err.data.error.message, res.status);
-    const reason = res.status === 401 ? 'open the link the server printed (it carries the access token)' : `HTTP ${res.status}`;
+    const reason =
+      res.status === 401 ? 'open the link the server printed (it carries the access token)' : `HTTP ${res.status}`;
     throw new ApiFailure(`HTTP_${res.status}`, `Could not load ${what}: ${reason}.`, res.status);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiFailure('BAD_RESPONSE', `The server sent ${what} in a shape this page does not understand.`, res.status);
+  if (!parsed.success)
+    throw new ApiFailure(
+      'BAD_RESPONSE',
+      `The server sent ${what} in a shape this page does not understand.`,
+      res.status,
+    );
   return parsed.data;
 }
 

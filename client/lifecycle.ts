@@ -10,8 +10,16 @@ export function listen<K extends keyof HTMLElementEventMap>(
   type: K,
   fn: (e: HTMLElementEventMap[K]) => void,
 ): Disposable;
-export function listen<K extends keyof WindowEventMap>(target: Window, type: K, fn: (e: WindowEventMap[K]) => void): Disposable;
-export function listen<K extends keyof DocumentEventMap>(target: Document, type: K, fn: (e: DocumentEventMap[K]) => void): Disposable;
+export function listen<K extends keyof WindowEventMap>(
+  target: Window,
+  type: K,
+  fn: (e: WindowEventMap[K]) => void,
+): Disposable;
+export function listen<K extends keyof DocumentEventMap>(
+  target: Document,
+  type: K,
+  fn: (e: DocumentEventMap[K]) => void,
+): Disposable;
 export function listen(target: EventTarget, type: string, fn: (e: Event) => void): Disposable {
   target.addEventListener(type, fn);
   return toDisposable(() => target.removeEventListener(type, fn));

@@ -21,7 +21,8 @@ async function start(): Promise<void> {
     if (route.page === 'list') await LessonListPage.mount(root, theme);
     else if (route.page === 'join') JoinPage.mount(root, theme);
     else if (route.page === 'instructor') InstructorPage.mount(root, theme, new Toaster());
-    else if (route.page === 'lesson') await LessonPageController.mount(root, route.lessonId, route.stepId, theme, new Toaster());
+    else if (route.page === 'lesson')
+      await LessonPageController.mount(root, route.lessonId, route.stepId, theme, new Toaster());
     else showProblem(root, theme, 'Page not found', `There is nothing at ${route.path}.`);
   } catch (e: unknown) {
     if (!(e instanceof ApiFailure)) throw e;

@@ -5,7 +5,11 @@ import { lessonHref, parseRoute } from './route.ts';
 test('the home page and lesson pages are recognised', () => {
   assert.deepEqual(parseRoute('/', ''), { page: 'list' });
   assert.deepEqual(parseRoute('/lesson/tar-basics', ''), { page: 'lesson', lessonId: 'tar-basics', stepId: null });
-  assert.deepEqual(parseRoute('/lesson/tar-basics/', '#look-inside'), { page: 'lesson', lessonId: 'tar-basics', stepId: 'look-inside' });
+  assert.deepEqual(parseRoute('/lesson/tar-basics/', '#look-inside'), {
+    page: 'lesson',
+    lessonId: 'tar-basics',
+    stepId: 'look-inside',
+  });
   assert.deepEqual(parseRoute('/elsewhere', ''), { page: 'missing', path: '/elsewhere' });
 });
 

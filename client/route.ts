@@ -1,7 +1,12 @@
 // Which page the URL names. The server serves index.html for `/` and `/lesson/*`; lesson ids are paths under the
 // served root and may contain slashes, so each segment is encoded on its own. No DOM: unit-tested under node.
 
-export type Route = { page: 'list' } | { page: 'join' } | { page: 'instructor' } | { page: 'lesson'; lessonId: string; stepId: string | null } | { page: 'missing'; path: string };
+export type Route =
+  | { page: 'list' }
+  | { page: 'join' }
+  | { page: 'instructor' }
+  | { page: 'lesson'; lessonId: string; stepId: string | null }
+  | { page: 'missing'; path: string };
 
 const LESSON_PREFIX = '/lesson/';
 

@@ -26,7 +26,12 @@ export class Workbench implements Disposable {
     this.tablist = h('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Terminals and tools' } });
     this.tablist.addEventListener('keydown', (e) => this.keydown(e));
     this.panels = h('div', { class: 'tab-panels' });
-    this.element = h('section', { class: 'workbench', attrs: { 'aria-label': 'Workbench' } }, h('div', { class: 'tabbar' }, this.tablist, extra), this.panels);
+    this.element = h(
+      'section',
+      { class: 'workbench', attrs: { 'aria-label': 'Workbench' } },
+      h('div', { class: 'tabbar' }, this.tablist, extra),
+      this.panels,
+    );
   }
 
   get selected(): TabKey | null {
@@ -43,7 +48,15 @@ export class Workbench implements Disposable {
       'button',
       {
         class: 'tab',
-        attrs: { type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': panel.id, 'aria-selected': 'false', tabindex: -1, 'data-tab': key },
+        attrs: {
+          type: 'button',
+          role: 'tab',
+          id: `tab-${key}`,
+          'aria-controls': panel.id,
+          'aria-selected': 'false',
+          tabindex: -1,
+          'data-tab': key,
+        },
         on: { click: () => this.select(key) },
       },
       icon(iconPath),

@@ -10,7 +10,9 @@ declare const STEPWISE_VERSION: string | undefined;
 function stepwiseVersion(): string {
   if (typeof STEPWISE_VERSION === 'string') return STEPWISE_VERSION;
   const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string'
+    ? pkg.version
+    : 'unknown';
 }
 
 export function buildProgram(): Command {

@@ -101,7 +101,10 @@ describe('eslint, with the project config', () => {
   });
 
   test('passes once the promise is handled', async () => {
-    const result = await lint('handled', `${ASYNC_SAVE}export async function onClick(): Promise<void> {\n  await save();\n}\n`);
+    const result = await lint(
+      'handled',
+      `${ASYNC_SAVE}export async function onClick(): Promise<void> {\n  await save();\n}\n`,
+    );
     assert.deepEqual(result.messages, []);
   });
 });

@@ -7,7 +7,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, runCell, screenshot, startStepwise, STEP_TIMEOUT_MS, type Browser, type Stepwise } from './harness/browser.ts';
+import {
+  launchBrowser,
+  runCell,
+  screenshot,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 import { postJson } from './harness/http-request.ts';
 import { bash, lessonMarkdown } from './harness/terminal-server.ts';
 
@@ -20,7 +28,13 @@ let instructorBrowser: Browser | null = null;
 before(async () => {
   lessons = await mkdtemp(join(tmpdir(), 'stepwise-join-lessons-'));
   await mkdir(join(lessons, 'one'));
-  await writeFile(join(lessons, 'one', 'lesson.md'), lessonMarkdown('First lesson', { Hello: `${bash('echo hello > hello.txt')}\n\`\`\`check\n- file: hello.txt\n  contains: hello\n\`\`\`\n`, Bye: bash('echo bye') }));
+  await writeFile(
+    join(lessons, 'one', 'lesson.md'),
+    lessonMarkdown('First lesson', {
+      Hello: `${bash('echo hello > hello.txt')}\n\`\`\`check\n- file: hello.txt\n  contains: hello\n\`\`\`\n`,
+      Bye: bash('echo bye'),
+    }),
+  );
   sw = await startStepwise({ root: lessons, dockerHost: null, class: { name: 'Browser class', sharedHost: true } });
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -38,7 +52,10 @@ test('a learner joins at /join: errors are announced on their field; success lea
   await page.getByLabel('Class code').fill('ZZZZ-ZZZZ');
   await page.getByLabel('Your name').fill('Ana');
   await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('alert').filter({ hasText: /not this class/i }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page
+    .getByRole('alert')
+    .filter({ hasText: /not this class/i })
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
   assert.equal(await page.getByLabel('Class code').getAttribute('aria-invalid'), 'true');
   await screenshot(page, 'class-join-error');
 
@@ -52,18 +69,29 @@ test('a learner joins at /join: errors are announced on their field; success lea
   await page.getByRole('link', { name: 'First lesson' }).click();
   await page.locator('.xterm').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   // The broadcast goes to learners' open sessions: wait until the page's session is attached.
-  while (!sw.server.sessions.all().some((s) => s.attached && s.owner !== null)) await new Promise((r) => setTimeout(r, 50));
-  const sent = await postJson(`${sw.server.baseUrl}api/class/broadcast`, { message: 'Ten minutes left' }, { Cookie: `${sw.server.cookieName}=${sw.server.token}` });
+  while (!sw.server.sessions.all().some((s) => s.attached && s.owner !== null))
+    await new Promise((r) => setTimeout(r, 50));
+  const sent = await postJson(
+    `${sw.server.baseUrl}api/class/broadcast`,
+    { message: 'Ten minutes left' },
+    { Cookie: `${sw.server.cookieName}=${sw.server.token}` },
+  );
   assert.deepEqual(JSON.parse(sent.body), { delivered: 1 });
   await page.getByText('From your instructor: Ten minutes left').waitFor({ timeout: STEP_TIMEOUT_MS });
-  assert.deepEqual(browser.errors.filter((e) => !/40[13]/.test(e)), []);
+  assert.deepEqual(
+    browser.errors.filter((e) => !/40[13]/.test(e)),
+    [],
+  );
 });
 
-test('the instructor\'s grid shows the learner online, and their step passed once they check it', async () => {
+test("the instructor's grid shows the learner online, and their step passed once they check it", async () => {
   instructorBrowser = await launchBrowser();
   const grid = await instructorBrowser.newPage();
   await grid.goto(`${sw.server.baseUrl}instructor?token=${sw.server.token}`);
-  await grid.getByTestId('class-code').filter({ hasText: sw.server.classroom?.code ?? '' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await grid
+    .getByTestId('class-code')
+    .filter({ hasText: sw.server.classroom?.code ?? '' })
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
   const row = grid.locator('tr', { has: grid.getByRole('rowheader', { name: /Ana/ }) });
   await row.getByText('(online)').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
   assert.equal(await row.locator('td.step-cell').first().getAttribute('data-status'), 'open');

@@ -12,7 +12,15 @@ import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
 import { DOCKER_CLI_TIMEOUT_MS, dockerCli } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
-import { launchBrowser, runCell, screenshot, startStepwise, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import {
+  launchBrowser,
+  runCell,
+  screenshot,
+  startStepwise,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 const IMAGE = `stepwise-explorer-test-${process.pid}:v1`;
 const DOCKERFILE = [
@@ -73,7 +81,11 @@ async function assertBuiltImageShown(): Promise<void> {
   await added.waitFor();
   assert.equal(await added.getAttribute('data-layer'), '2');
   assert.equal(await added.locator('.layer-chip').innerText(), 'L3');
-  assert.equal(await page.locator('.tree-row[data-path="/bin/"]').getAttribute('data-layer'), '0', 'busybox’s /bin/ comes from the base layer');
+  assert.equal(
+    await page.locator('.tree-row[data-path="/bin/"]').getAttribute('data-layer'),
+    '0',
+    'busybox’s /bin/ comes from the base layer',
+  );
 
   // The deleted file is a ghost, removed by L3's whiteout.
   const data = page.locator('.tree-row[data-path="/data/"]');
@@ -101,7 +113,11 @@ test('docker://NAME: the layers with their commands, and the RUN’s file in the
   assert.match(await page.locator('.explorer-head').innerText(), /docker-engine[\s\S]*verified/);
   assert.match(await page.locator('.image-tags').innerText(), new RegExp(IMAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await assertBuiltImageShown();
-  assert.equal(await page.locator('.layer-row').nth(2).getAttribute('aria-pressed'), 'true', 'L3 stays selected for the picture');
+  assert.equal(
+    await page.locator('.layer-row').nth(2).getAttribute('aria-pressed'),
+    'true',
+    'L3 stays selected for the picture',
+  );
   await page.locator('.explorer').evaluate((el) => el.scrollTo({ top: 0 }));
   await screenshot(page, 'image-explorer');
   await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
@@ -116,7 +132,10 @@ test('a docker save archive in the working directory reads the same through the 
   await page.keyboard.press('Enter');
   await waitForTerminal(page, /^SAVED-OK/m, 1, DOCKER_CLI_TIMEOUT_MS);
   await inspectSource('built-image.tar');
-  assert.match(await page.locator('.explorer-head').innerText(), /built-image\.tar[\s\S]*docker-archive[\s\S]*verified/);
+  assert.match(
+    await page.locator('.explorer-head').innerText(),
+    /built-image\.tar[\s\S]*docker-archive[\s\S]*verified/,
+  );
   await assertBuiltImageShown();
 });
 
@@ -136,7 +155,11 @@ test('an image check that inspected an archive opens it in the explorer', async 
   assert.match(await page.locator('.explorer-head').innerText(), /docker-archive/);
   assert.match(await page.locator('.image-tags').innerText(), /redis:3\.2\.11-alpine/);
   assert.ok((await page.locator('.layer-row').count()) >= 1);
-  assert.equal(await page.locator('.tree-row[data-path="/STAND-IN"]').count(), 1, 'the stand-in image’s marker file is in the tree');
+  assert.equal(
+    await page.locator('.tree-row[data-path="/STAND-IN"]').count(),
+    1,
+    'the stand-in image’s marker file is in the tree',
+  );
 });
 
 test('a source that is not there gets a plain reason, not a stack trace', async () => {
@@ -145,5 +168,8 @@ test('a source that is not there gets a plain reason, not a stack trace', async 
   await error.waitFor();
   assert.match(await error.innerText(), /no-such-image\.tar does not exist/);
   assert.doesNotMatch(await error.innerText(), /\bat .*\.ts:\d+/);
-  assert.deepEqual(browser.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  assert.deepEqual(
+    browser.errors.filter((e) => !/Failed to load resource/.test(e)),
+    [],
+  );
 });

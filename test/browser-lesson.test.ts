@@ -7,8 +7,17 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
-import { cellAt, launchBrowser, runCell, screenshot, startStepwise, STEP_TIMEOUT_MS, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
-
+import {
+  cellAt,
+  launchBrowser,
+  runCell,
+  screenshot,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 let sw: Stepwise;
 let browser: Browser;
@@ -29,7 +38,6 @@ function cell(n: number) {
   return cellAt(page, n);
 }
 
-
 test('the lesson list leads to tar-basics, whose first step is open and the rest locked', async () => {
   await page.goto(sw.server.url);
   const card = page.locator('.lesson-card', { hasText: 'Tar basics' });
@@ -44,7 +52,10 @@ test('the lesson list leads to tar-basics, whose first step is open and the rest
   await page.getByRole('button', { name: /Next\s*Pack a folder into a tar/ }).click();
   await page.getByRole('heading', { name: 'Pack a folder into a tar' }).waitFor();
   assert.equal(new URL(page.url()).hash, '#pack-a-folder-into-a-tar');
-  assert.ok(await page.getByRole('button', { name: /Next\s*Look inside without unpacking/ }).isDisabled(), 'step 2 is locked before step 1 passes');
+  assert.ok(
+    await page.getByRole('button', { name: /Next\s*Look inside without unpacking/ }).isDisabled(),
+    'step 2 is locked before step 1 passes',
+  );
   await waitForTerminal(page, /stepwise:~[#$]/);
 });
 
@@ -100,8 +111,14 @@ test('a wrong command, then Check, shows what was expected, what was seen, and t
   const text = await failed.innerText();
   assert.match(text, /Expected/);
   assert.match(text, /Seen/);
-  assert.match(await failed.locator('.check-hint').innerText(), /List the archive with its details using tar -tvf project\.tar/);
-  assert.ok(await page.getByRole('button', { name: /Next\s*Compress it/ }).isDisabled(), 'a failed check keeps the next step locked');
+  assert.match(
+    await failed.locator('.check-hint').innerText(),
+    /List the archive with its details using tar -tvf project\.tar/,
+  );
+  assert.ok(
+    await page.getByRole('button', { name: /Next\s*Compress it/ }).isDisabled(),
+    'a failed check keeps the next step locked',
+  );
   await screenshot(page, 'lesson-check-failed');
 
   await cell(2).getByRole('button', { name: /^Run/ }).click();

@@ -10,7 +10,17 @@ import { loadLesson, stepCells } from '../server/lesson/index.ts';
 import type { Lesson } from '../server/lesson/index.ts';
 import { NOTEBOOK_CELL_ID, notebookSchema, sourceText, stepwiseCellMetaSchema } from '../server/protocol/index.ts';
 import { REPO_ROOT } from './harness/cli.ts';
-import { cellAt, launchBrowser, runCell, screenshot, startStepwise, STEP_TIMEOUT_MS, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import {
+  cellAt,
+  launchBrowser,
+  runCell,
+  screenshot,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 const LESSONS = join(REPO_ROOT, 'test', 'fixtures', 'lessons');
 const LESSON_ID = 'notebook-roundtrip';
@@ -33,7 +43,14 @@ after(async () => {
 function shape(lesson: Lesson): unknown {
   return lesson.steps.map((s) => ({
     title: s.title,
-    cells: stepCells(s).map((c) => ({ id: c.id, command: c.command, kind: c.kind, terminal: c.terminal, runnable: c.runnable, file: c.file })),
+    cells: stepCells(s).map((c) => ({
+      id: c.id,
+      command: c.command,
+      kind: c.kind,
+      terminal: c.terminal,
+      runnable: c.runnable,
+      file: c.file,
+    })),
   }));
 }
 
@@ -56,7 +73,10 @@ test('Write file puts a file cell into the environment; the next cell reads it; 
 });
 
 test('Download as notebook saves nbformat 4.5 with the runs in order, and it loads back as the same lesson', async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as notebook' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download as notebook' }).click(),
+  ]);
   assert.equal(download.suggestedFilename(), 'notebook-roundtrip.ipynb');
   const path = await download.path();
   const text = await readFile(path, 'utf8');
@@ -66,13 +86,31 @@ test('Download as notebook saves nbformat 4.5 with the runs in order, and it loa
   assert.equal(notebook.metadata.kernelspec?.name, 'bash');
   assert.ok(notebook.cells.every((c) => c.id !== undefined && NOTEBOOK_CELL_ID.test(c.id)));
   const code = notebook.cells.flatMap((c) => (c.cell_type === 'code' ? [c] : []));
-  assert.deepEqual(code.map((c) => c.execution_count), [1, 2, null, null, null, null], 'the two cells run, in run order');
+  assert.deepEqual(
+    code.map((c) => c.execution_count),
+    [1, 2, null, null, null, null],
+    'the two cells run, in run order',
+  );
   const ran = code.slice(0, 2).map((c) => stepwiseCellMetaSchema.parse(c.metadata.stepwise));
-  assert.deepEqual(ran.map((m) => [m.cellId, m.exitCode]), [['s1.c1', 0], ['s1.c2', 0]]);
+  assert.deepEqual(
+    ran.map((m) => [m.cellId, m.exitCode]),
+    [
+      ['s1.c1', 0],
+      ['s1.c2', 0],
+    ],
+  );
   assert.ok(ran.every((m) => typeof m.durationMs === 'number'));
-  assert.deepEqual(code[1]?.outputs.map((o) => (o.output_type === 'stream' ? sourceText(o.text) : '')), ['mode=demo']);
-  const checks = notebook.cells.filter((c) => c.cell_type === 'markdown' && sourceText(c.source).startsWith('**Check:'));
-  assert.deepEqual(checks.map((c) => sourceText(c.source).split('\n')[0]), ['**Check: passed**']);
+  assert.deepEqual(
+    code[1]?.outputs.map((o) => (o.output_type === 'stream' ? sourceText(o.text) : '')),
+    ['mode=demo'],
+  );
+  const checks = notebook.cells.filter(
+    (c) => c.cell_type === 'markdown' && sourceText(c.source).startsWith('**Check:'),
+  );
+  assert.deepEqual(
+    checks.map((c) => sourceText(c.source).split('\n')[0]),
+    ['**Check: passed**'],
+  );
 
   // The downloaded file is a lesson: the same steps and cells as the one served.
   const back = await loadLesson(path.endsWith('.ipynb') ? path : await copyAsNotebook(path, text));

@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './harness/cli.ts';
-import { launchBrowser, runCell, startStepwise, STEP_TIMEOUT_MS, terminalText, typeInTerminal, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import {
+  launchBrowser,
+  runCell,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  terminalText,
+  typeInTerminal,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 const LESSONS = join(REPO_ROOT, 'scenarios');
 const STEP_1 = 'pack-a-folder-into-a-tar';
@@ -32,13 +42,10 @@ after(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-
-
 async function check(): Promise<void> {
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await page.locator('.checks-summary').waitFor({ timeout: STEP_TIMEOUT_MS });
 }
-
 
 test('work in the lesson: a marker from the shell on screen, and step 1 complete', async () => {
   await page.goto(sw!.server.url);
@@ -64,7 +71,11 @@ test('a reload restores the screen, reattaches the same shell, and keeps the pro
   await waitForTerminal(page, new RegExp(`AGAIN-PID=${shellPid}\\b`));
   await page.locator('.progress-text', { hasText: '1 of 5 steps' }).waitFor();
   assert.equal(await page.locator('.stop-done').count(), 1, 'step 1 shows as done in the outline');
-  assert.equal(await page.locator('.banner-catch-up, .btn-catch-up').count(), 0, 'no Catch up offer: this is the same environment');
+  assert.equal(
+    await page.locator('.banner-catch-up, .btn-catch-up').count(),
+    0,
+    'no Catch up offer: this is the same environment',
+  );
 });
 
 test('after a server restart the progress is kept, and Catch up brings the environment back to it', async () => {
@@ -92,6 +103,8 @@ test('after a server restart the progress is kept, and Catch up brings the envir
   await check();
   assert.match((await page.locator('.check-result').first().getAttribute('class')) ?? '', /\bpass\b/);
   // While the old server was down the page kept trying to reconnect; Chromium logs each refused try.
-  const unexpected = browser.errors.filter((e) => !/WebSocket connection to .* failed: .*ERR_CONNECTION_REFUSED/.test(e));
+  const unexpected = browser.errors.filter(
+    (e) => !/WebSocket connection to .* failed: .*ERR_CONNECTION_REFUSED/.test(e),
+  );
   assert.deepEqual(unexpected, []);
 });

@@ -6,7 +6,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTree } from './harness/lesson-tree.ts';
-import { launchBrowser, startStepwise, STEP_TIMEOUT_MS, typeInTerminal, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
+import {
+  launchBrowser,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  typeInTerminal,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 const lessonText = (sentence: string) => `---
 title: Watched

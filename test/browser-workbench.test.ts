@@ -8,8 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeTree } from './harness/lesson-tree.ts';
-import { cellAt, launchBrowser, startStepwise, STEP_TIMEOUT_MS, terminalText, waitForTerminal, type Browser, type Stepwise } from './harness/browser.ts';
-
+import {
+  cellAt,
+  launchBrowser,
+  startStepwise,
+  STEP_TIMEOUT_MS,
+  terminalText,
+  waitForTerminal,
+  type Browser,
+  type Stepwise,
+} from './harness/browser.ts';
 
 const LESSON = `---
 title: Workbench
@@ -63,9 +71,13 @@ function cell(n: number) {
 
 test('a Run on a busy terminal is queued, and Stop interrupts the running cell so the queue moves on', async () => {
   await cell(1).getByRole('button', { name: /^Run/ }).click();
-  await cell(1).getByText(/Running in T1/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await cell(1)
+    .getByText(/Running in T1/)
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
   await cell(2).getByRole('button', { name: /^Run/ }).click();
-  await cell(2).getByText(/Queued/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await cell(2)
+    .getByText(/Queued/)
+    .waitFor({ timeout: STEP_TIMEOUT_MS });
   await cell(1).getByRole('button', { name: /^Stop/ }).click();
   await cell(1).locator('.cell-exit').waitFor({ timeout: STEP_TIMEOUT_MS });
   // 130 = 128 + SIGINT: the shell reports the sleep as killed by the interrupt, not finished or failed otherwise.
@@ -146,7 +158,11 @@ test('the page works from the keyboard alone: tabs, the divider, and Run', async
     reached = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Run: command 2');
   }
   assert.ok(reached, 'Tab reaches Run of command 2');
-  const visibleFocus = await page.evaluate(() => getComputedStyle(document.activeElement!).boxShadow !== 'none' || getComputedStyle(document.activeElement!).outlineStyle !== 'none');
+  const visibleFocus = await page.evaluate(
+    () =>
+      getComputedStyle(document.activeElement!).boxShadow !== 'none' ||
+      getComputedStyle(document.activeElement!).outlineStyle !== 'none',
+  );
   assert.ok(visibleFocus, 'the focused control shows a focus ring');
   await page.keyboard.press('Enter');
   await cell(2).locator('.cell-exit').waitFor({ timeout: STEP_TIMEOUT_MS });

@@ -122,11 +122,18 @@ describe('lesson markup cannot look like the app or clobber globals', () => {
 
       const seen = await page.evaluate((prefix) => {
         const fake = document.getElementById(`${prefix}fake-toast`);
-        const cellIds = new Set(Array.from(document.querySelectorAll<HTMLElement>('[data-cell-id]')).map((el) => el.dataset['cellId']));
+        const cellIds = new Set(
+          Array.from(document.querySelectorAll<HTMLElement>('[data-cell-id]')).map((el) => el.dataset['cellId']),
+        );
         // Every name on an element the lesson wrote, i.e. inside prose but outside the cells the page placed there.
         const lessonNames = Array.from(document.querySelectorAll('.prose *'))
           .filter((el) => el.closest('[data-cell-id]') === null)
-          .flatMap((el) => [...Array.from(el.classList), el.id, el.getAttribute('name') ?? '', el.getAttribute('for') ?? ''])
+          .flatMap((el) => [
+            ...Array.from(el.classList),
+            el.id,
+            el.getAttribute('name') ?? '',
+            el.getAttribute('for') ?? '',
+          ])
           .filter((name) => name !== '');
         const appSelectors = Array.from(document.styleSheets)
           .flatMap((sheet) => Array.from(sheet.cssRules))
@@ -139,8 +146,9 @@ describe('lesson markup cannot look like the app or clobber globals', () => {
           fakeClass: fake?.className ?? null,
           fakeInsideToasts: fake?.parentElement?.className ?? null,
           fakePosition: fake?.parentElement ? getComputedStyle(fake.parentElement).position : null,
-          lessonAppClasses: Array.from(document.querySelectorAll('.prose .toast, .prose .toasts, .prose .btn, .prose .lesson-pane'))
-            .filter((el) => el.closest('[data-cell-id]') === null).length,
+          lessonAppClasses: Array.from(
+            document.querySelectorAll('.prose .toast, .prose .toasts, .prose .btn, .prose .lesson-pane'),
+          ).filter((el) => el.closest('[data-cell-id]') === null).length,
           unprefixed: lessonNames.filter((name) => !name.startsWith(prefix)),
           appSelectorsUsingPrefix: appSelectors.filter((sel) => sel.includes(prefix)),
           styleRules: appSelectors.length,
@@ -157,7 +165,11 @@ describe('lesson markup cannot look like the app or clobber globals', () => {
       assert.equal(seen.fakeInsideToasts, 'user-content-toasts');
       assert.equal(seen.fakePosition, 'static', 'the fake notice is not drawn over the page');
       assert.equal(seen.lessonAppClasses, 0, "no lesson element wears the app's toast, button or pane classes");
-      assert.deepEqual(seen.unprefixed, [], 'every class, id, name and label target from the lesson carries the prefix');
+      assert.deepEqual(
+        seen.unprefixed,
+        [],
+        'every class, id, name and label target from the lesson carries the prefix',
+      );
       assert.ok(seen.styleRules > 50, `the app's stylesheet was read (${seen.styleRules} rules)`);
       assert.deepEqual(seen.appSelectorsUsingPrefix, [], 'no app style can match a lesson name');
       assert.deepEqual(seen.cells, ['s1.c1', 's1.c2']);
@@ -217,7 +229,8 @@ for (const bypassCSP of [true, false]) {
         }
         await page.getByText('a markdown javascript link').first().click();
         for (const a of await page.locator('.hint-card a, .prose a').all()) await a.click();
-        if ((await page.locator('#user-content-form-button').count()) > 0) await page.locator('#user-content-form-button').click();
+        if ((await page.locator('#user-content-form-button').count()) > 0)
+          await page.locator('#user-content-form-button').click();
         await page.getByRole('heading', { name: 'A hostile step' }).waitFor(); // still on the page
         if (bypassCSP) await screenshot(page, 'hostile-lesson');
 
@@ -227,8 +240,12 @@ for (const bypassCSP of [true, false]) {
 
         const dom = await page.evaluate(() => {
           const app = document.getElementById('app')!;
-          const handlers = Array.from(app.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith('on'))).length;
-          const badLinks = Array.from(app.querySelectorAll('a[href]')).filter((a) => !['http:', 'https:', 'mailto:'].includes(new URL((a as HTMLAnchorElement).href).protocol)).length;
+          const handlers = Array.from(app.querySelectorAll('*')).filter((el) =>
+            Array.from(el.attributes).some((a) => a.name.startsWith('on')),
+          ).length;
+          const badLinks = Array.from(app.querySelectorAll('a[href]')).filter(
+            (a) => !['http:', 'https:', 'mailto:'].includes(new URL((a as HTMLAnchorElement).href).protocol),
+          ).length;
           return {
             handlers,
             badLinks,
@@ -242,13 +259,31 @@ for (const bypassCSP of [true, false]) {
         });
         assert.deepEqual(
           { ...dom, cellCommand: undefined },
-          { handlers: 0, badLinks: 0, scripts: 0, iframes: 0, styles: 0, forms: 0, bodyVisible: true, cellCommand: undefined },
+          {
+            handlers: 0,
+            badLinks: 0,
+            scripts: 0,
+            iframes: 0,
+            styles: 0,
+            forms: 0,
+            bodyVisible: true,
+            cellCommand: undefined,
+          },
         );
-        assert.equal(dom.cellCommand, `echo "<img src=x onerror=window.__pwned='cell'>"`, 'a cell shows its command as text');
+        assert.equal(
+          dom.cellCommand,
+          `echo "<img src=x onerror=window.__pwned='cell'>"`,
+          'a cell shows its command as text',
+        );
         // The broken <img src=x> is a real 404. With the CSP on, Chromium also reports the inline handlers it
         // refused to compile while DOMPurify parsed the lesson in its inert document: blocked, and then removed.
-        const allowed = bypassCSP ? /Failed to load resource/ : /Failed to load resource|violates the following Content Security Policy directive/;
-        assert.deepEqual(browser.errors.filter((e) => !allowed.test(e)), []);
+        const allowed = bypassCSP
+          ? /Failed to load resource/
+          : /Failed to load resource|violates the following Content Security Policy directive/;
+        assert.deepEqual(
+          browser.errors.filter((e) => !allowed.test(e)),
+          [],
+        );
       } finally {
         await browser.close();
       }

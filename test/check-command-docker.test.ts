@@ -41,7 +41,12 @@ function assertProven(r: CliResult, junitXml: string): number {
   assert.equal(lastLine(r.stderr), `stepwise check: ${steps.length} passed, 0 failed, 0 vacuous`);
   const cases = findAll(parseXml(junitXml), 'testcase');
   assert.equal(cases.length, steps.length);
-  for (const c of cases) assert.deepEqual(c.children.filter((e) => e.name !== 'system-out'), [], `${c.attributes.name} passed`);
+  for (const c of cases)
+    assert.deepEqual(
+      c.children.filter((e) => e.name !== 'system-out'),
+      [],
+      `${c.attributes.name} passed`,
+    );
   return steps.length;
 }
 
@@ -53,7 +58,11 @@ test('container-images passes end to end, twice in a row on the same engine (its
     const r = await check(['--junit', junit, CONTAINER_IMAGES]);
     const steps = assertProven(r, await readFile(junit, 'utf8'));
     assert.equal(steps, 3, `round ${round}: the tutorial's three steps`);
-    assert.match(r.stderr, /setup: docker rmi -f redis:3\.2\.11-alpine empty busybox/, `round ${round}: setup ran first`);
+    assert.match(
+      r.stderr,
+      /setup: docker rmi -f redis:3\.2\.11-alpine empty busybox/,
+      `round ${round}: setup ran first`,
+    );
   }
   assert.deepEqual(await leftoverSessions(join(scratch, 'state')), []);
 });
@@ -68,6 +77,9 @@ test('--backend docker: tar-basics passes in a learner container', async () => {
 test('--backend docker: container-images is refused with exit 2 and the reason', async () => {
   const r = await check(['--backend', 'docker', CONTAINER_IMAGES]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /container-images requires docker: the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local/);
+  assert.match(
+    r.stderr,
+    /container-images requires docker: the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local/,
+  );
   assert.doesNotMatch(r.stderr, /step 1/, 'nothing ran');
 });

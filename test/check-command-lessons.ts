@@ -38,7 +38,12 @@ export function parseXml(xml: string): XmlElement {
     throw e;
   });
   parser.on('opentag', (tag) => {
-    const el: XmlElement = { name: tag.name, attributes: { ...tag.attributes } as Record<string, string>, text: '', children: [] };
+    const el: XmlElement = {
+      name: tag.name,
+      attributes: { ...tag.attributes } as Record<string, string>,
+      text: '',
+      children: [],
+    };
     stack[stack.length - 1]?.children.push(el);
     stack.push(el);
   });
@@ -94,11 +99,15 @@ export function parseTap(text: string): TapPoint[] {
       planLine = i;
     } else if (line === '  ---') {
       const last = points[points.length - 1];
-      assert.ok(last !== undefined && /^(not )?ok /.test(lines[i - 1] ?? ''), `a YAML block follows its test point (line ${i + 1})`);
+      assert.ok(
+        last !== undefined && /^(not )?ok /.test(lines[i - 1] ?? ''),
+        `a YAML block follows its test point (line ${i + 1})`,
+      );
       const end = lines.indexOf('  ...', i + 1);
       assert.ok(end > i, `the YAML block at line ${i + 1} is closed by "  ..."`);
       const body = lines.slice(i + 1, end);
-      for (const l of body) assert.ok(l.startsWith('  ') || l === '', `YAML lines are indented (line: ${JSON.stringify(l)})`);
+      for (const l of body)
+        assert.ok(l.startsWith('  ') || l === '', `YAML lines are indented (line: ${JSON.stringify(l)})`);
       last.diagnostics = parseYaml(body.map((l) => l.slice(2)).join('\n'));
       i = end;
     } else if (!line.startsWith('#') && line.trim() !== '') {

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, REPO_ROOT, type CliResult } from './harness/cli.ts';
-import { findAll, lastLine, leftoverSessions, parseTap, parseXml, processesWith, scratchDir, writeLesson } from './check-command-lessons.ts';
+import {
+  findAll,
+  lastLine,
+  leftoverSessions,
+  parseTap,
+  parseXml,
+  processesWith,
+  scratchDir,
+  writeLesson,
+} from './check-command-lessons.ts';
 
 let scratch: string;
 let stateHome: string;
@@ -21,7 +30,9 @@ after(async () => {
 
 /** Runs the CLI with a private state dir and no Docker engine in reach (these lessons need none). */
 function check(args: string[]): Promise<CliResult> {
-  return runCli(['check', ...args], { env: { XDG_STATE_HOME: stateHome, DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}` } });
+  return runCli(['check', ...args], {
+    env: { XDG_STATE_HOME: stateHome, DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}` },
+  });
 }
 
 const TWO_STEPS = `---
@@ -48,7 +59,7 @@ title: Two steps
 \`\`\`
 `;
 
-test('a wrong step-2 command fails at step 2 with the check\'s expected, seen and hint', async () => {
+test("a wrong step-2 command fails at step 2 with the check's expected, seen and hint", async () => {
   const dir = await writeLesson(join(scratch, 'wrong-step-2'), { 'lesson.md': TWO_STEPS });
   const r = await check([dir]);
   assert.equal(r.code, 1, r.stderr);
@@ -68,7 +79,10 @@ test('a check that passes before its step is vacuous, and the lesson fails', asy
   const r = await check([dir]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /checks before: 1 of 2 already pass before the step/);
-  assert.match(r.stderr, /VACUOUS step 1: Make a file .*: 1 check passes before the step runs, so it proves nothing: command test -d \./);
+  assert.match(
+    r.stderr,
+    /VACUOUS step 1: Make a file .*: 1 check passes before the step runs, so it proves nothing: command test -d \./,
+  );
   assert.equal(lastLine(r.stderr), 'stepwise check: 0 passed, 0 failed, 1 vacuous');
 });
 
@@ -90,7 +104,10 @@ test('a cell still running at --timeout fails and is interrupted; the next step 
   });
   const r = await check(['--timeout', '1s', dir]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /FAIL step 1: Sleep .*s1\.c1 \(.*lesson\.md:7\) was still running at the timeout and was interrupted/);
+  assert.match(
+    r.stderr,
+    /FAIL step 1: Sleep .*s1\.c1 \(.*lesson\.md:7\) was still running at the timeout and was interrupted/,
+  );
   assert.match(r.stderr, /PASS step 2: After/);
   assert.equal(lastLine(r.stderr), 'stepwise check: 1 passed, 1 failed, 0 vacuous');
 });
@@ -103,7 +120,10 @@ test('a non-zero exit fails the step unless the cell expects it', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /PASS step 1: Expected failure/);
   assert.match(r.stderr, /FAIL step 2: Unexpected failure .*s2\.c1 \(.*lesson\.md:\d+\) exited 2/);
-  assert.match(r.stderr, /transcript of s2\.c1 .*\n +\| \$ ls no-such-file\n +\| ls: cannot access 'no-such-file': No such file or directory\n +\| \[exit 2, \d+ ms\]/);
+  assert.match(
+    r.stderr,
+    /transcript of s2\.c1 .*\n +\| \$ ls no-such-file\n +\| ls: cannot access 'no-such-file': No such file or directory\n +\| \[exit 2, \d+ ms\]/,
+  );
 });
 
 test('--junit writes valid XML with one testcase per step and the transcript, escaped', async () => {
@@ -120,14 +140,24 @@ test('--junit writes valid XML with one testcase per step and the transcript, es
   assert.equal(doc.name, 'testsuites');
   const cases = findAll(doc, 'testcase');
   assert.equal(cases.length, 2, 'one testcase per step');
-  assert.deepEqual(cases.map((c) => c.attributes.classname), ['junit', 'junit']);
-  assert.deepEqual(cases.map((c) => c.attributes.name), ['step 1: Specials & "quotes" > x \\x01\\x1b \u{1f600}', 'step 2: Plain']);
+  assert.deepEqual(
+    cases.map((c) => c.attributes.classname),
+    ['junit', 'junit'],
+  );
+  assert.deepEqual(
+    cases.map((c) => c.attributes.name),
+    ['step 1: Specials & "quotes" > x \\x01\\x1b \u{1f600}', 'step 2: Plain'],
+  );
   const [first, second] = cases;
   const failure = findAll(first!, 'failure')[0];
   assert.ok(failure, 'the failing step has a <failure>');
   assert.match(failure.text, /hint: <never> & "always"/);
   const out = findAll(first!, 'system-out')[0]?.text ?? '';
-  assert.match(out, /\$ printf 'a<b>&"c"\]\]>\\n' > out\.txt; cat out\.txt\na<b>&"c"\]\]>\n\[exit 0, \d+ ms\]/, 'the transcript survives escaping');
+  assert.match(
+    out,
+    /\$ printf 'a<b>&"c"\]\]>\\n' > out\.txt; cat out\.txt\na<b>&"c"\]\]>\n\[exit 0, \d+ ms\]/,
+    'the transcript survives escaping',
+  );
   assert.equal(findAll(second!, 'failure').length, 0);
   assert.match(findAll(second!, 'system-out')[0]?.text ?? '', /\$ echo ok > ok\.txt/);
 });
@@ -137,11 +167,17 @@ test('--tap prints TAP 13 that parses: one point per step, YAML diagnostics for 
   const r = await check(['--tap', dir]);
   assert.equal(r.code, 1, r.stderr);
   const points = parseTap(r.stdout);
-  assert.deepEqual(points.map((p) => [p.ok, p.description]), [
-    [true, 'tap \\# lesson step 1: Write one'],
-    [false, 'tap \\# lesson step 2: Write two'],
-  ]);
-  const diag = points[1]?.diagnostics as { severity: string; failedChecks: { expected: string; seen: string; hint: string }[] };
+  assert.deepEqual(
+    points.map((p) => [p.ok, p.description]),
+    [
+      [true, 'tap \\# lesson step 1: Write one'],
+      [false, 'tap \\# lesson step 2: Write two'],
+    ],
+  );
+  const diag = points[1]?.diagnostics as {
+    severity: string;
+    failedChecks: { expected: string; seen: string; hint: string }[];
+  };
   assert.equal(diag.severity, 'fail');
   assert.deepEqual(diag.failedChecks[0], {
     check: 'file two.txt',
@@ -160,7 +196,13 @@ test('--step N runs the steps before it without asserting, then asserts step N o
   assert.match(r.stderr, /step 1: One \(run without asserting\)/);
   assert.doesNotMatch(r.stderr, /step 3/);
   const points = parseTap(r.stdout);
-  assert.deepEqual(points.map((p) => [p.ok, p.directive ?? '']), [[true, 'SKIP'], [true, '']]);
+  assert.deepEqual(
+    points.map((p) => [p.ok, p.directive ?? '']),
+    [
+      [true, 'SKIP'],
+      [true, ''],
+    ],
+  );
   assert.equal(lastLine(r.stderr), 'stepwise check: 1 passed, 0 failed, 0 vacuous');
 });
 
@@ -173,7 +215,12 @@ test('usage errors and unmet requirements exit 2 and say exactly what is wrong',
   });
   const unmet = await check([dir]);
   assert.equal(unmet.code, 2, unmet.stderr);
-  assert.match(unmet.stderr, new RegExp(`needs-docker requires docker: no Docker engine at unix://${join(scratch, 'no-engine.sock')} \\(from DOCKER_HOST\\)`));
+  assert.match(
+    unmet.stderr,
+    new RegExp(
+      `needs-docker requires docker: no Docker engine at unix://${join(scratch, 'no-engine.sock')} \\(from DOCKER_HOST\\)`,
+    ),
+  );
   assert.equal((await check(['--backend', 'podman', dir])).code, 2);
   const tooFar = await check(['--step', '3', join(scratch, 'wrong-step-2')]);
   assert.equal(tooFar.code, 2);
@@ -196,12 +243,16 @@ test('a Katacoda lesson: the background script runs before the step, the verify 
   const dir = await writeLesson(join(scratch, 'katacoda'), {
     'index.json': JSON.stringify({
       title: 'Katacoda style',
-      details: { intro: { text: 'intro.md' }, steps: [{ title: 'Say ready', text: 'step1.md', background: 'background1.sh', verify: 'verify1.sh' }] },
+      details: {
+        intro: { text: 'intro.md' },
+        steps: [{ title: 'Say ready', text: 'step1.md', background: 'background1.sh', verify: 'verify1.sh' }],
+      },
     }),
     'intro.md': 'Welcome.\n',
     'step1.md': 'Copy what the background prepared:\n\n`cat prepared.txt > hi.txt`{{execute}}\n',
     'background1.sh': '+x #!/bin/bash\necho ready > prepared.txt\n',
-    'verify1.sh': '+x #!/bin/bash\ngrep -q ready hi.txt 2>/dev/null || { echo "FAIL: hi.txt does not say ready"; exit 1; }\n',
+    'verify1.sh':
+      '+x #!/bin/bash\ngrep -q ready hi.txt 2>/dev/null || { echo "FAIL: hi.txt does not say ready"; exit 1; }\n',
   });
   const r = await check([dir]);
   assert.equal(r.code, 0, r.stderr);
@@ -212,7 +263,9 @@ test('a Katacoda lesson: the background script runs before the step, the verify 
 
 test('--keep leaves the environment and says where it is', async () => {
   const state = join(scratch, 'kept-state');
-  const dir = await writeLesson(join(scratch, 'keep'), { 'lesson.md': `---\ntitle: Keep\n---\n\n## Make\n\n\`echo kept > kept.txt\`\n` });
+  const dir = await writeLesson(join(scratch, 'keep'), {
+    'lesson.md': `---\ntitle: Keep\n---\n\n## Make\n\n\`echo kept > kept.txt\`\n`,
+  });
   const r = await runCli(['check', '--keep', dir], { env: { XDG_STATE_HOME: state } });
   assert.equal(r.code, 0, r.stderr);
   const where = /the environment is left for you: folder (\S+)/.exec(r.stderr)?.[1];

@@ -25,7 +25,12 @@ before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'stepwise-checks-test-'));
   await mkdir(join(scratch, 'lesson'));
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: null });
-  env = await backend.create({ sessionId: 'checks-eval', lessonId: 'checks', lessonDir: join(scratch, 'lesson'), requires: [] });
+  env = await backend.create({
+    sessionId: 'checks-eval',
+    lessonId: 'checks',
+    lessonDir: join(scratch, 'lesson'),
+    requires: [],
+  });
   ctx = { environment: new Environment(backend, env), lessonDir: join(scratch, 'lesson') };
 });
 
@@ -72,11 +77,17 @@ test('file: a missing file, absent, mode, type and a regular expression', async 
   const dir = await check('- file: d\n  type: file\n');
   assert.deepEqual([dir.passed, dir.seen], [false, 'd is a directory']);
   assert.equal((await check('- file: link\n  type: symlink\n')).passed, true);
-  assert.equal((await check('- file: link\n  contains: "port 6379"\n')).passed, true, 'content checks follow a symlink');
+  assert.equal(
+    (await check('- file: link\n  contains: "port 6379"\n')).passed,
+    true,
+    'content checks follow a symlink',
+  );
 });
 
 test('file: a glob passes if any match fits, and says which; odd names are listed safely', async () => {
-  await sh('mkdir -p layers/aaa layers/bbb && echo one > layers/aaa/layer.txt && echo two > layers/bbb/layer.txt && touch "layers/new\nline.txt"');
+  await sh(
+    'mkdir -p layers/aaa layers/bbb && echo one > layers/aaa/layer.txt && echo two > layers/bbb/layer.txt && touch "layers/new\nline.txt"',
+  );
   const any = await check('- file: "layers/*/layer.txt"\n  contains: two\n');
   assert.equal(any.passed, true);
   assert.match(any.seen, /layers\/bbb\/layer\.txt matches layers\/\*\/layer\.txt/);
@@ -89,8 +100,12 @@ test('file: a glob passes if any match fits, and says which; odd names are liste
 });
 
 test('tar: entries, count and compression, streamed from the environment', async () => {
-  await sh('mkdir -p notes && echo a > notes/a.txt && echo b > notes/b.txt && tar -czf notes.tar.gz notes && tar -cf plain.tar notes/a.txt');
-  const ok = await check('- tar: notes.tar.gz\n  has: [notes/a.txt, "./notes/b.txt", notes]\n  count: 3\n  compressed: gzip\n');
+  await sh(
+    'mkdir -p notes && echo a > notes/a.txt && echo b > notes/b.txt && tar -czf notes.tar.gz notes && tar -cf plain.tar notes/a.txt',
+  );
+  const ok = await check(
+    '- tar: notes.tar.gz\n  has: [notes/a.txt, "./notes/b.txt", notes]\n  count: 3\n  compressed: gzip\n',
+  );
   assert.equal(ok.passed, true, ok.seen);
   const bad = await check('- tar: plain.tar\n  has: [notes/b.txt]\n  compressed: true\n');
   assert.equal(bad.passed, false);
@@ -103,19 +118,26 @@ test('tar: entries, count and compression, streamed from the environment', async
 test('image: a docker-save archive is read through the backend, with tags, layers, files and verification', async () => {
   await cp(join(FIXTURES, '12-docker-legacy-whiteout-empty-layer.tar'), join(env.workdir, 'img.tar'));
   await cp(join(FIXTURES, '13-NEGATIVE-docker-legacy-diffid-mismatch.tar'), join(env.workdir, 'nginx.tar'));
-  const ok = await check('- image: img.tar\n  format: docker-archive\n  tags: [bazel/pkg/v1/mutate:whiteout_image]\n  layers: 3\n  files: {min: 1}\n  file: {path: /bar.txt}\n  verified: true\n');
+  const ok = await check(
+    '- image: img.tar\n  format: docker-archive\n  tags: [bazel/pkg/v1/mutate:whiteout_image]\n  layers: 3\n  files: {min: 1}\n  file: {path: /bar.txt}\n  verified: true\n',
+  );
   assert.equal(ok.passed, true, ok.seen);
   assert.equal(ok.inspectSource, 'img.tar');
   const tags = await check('- image: img.tar\n  tags: [redis:3.2.11-alpine]\n  layers: {max: 2}\n');
   assert.equal(tags.passed, false);
   assert.equal(tags.seen, 'img.tar is tagged bazel/pkg/v1/mutate:whiteout_image; img.tar has 3 layers');
   const tampered = await check('- image: nginx.tar\n  verified: true\n');
-  assert.deepEqual([tampered.passed, tampered.seen], [false, 'nginx.tar has a layer or config whose digest does not match']);
+  assert.deepEqual(
+    [tampered.passed, tampered.seen],
+    [false, 'nginx.tar has a layer or config whose digest does not match'],
+  );
 });
 
 test('image: a plain tar or a text file is not an image archive, in plain words', async () => {
   await sh('echo hello > hello.txt && tar -cf redis.tar hello.txt');
-  const plain = await check('- image: redis.tar\n  format: docker-archive\n  hint: run docker save redis:3.2.11-alpine > redis.tar\n');
+  const plain = await check(
+    '- image: redis.tar\n  format: docker-archive\n  hint: run docker save redis:3.2.11-alpine > redis.tar\n',
+  );
   assert.equal(plain.passed, false);
   assert.equal(plain.seen, 'redis.tar is not an image archive: no manifest.json or index.json inside');
   assert.equal(plain.hint, 'run docker save redis:3.2.11-alpine > redis.tar');
@@ -137,7 +159,10 @@ test('image: an OCI layout folder is copied out safely; a symlink planted in it 
 
 test('command: exit code and stdout, run in the learner directory without a pty', async () => {
   await sh('echo KatacodaPrivateBuild > release.txt');
-  assert.equal((await check('- command: cat release.txt && test ! -t 0\n  stdout: {contains: Katacoda}\n')).passed, true);
+  assert.equal(
+    (await check('- command: cat release.txt && test ! -t 0\n  stdout: {contains: Katacoda}\n')).passed,
+    true,
+  );
   const bad = await check('- command: grep -q nope release.txt\n');
   assert.deepEqual([bad.passed, bad.seen], [false, 'it exited 1']);
   const exit = await check('- command: "echo oops >&2; exit 3"\n  exit: 3\n  stderr: {matches: "^oops$"}\n');
@@ -160,24 +185,40 @@ test('script: exit 0, done, FAIL: lines and $VERIFICATION_FAILURE_REASON; the co
   await writeFile(join(dir, 'ok.sh'), '#!/bin/bash\ntest -f release.txt\n');
   await writeFile(join(dir, 'legacy.sh'), 'test -f release.txt && echo done\nexit 1\n');
   await writeFile(join(dir, 'fail.sh'), '#!/bin/sh\necho "FAIL: redis.tar is missing"\nexit 1\n');
-  await writeFile(join(dir, 'reason.sh'), '#!/bin/bash\necho "the image is not there" > "$VERIFICATION_FAILURE_REASON"\nexit 1\n');
+  await writeFile(
+    join(dir, 'reason.sh'),
+    '#!/bin/bash\necho "the image is not there" > "$VERIFICATION_FAILURE_REASON"\nexit 1\n',
+  );
   await sh('echo x > release.txt');
   assert.equal((await check('- script: ok.sh\n')).passed, true);
   assert.equal((await check('- script: legacy.sh\n')).passed, true);
   const fail = await check('- script: fail.sh\n  hint: save the image first\n');
-  assert.deepEqual([fail.passed, fail.seen, fail.hint], [false, 'it failed: redis.tar is missing', 'save the image first']);
+  assert.deepEqual(
+    [fail.passed, fail.seen, fail.hint],
+    [false, 'it failed: redis.tar is missing', 'save the image first'],
+  );
   assert.equal((await check('- script: reason.sh\n')).seen, 'it failed: the image is not there');
-  assert.equal((await check('- script: ../../etc/passwd\n')).seen, 'the verify script ../../etc/passwd is missing from the lesson folder');
+  assert.equal(
+    (await check('- script: ../../etc/passwd\n')).seen,
+    'the verify script ../../etc/passwd is missing from the lesson folder',
+  );
   const listing = await backend.exec(env, ['bash', '-c', 'ls -A'], { timeoutMs: 5000 });
   assert.doesNotMatch(listing.stdout, /stepwise|\.sh/);
 });
 
 test('script: a hanging verify script is stopped at its timeout with its whole process group', async () => {
   const marker = `5151.${process.pid}`;
-  await writeFile(join(ctx.lessonDir, 'hang.sh'), `#!/bin/bash\nsleep ${marker} &\n( sleep ${marker} ) &\nsleep ${marker}\n`);
+  await writeFile(
+    join(ctx.lessonDir, 'hang.sh'),
+    `#!/bin/bash\nsleep ${marker} &\n( sleep ${marker} ) &\nsleep ${marker}\n`,
+  );
   const hung = await check('- script: hang.sh\n  timeout: 1\n');
   assert.deepEqual([hung.passed, hung.seen], [false, 'it failed: it was still running after 1s and was stopped']);
-  assert.deepEqual(await processesWith(`sleep ${marker}`), [], 'the script and its children are gone when the check returns');
+  assert.deepEqual(
+    await processesWith(`sleep ${marker}`),
+    [],
+    'the script and its children are gone when the check returns',
+  );
 });
 
 test('runStepChecks: all must pass; a step without checks passes', async () => {

@@ -53,11 +53,13 @@ function truthText(source: string, path: string): string {
   return content.toString('utf8');
 }
 
-test('an archive: contains passes on the file\'s real content, and a wrong text says what the file holds', async () => {
+test("an archive: contains passes on the file's real content, and a wrong text says what the file holds", async () => {
   assert.equal(truthText(WHITEOUT_ARCHIVE, '/bar.txt'), 'bar\n');
   const ok = await check('- image: img.tar\n  file: {path: /bar.txt, contains: bar}\n');
   assert.equal(ok.passed, true, ok.seen);
-  const bad = await check('- image: img.tar\n  file: {path: /bar.txt, contains: baz}\n  hint: Build the image from the bar layer.\n');
+  const bad = await check(
+    '- image: img.tar\n  file: {path: /bar.txt, contains: baz}\n  hint: Build the image from the bar layer.\n',
+  );
   assert.equal(bad.passed, false);
   assert.equal(bad.expected, 'img.tar is an image, has /bar.txt and contains "baz"');
   assert.equal(bad.seen, '/bar.txt in img.tar does not contain "baz"; it holds "bar"');
@@ -68,7 +70,11 @@ test('an archive: contains passes on the file\'s real content, and a wrong text 
 
 test('an archive: a file a later layer whited out is not there, whatever a lower layer holds', async () => {
   const rows = layerTruth(WHITEOUT_ARCHIVE, '/foo.txt');
-  assert.deepEqual([rows[0]?.writes, rows[1]?.removes], [true, true], 'layer 0 writes /foo.txt and layer 1 whites it out');
+  assert.deepEqual(
+    [rows[0]?.writes, rows[1]?.removes],
+    [true, true],
+    'layer 0 writes /foo.txt and layer 1 whites it out',
+  );
   const gone = await check('- image: img.tar\n  file: {path: /foo.txt, contains: foo}\n');
   assert.equal(gone.passed, false);
   assert.equal(gone.seen, 'img.tar has no /foo.txt (it holds 1 file)');
@@ -88,7 +94,7 @@ test('an archive: a symlink in the image is followed inside it (a second read th
   assert.equal(pipe.seen, '/dev/fifo in edge.tar is not a readable regular file: it is a named pipe');
 });
 
-test('an OCI layout folder: the chosen image\'s file passes, a wrong text fails in plain words', async () => {
+test("an OCI layout folder: the chosen image's file passes, a wrong text fails in plain words", async () => {
   assert.equal(truthText(OCI_LAYOUT, '/foo'), 'foo\n');
   const ok = await check('- image: layout\n  format: oci-layout\n  tags: ["1"]\n  file: {path: /foo, contains: foo}\n');
   assert.equal(ok.passed, true, ok.seen);

@@ -17,7 +17,8 @@ import { classViewSchema } from '../server/protocol/index.ts';
 const CLI = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 /** Starting the CLI from source transpiles it first; on a loaded machine that takes a while (ms). */
 const START_TIMEOUT_MS = 120_000;
-const CLASS_LINES = /^instructor: (http:\/\/127\.0\.0\.1:\d+\/instructor\?token=[\w-]{40,})\nlearners: {3}(http:\/\/127\.0\.0\.1:\d+\/join)\ncode: ([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})$/m;
+const CLASS_LINES =
+  /^instructor: (http:\/\/127\.0\.0\.1:\d+\/instructor\?token=[\w-]{40,})\nlearners: {3}(http:\/\/127\.0\.0\.1:\d+\/join)\ncode: ([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})$/m;
 
 function serve(args: string[], state: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
@@ -31,7 +32,10 @@ function serve(args: string[], state: string) {
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const printed = new Promise<{ instructor: string; join: string; code: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing printed within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`nothing printed within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', () => {
       const m = CLASS_LINES.exec(stdout);
       if (m) {
@@ -52,7 +56,10 @@ test('a class on the local backend needs --shared-host, and says so', async () =
   const base = await mkdtemp(join(tmpdir(), 'stepwise-class-cli-'));
   try {
     await mkdir(join(base, 'lessons'));
-    const s = serve([join(base, 'lessons'), '--port', '0', '--class', 'Refused', '--backend', 'local'], join(base, 'state'));
+    const s = serve(
+      [join(base, 'lessons'), '--port', '0', '--class', 'Refused', '--backend', 'local'],
+      join(base, 'state'),
+    );
     assert.equal(await s.exited, EXIT_USAGE);
     assert.match(s.stderr(), /--shared-host/);
   } finally {
@@ -66,7 +73,18 @@ test('serve --class prints the instructor URL, the join URL and the code; a rest
   const state = join(base, 'state');
   await mkdir(join(lessons, 'one'), { recursive: true });
   await writeFile(join(lessons, 'one', 'lesson.md'), lessonMarkdown('One', { Step: bash('echo hi') }));
-  const args = [lessons, '--port', '0', '--class', 'Docker 101', '--backend', 'local', '--shared-host', '--log-level', 'silent'];
+  const args = [
+    lessons,
+    '--port',
+    '0',
+    '--class',
+    'Docker 101',
+    '--backend',
+    'local',
+    '--shared-host',
+    '--log-level',
+    'silent',
+  ];
   try {
     const first = serve(args, state);
     const printed = await first.printed;
@@ -76,8 +94,13 @@ test('serve --class prints the instructor URL, the join URL and the code; a rest
     const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
     const joined = await postJson(new URL('/api/join', printed.join).href, { code: printed.code, name: 'Ana' });
     assert.equal(joined.status, 200, joined.body);
-    const view = classViewSchema.parse(JSON.parse((await httpGet(new URL('/api/class', printed.join).href, { Cookie: cookie })).body));
-    assert.deepEqual(view.learners.map((l) => l.name), ['Ana']);
+    const view = classViewSchema.parse(
+      JSON.parse((await httpGet(new URL('/api/class', printed.join).href, { Cookie: cookie })).body),
+    );
+    assert.deepEqual(
+      view.learners.map((l) => l.name),
+      ['Ana'],
+    );
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, EXIT_OK);
 
@@ -87,8 +110,13 @@ test('serve --class prints the instructor URL, the join URL and the code; a rest
     assert.notEqual(again.instructor, printed.instructor, 'a fresh instructor token each run');
     const login2 = await httpGet(again.instructor);
     const cookie2 = String(login2.headers['set-cookie']).split(';')[0] ?? '';
-    const view2 = classViewSchema.parse(JSON.parse((await httpGet(new URL('/api/class', again.join).href, { Cookie: cookie2 })).body));
-    assert.deepEqual(view2.learners.map((l) => l.name), ['Ana']);
+    const view2 = classViewSchema.parse(
+      JSON.parse((await httpGet(new URL('/api/class', again.join).href, { Cookie: cookie2 })).body),
+    );
+    assert.deepEqual(
+      view2.learners.map((l) => l.name),
+      ['Ana'],
+    );
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, EXIT_OK);
   } finally {

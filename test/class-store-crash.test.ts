@@ -16,10 +16,14 @@ const KILLS = 20;
 /** Starts the writer at step `first`, kills it with SIGKILL after `acksBeforeKill` acknowledged writes. */
 function writeThenKill(file: string, first: number, acksBeforeKill: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/harness/class-store-writer.ts'), file, String(first)], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'test/harness/class-store-writer.ts'), file, String(first)],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const acked: number[] = [];
     let pending = '';
     let stderr = '';
@@ -52,7 +56,11 @@ test(`kill -9 of a writer, ${KILLS} times, never corrupts the class database and
       const db = new Database(file);
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', `round ${round}`);
       const stored = new Set(
-        db.prepare("SELECT step_id FROM progress WHERE learner_id = 'L'").pluck().all().map((s) => Number(String(s).slice(1))),
+        db
+          .prepare("SELECT step_id FROM progress WHERE learner_id = 'L'")
+          .pluck()
+          .all()
+          .map((s) => Number(String(s).slice(1))),
       );
       db.close();
       for (const n of acknowledged) assert.ok(stored.has(n), `round ${round}: acknowledged write s${n} is missing`);

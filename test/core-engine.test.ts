@@ -9,7 +9,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { dockerClient, dockerEngineSource, inspect, type EngineLike, type Image, type InspectResult } from '../server/core/index.ts';
+import {
+  dockerClient,
+  dockerEngineSource,
+  inspect,
+  type EngineLike,
+  type Image,
+  type InspectResult,
+} from '../server/core/index.ts';
 import { runCli } from './harness/cli.ts';
 import { dockerCli, writeBusyboxRootfs } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
@@ -66,7 +73,10 @@ describe('images from the real engine, as docker save archives and as docker:// 
     work = mkdtempSync(join(tmpdir(), 'stepwise-core-engine-'));
     const rootfs = join(work, 'rootfs');
     applets = writeBusyboxRootfs(rootfs);
-    docker(['import', '--change', 'CMD ["sh"]', '-', IMAGES.busybox], execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }));
+    docker(
+      ['import', '--change', 'CMD ["sh"]', '-', IMAGES.busybox],
+      execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }),
+    );
     docker(['import', '-', IMAGES.empty], execFileSync('tar', ['cv', '--files-from', '/dev/null']));
     const dockerfile = [
       `FROM ${IMAGES.busybox}`,
@@ -117,23 +127,45 @@ describe('images from the real engine, as docker save archives and as docker:// 
     assert.equal(image.config.WorkingDir, '/data');
     assert.ok(image.config.Env?.includes('STEPWISE_TEST=1'));
     const [, created, deleting] = image.layers;
-    assert.ok(created?.changes?.added.includes('/created.txt'), `layer 1 adds /created.txt: ${JSON.stringify(created?.changes)}`);
-    const whiteouts = (deleting?.entryList ?? []).filter((e) => e.kind === 'whiteout').map((e) => e.path).sort();
+    assert.ok(
+      created?.changes?.added.includes('/created.txt'),
+      `layer 1 adds /created.txt: ${JSON.stringify(created?.changes)}`,
+    );
+    const whiteouts = (deleting?.entryList ?? [])
+      .filter((e) => e.kind === 'whiteout')
+      .map((e) => e.path)
+      .sort();
     assert.deepEqual(whiteouts, ['/.wh.created.txt', '/bin/.wh.cat', '/data/.wh.sub'].sort());
     assert.deepEqual([...(deleting?.changes?.removed ?? [])].sort(), ['/bin/cat', '/created.txt', '/data/sub/'].sort());
     const files = nonDirs(image);
-    assert.ok(!files.includes('/created.txt') && !files.includes('/bin/cat') && !files.includes('/data/sub/kept.txt'), 'deleted paths are gone');
-    assert.ok(!(image.paths ?? []).some((p) => p.path === '/data/sub/'), 'the deleted directory is gone with its subtree');
+    assert.ok(
+      !files.includes('/created.txt') && !files.includes('/bin/cat') && !files.includes('/data/sub/kept.txt'),
+      'deleted paths are gone',
+    );
+    assert.ok(
+      !(image.paths ?? []).some((p) => p.path === '/data/sub/'),
+      'the deleted directory is gone with its subtree',
+    );
     assert.ok(files.includes('/bin/sh'));
     assert.equal(image.fileCount, applets.length, 'busybox and its links, minus /bin/cat');
-    assert.equal(image.paths?.find((p) => p.path === '/bin/busybox')?.layer, 0, 'busybox was last written by the base layer');
+    assert.equal(
+      image.paths?.find((p) => p.path === '/bin/busybox')?.layer,
+      0,
+      'busybox was last written by the base layer',
+    );
   });
 
   it('stepwise inspect --json docker://REF --docker-host reads the same engine', async () => {
-    const run = await runCli(['inspect', '--json', '--verify', `docker://${IMAGES.built}`, '--docker-host', host], { env: { DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    const run = await runCli(['inspect', '--json', '--verify', `docker://${IMAGES.built}`, '--docker-host', host], {
+      env: { DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
     assert.equal(run.code, 0, run.stderr);
     const doc = z
-      .looseObject({ format: z.literal('docker-engine'), verified: z.literal(true), images: z.array(z.looseObject({ tags: z.array(z.string()), layers: z.array(z.unknown()) })) })
+      .looseObject({
+        format: z.literal('docker-engine'),
+        verified: z.literal(true),
+        images: z.array(z.looseObject({ tags: z.array(z.string()), layers: z.array(z.unknown()) })),
+      })
       .parse(JSON.parse(run.stdout));
     assert.deepEqual(doc.images[0]?.tags, [IMAGES.built]);
     assert.equal(doc.images[0]?.layers.length, 3);

@@ -120,19 +120,33 @@ function imageVerified(g: GtImage): boolean {
 }
 
 /** GROUND_TRUTH kind names → the model's, for the merged filesystem's kind counts. */
-const KIND = { file: 'file', hardlink: 'hardlink', symlink: 'symlink', fifo: 'fifo', chardev: 'char', blockdev: 'block' } as const;
+const KIND = {
+  file: 'file',
+  hardlink: 'hardlink',
+  symlink: 'symlink',
+  fifo: 'fifo',
+  chardev: 'char',
+  blockdev: 'block',
+} as const;
 
 function checkMerged(label: string, image: Image, m: z.infer<typeof Merged>): void {
   const paths = image.paths;
   assert.ok(paths, `${label}: inspect({ files: true }) returns paths`);
   for (const p of paths) {
     assert.ok(p.path.startsWith('/'), `${label}: ${p.path} is absolute`);
-    assert.equal(p.path.endsWith('/'), p.kind === 'dir', `${label}: ${p.path} ends in '/' exactly when it is a directory`);
+    assert.equal(
+      p.path.endsWith('/'),
+      p.kind === 'dir',
+      `${label}: ${p.path} ends in '/' exactly when it is a directory`,
+    );
   }
   const listed = new Set(paths.map((p) => p.path));
   for (const p of paths) {
     const parent = p.path.slice(0, p.path.slice(0, -1).lastIndexOf('/') + 1);
-    assert.ok(parent === '/' || listed.has(parent), `${label}: the parent ${parent} of ${p.path} is listed (implied directories included)`);
+    assert.ok(
+      parent === '/' || listed.has(parent),
+      `${label}: the parent ${parent} of ${p.path} is listed (implied directories included)`,
+    );
   }
   const nondir = paths.filter((p) => p.kind !== 'dir');
   assert.equal(image.fileCount, m.nondir_count, `${label}: fileCount`);
@@ -140,10 +154,18 @@ function checkMerged(label: string, image: Image, m: z.infer<typeof Merged>): vo
   const names = nondir.map((p) => p.path.slice(1)).sort(byCodePoint);
   const sample = m.nondir_paths ?? m.nondir_paths_first60 ?? [];
   assert.deepEqual(names.slice(0, sample.length), sample, `${label}: first non-directory paths`);
-  assert.equal(createHash('sha256').update(names.join('\n')).digest('hex'), m.nondir_paths_sha256, `${label}: sha256 of the sorted non-directory path set`);
+  assert.equal(
+    createHash('sha256').update(names.join('\n')).digest('hex'),
+    m.nondir_paths_sha256,
+    `${label}: sha256 of the sorted non-directory path set`,
+  );
   const written = paths.filter((p) => p.layer >= 0);
   assert.equal(written.length, m.paths_total, `${label}: paths written by some layer (implied directories excluded)`);
-  assert.equal(written.filter((p) => p.kind === 'dir').length, m.by_kind.dir ?? 0, `${label}: directories written by some layer`);
+  assert.equal(
+    written.filter((p) => p.kind === 'dir').length,
+    m.by_kind.dir ?? 0,
+    `${label}: directories written by some layer`,
+  );
   const sparse = nondir.filter((p) => p.sparse).length;
   assert.equal(sparse, m.by_kind.sparse ?? 0, `${label}: sparse files`);
   for (const [gtKind, kind] of Object.entries(KIND)) {
@@ -161,11 +183,25 @@ function checkImage(f: Fixture, image: Image, g: GtImage, index: number): void {
   const c = g.config;
   assert.ok(c, `${label}: ground truth has the config`);
   const seen = image.config;
-  for (const field of ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User', 'ExposedPorts', 'Labels', 'architecture', 'os'] as const) {
+  for (const field of [
+    'Cmd',
+    'Entrypoint',
+    'Env',
+    'WorkingDir',
+    'User',
+    'ExposedPorts',
+    'Labels',
+    'architecture',
+    'os',
+  ] as const) {
     assert.deepEqual(seen[field], c[field], `${label}: config ${field}`);
   }
   assert.equal(seen.history.length, c.history_len, `${label}: history entries`);
-  assert.equal(seen.history.filter((h) => h.emptyLayer).length, c.history_empty_layer, `${label}: empty_layer history entries`);
+  assert.equal(
+    seen.history.filter((h) => h.emptyLayer).length,
+    c.history_empty_layer,
+    `${label}: empty_layer history entries`,
+  );
   const layers = g.layers ?? [];
   layers.forEach((gl, i) => {
     const l = image.layers[i]!;
@@ -174,7 +210,11 @@ function checkImage(f: Fixture, image: Image, g: GtImage, index: number): void {
     assert.equal(l.digest, gl.blob_sha256, `${ll}: blob digest`);
     assert.equal(l.size, gl.blob_size, `${ll}: stored size`);
     assert.equal(l.compression, gl.compression_by_magic, `${ll}: compression`);
-    assert.equal(l.uncompressedSize, gl.uncompressed_size, `${ll}: uncompressed size (bytes after the tar end marker included)`);
+    assert.equal(
+      l.uncompressedSize,
+      gl.uncompressed_size,
+      `${ll}: uncompressed size (bytes after the tar end marker included)`,
+    );
     assert.equal(l.diffId, gl.diff_id_computed, `${ll}: diff_id = sha256 of the whole decompressed stream`);
     assert.equal(l.declaredDiffId, gl.diff_id_in_config, `${ll}: diff_id in the config`);
     assert.equal(l.verified, layerVerified(gl), `${ll}: verified`);
@@ -185,7 +225,9 @@ function checkImage(f: Fixture, image: Image, g: GtImage, index: number): void {
 
 describe('core library against the ground truth of every fixture', () => {
   it('the ground truth covers every fixture in the folder, and only those', () => {
-    const onDisk = readdirSync(FIXTURES).filter((n) => !NOT_FIXTURES.has(n)).sort();
+    const onDisk = readdirSync(FIXTURES)
+      .filter((n) => !NOT_FIXTURES.has(n))
+      .sort();
     assert.deepEqual(groundTruth.fixtures.map((f) => f.file).sort(), onDisk);
     assert.ok(onDisk.length >= 15, `expected the 15 fixtures, found ${onDisk.length}`);
   });
@@ -207,7 +249,10 @@ describe('core library against the ground truth of every fixture', () => {
         assert.equal(result.verified, expected, `verified (warnings: ${result.warnings.join('; ')})`);
         if (f.file.includes('NEGATIVE')) {
           assert.equal(result.verified, false, 'the NEGATIVE fixture is flagged');
-          assert.ok(result.warnings.some((w) => w.includes('diff_id')), 'and the warning names the diff_id');
+          assert.ok(
+            result.warnings.some((w) => w.includes('diff_id')),
+            'and the warning names the diff_id',
+          );
         }
       });
 
@@ -227,7 +272,9 @@ describe('core library against the ground truth of every fixture', () => {
 
 describe('stepwise inspect on fixtures', () => {
   const negative = groundTruth.fixtures.find((f) => f.file.includes('NEGATIVE'));
-  const clean = groundTruth.fixtures.find((f) => !f.is_directory && expectedImages(f).every(imageVerified) && expectedFormat(f) === 'docker-archive');
+  const clean = groundTruth.fixtures.find(
+    (f) => !f.is_directory && expectedImages(f).every(imageVerified) && expectedFormat(f) === 'docker-archive',
+  );
 
   it('--verify exits 1 with one DIGEST_MISMATCH line for the NEGATIVE fixture, 0 for a clean one', async () => {
     assert.ok(negative && clean, 'the ground truth has a NEGATIVE and a clean docker-archive fixture');
@@ -256,8 +303,27 @@ describe('stepwise inspect on fixtures', () => {
           z.looseObject({
             tags: z.array(z.string()),
             configDigest: z.string(),
-            config: z.looseObject({ Cmd: z.unknown(), Entrypoint: z.unknown(), Env: z.unknown(), WorkingDir: z.unknown(), User: z.unknown(), ExposedPorts: z.unknown(), Labels: z.unknown() }),
-            layers: z.array(z.looseObject({ diffId: z.string(), digest: z.string(), mediaType: z.string().nullable(), compression: z.string(), size: z.number(), uncompressedSize: z.number(), entries: z.number(), verified: z.boolean() })),
+            config: z.looseObject({
+              Cmd: z.unknown(),
+              Entrypoint: z.unknown(),
+              Env: z.unknown(),
+              WorkingDir: z.unknown(),
+              User: z.unknown(),
+              ExposedPorts: z.unknown(),
+              Labels: z.unknown(),
+            }),
+            layers: z.array(
+              z.looseObject({
+                diffId: z.string(),
+                digest: z.string(),
+                mediaType: z.string().nullable(),
+                compression: z.string(),
+                size: z.number(),
+                uncompressedSize: z.number(),
+                entries: z.number(),
+                verified: z.boolean(),
+              }),
+            ),
             fileCount: z.number(),
             paths: z.array(z.string()),
           }),
@@ -269,7 +335,10 @@ describe('stepwise inspect on fixtures', () => {
     assert.equal(doc.images.length, expected.length);
     doc.images.forEach((image, i) => {
       assert.deepEqual(
-        image.paths.filter((p) => !p.endsWith('/')).map((p) => p.slice(1)).sort(byCodePoint),
+        image.paths
+          .filter((p) => !p.endsWith('/'))
+          .map((p) => p.slice(1))
+          .sort(byCodePoint),
         expected[i]!.merged?.nondir_paths,
       );
     });

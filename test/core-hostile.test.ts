@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { inspect, inspectStream, isCoreError, listTar, type CoreErrorCode, type InspectOptions } from '../server/core/index.ts';
+import {
+  inspect,
+  inspectStream,
+  isCoreError,
+  listTar,
+  type CoreErrorCode,
+  type InspectOptions,
+} from '../server/core/index.ts';
 
 // ---- tar bytes, written by hand so that every field can be wrong on purpose ----
 
@@ -82,12 +89,26 @@ function sha256(data: Buffer): string {
 }
 
 /** A docker-archive (legacy layout): manifest.json, a config naming each layer's diff_id, <n>/layer.tar. */
-function dockerArchive(layers: Buffer[], opts: { diffIds?: string[]; manifest?: Buffer; extra?: Buffer[] } = {}): Buffer {
+function dockerArchive(
+  layers: Buffer[],
+  opts: { diffIds?: string[]; manifest?: Buffer; extra?: Buffer[] } = {},
+): Buffer {
   const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'] }, rootfs: { type: 'layers', diff_ids: opts.diffIds ?? layers.map(sha256) } }),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Cmd: ['sh'] },
+      rootfs: { type: 'layers', diff_ids: opts.diffIds ?? layers.map(sha256) },
+    }),
   );
   const configName = `${sha256(config).slice('sha256:'.length)}.json`;
-  const manifest = opts.manifest ?? Buffer.from(JSON.stringify([{ Config: configName, RepoTags: ['hostile:test'], Layers: layers.map((_, i) => `l${i}/layer.tar`) }]));
+  const manifest =
+    opts.manifest ??
+    Buffer.from(
+      JSON.stringify([
+        { Config: configName, RepoTags: ['hostile:test'], Layers: layers.map((_, i) => `l${i}/layer.tar`) },
+      ]),
+    );
   return tar(
     entry({ name: configName }, config),
     ...layers.map((l, i) => entry({ name: `l${i}/layer.tar` }, l)),
@@ -113,7 +134,12 @@ async function* chunks(bytes: Buffer, size = 7 * 1024): AsyncIterable<Uint8Array
 }
 
 /** Inspects as a file and as a stream in small odd-sized chunks; both must fail with `code`, naming `names`. */
-async function assertRejects(bytes: Buffer, code: CoreErrorCode, names: string[], opts: InspectOptions = {}): Promise<void> {
+async function assertRejects(
+  bytes: Buffer,
+  code: CoreErrorCode,
+  names: string[],
+  opts: InspectOptions = {},
+): Promise<void> {
   for (const [how, run] of [
     ['file', () => inspect(writeSource(bytes), opts)],
     ['stream', () => inspectStream(chunks(bytes), 'hostile stream', opts)],
@@ -132,58 +158,94 @@ const oneFile = tar(entry({ name: 'ok.txt' }, 'ok'));
 
 describe('hostile member paths', () => {
   it('rejects ../ in a layer entry and in a plain tar', async () => {
-    await assertRejects(dockerArchive([tar(entry({ name: '../evil' }, 'x'))]), 'TAR_PATH_ESCAPE', ['../evil', 'l0/layer.tar']);
+    await assertRejects(dockerArchive([tar(entry({ name: '../evil' }, 'x'))]), 'TAR_PATH_ESCAPE', [
+      '../evil',
+      'l0/layer.tar',
+    ]);
     await assertRejects(tar(entry({ name: 'a/../../evil' }, 'x')), 'TAR_PATH_ESCAPE', ['a/../../evil']);
   });
 
   it('rejects absolute paths, but accepts the bare root entry "/" that kaniko writes', async () => {
     await assertRejects(dockerArchive([tar(entry({ name: '/etc/passwd' }, 'x'))]), 'TAR_PATH_ESCAPE', ['/etc/passwd']);
-    const root = await inspect(writeSource(dockerArchive([tar(entry({ name: '/', type: '5', mode: 0o755 }), entry({ name: 'a' }, 'a'))])));
+    const root = await inspect(
+      writeSource(dockerArchive([tar(entry({ name: '/', type: '5', mode: 0o755 }), entry({ name: 'a' }, 'a'))])),
+    );
     assert.equal(root.images[0]!.layers[0]!.entries, 1, 'the root entry is not counted');
   });
 
   it('rejects a symlink followed by a write through it', async () => {
-    const layer = tar(entry({ name: 'etc-link', type: '2', linkname: '/etc' }), entry({ name: 'etc-link/passwd' }, 'root::0:0'));
+    const layer = tar(
+      entry({ name: 'etc-link', type: '2', linkname: '/etc' }),
+      entry({ name: 'etc-link/passwd' }, 'root::0:0'),
+    );
     await assertRejects(dockerArchive([layer]), 'TAR_PATH_ESCAPE', ['etc-link/passwd', 'etc-link']);
     const relative = tar(entry({ name: 'up', type: '2', linkname: '../../..' }), entry({ name: 'up/tmp/x' }, 'x'));
     await assertRejects(relative, 'TAR_PATH_ESCAPE', ['up/tmp/x']);
   });
 
   it('rejects a hardlink to outside, directly or through a symlink', async () => {
-    await assertRejects(dockerArchive([tar(entry({ name: 'shadow', type: '1', linkname: '../../etc/shadow' }))]), 'TAR_LINK_ESCAPE', ['shadow', '../../etc/shadow']);
-    await assertRejects(tar(entry({ name: 'shadow', type: '1', linkname: '/etc/shadow' })), 'TAR_LINK_ESCAPE', ['/etc/shadow']);
-    const through = tar(entry({ name: 'e', type: '2', linkname: '/etc' }), entry({ name: 'h', type: '1', linkname: 'e/shadow' }));
+    await assertRejects(
+      dockerArchive([tar(entry({ name: 'shadow', type: '1', linkname: '../../etc/shadow' }))]),
+      'TAR_LINK_ESCAPE',
+      ['shadow', '../../etc/shadow'],
+    );
+    await assertRejects(tar(entry({ name: 'shadow', type: '1', linkname: '/etc/shadow' })), 'TAR_LINK_ESCAPE', [
+      '/etc/shadow',
+    ]);
+    const through = tar(
+      entry({ name: 'e', type: '2', linkname: '/etc' }),
+      entry({ name: 'h', type: '1', linkname: 'e/shadow' }),
+    );
     await assertRejects(through, 'TAR_LINK_ESCAPE', ['h', 'e']);
   });
 
   it('keeps manifest references and symlinked members inside the archive', async () => {
     const layer = tar(entry({ name: 'a' }, 'a'));
     const outside = Buffer.from(JSON.stringify([{ Config: 'c.json', Layers: ['../../etc/passwd'] }]));
-    await assertRejects(tar(entry({ name: 'c.json' }, '{}'), entry({ name: 'manifest.json' }, outside)), 'TAR_PATH_ESCAPE', ['../../etc/passwd']);
+    await assertRejects(
+      tar(entry({ name: 'c.json' }, '{}'), entry({ name: 'manifest.json' }, outside)),
+      'TAR_PATH_ESCAPE',
+      ['../../etc/passwd'],
+    );
     const linkOut = dockerArchive([layer], {
       manifest: Buffer.from(JSON.stringify([{ Config: 'c.json', Layers: ['x/layer.tar'] }])),
-      extra: [entry({ name: 'c.json' }, '{}'), entry({ name: 'x/layer.tar', type: '2', linkname: '../../../etc/passwd' })],
+      extra: [
+        entry({ name: 'c.json' }, '{}'),
+        entry({ name: 'x/layer.tar', type: '2', linkname: '../../../etc/passwd' }),
+      ],
     });
     await assertRejects(linkOut, 'TAR_PATH_ESCAPE', ['x/layer.tar']);
     const loop = dockerArchive([layer], {
       manifest: Buffer.from(JSON.stringify([{ Config: 'c.json', Layers: ['x/layer.tar'] }])),
-      extra: [entry({ name: 'c.json' }, '{}'), entry({ name: 'x/layer.tar', type: '2', linkname: '../y/layer.tar' }), entry({ name: 'y/layer.tar', type: '2', linkname: '../x/layer.tar' })],
+      extra: [
+        entry({ name: 'c.json' }, '{}'),
+        entry({ name: 'x/layer.tar', type: '2', linkname: '../y/layer.tar' }),
+        entry({ name: 'y/layer.tar', type: '2', linkname: '../x/layer.tar' }),
+      ],
     });
     await assertRejects(loop, 'SYMLINK_HOPS', ['x/layer.tar']);
   });
 
   it('follows a symlinked layer member inside the archive (Docker dedups layers so)', async () => {
     const layer = tar(entry({ name: 'a' }, 'a'));
-    const config = Buffer.from(JSON.stringify({ rootfs: { type: 'layers', diff_ids: [sha256(layer), sha256(layer)] } }));
+    const config = Buffer.from(
+      JSON.stringify({ rootfs: { type: 'layers', diff_ids: [sha256(layer), sha256(layer)] } }),
+    );
     const archive = tar(
       entry({ name: 'c.json' }, config),
       entry({ name: 'one/layer.tar' }, layer),
       entry({ name: 'two/layer.tar', type: '2', linkname: '../one/layer.tar' }),
-      entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', Layers: ['one/layer.tar', 'two/layer.tar'] }])),
+      entry(
+        { name: 'manifest.json' },
+        JSON.stringify([{ Config: 'c.json', Layers: ['one/layer.tar', 'two/layer.tar'] }]),
+      ),
     );
     const result = await inspect(writeSource(archive));
     assert.equal(result.verified, true, result.warnings.join('; '));
-    assert.deepEqual(result.images[0]!.layers.map((l) => l.diffId), [sha256(layer), sha256(layer)]);
+    assert.deepEqual(
+      result.images[0]!.layers.map((l) => l.diffId),
+      [sha256(layer), sha256(layer)],
+    );
   });
 });
 
@@ -208,23 +270,40 @@ describe('broken tars', () => {
 
   it('rejects names with a NUL or a newline, wherever they are written', async () => {
     await assertRejects(tar(entry({ name: Buffer.from('evil\0.txt') }, 'x')), 'TAR_BAD_NAME', ['NUL']);
-    await assertRejects(tar(paxEntry({ path: 'two\nlines' }, { name: 'placeholder' }, 'x')), 'TAR_BAD_NAME', ['two\\nlines']);
+    await assertRejects(tar(paxEntry({ path: 'two\nlines' }, { name: 'placeholder' }, 'x')), 'TAR_BAD_NAME', [
+      'two\\nlines',
+    ]);
     const longName = Buffer.from('long\0name');
-    await assertRejects(tar(entry({ name: '././@LongLink', type: 'L', size: longName.length }, longName), entry({ name: 'short' }, 'x')), 'TAR_BAD_NAME', ['NUL']);
-    await assertRejects(dockerArchive([tar(entry({ name: 'new\nline' }, 'x'))]), 'TAR_BAD_NAME', ['new\\nline', 'l0/layer.tar']);
+    await assertRejects(
+      tar(entry({ name: '././@LongLink', type: 'L', size: longName.length }, longName), entry({ name: 'short' }, 'x')),
+      'TAR_BAD_NAME',
+      ['NUL'],
+    );
+    await assertRejects(dockerArchive([tar(entry({ name: 'new\nline' }, 'x'))]), 'TAR_BAD_NAME', [
+      'new\\nline',
+      'l0/layer.tar',
+    ]);
   });
 
   it('rejects a PAX header claiming a huge size, and a huge PAX header', async () => {
-    await assertRejects(tar(paxEntry({ size: '99999999999999999' }, { name: 'huge' }, 'x')), 'TAR_HEADER_TOO_LARGE', ['huge']);
+    await assertRejects(tar(paxEntry({ size: '99999999999999999' }, { name: 'huge' }, 'x')), 'TAR_HEADER_TOO_LARGE', [
+      'huge',
+    ]);
     const bigSize = Buffer.alloc(12);
     bigSize[0] = 0x80;
     bigSize.writeUIntBE(2 ** 41, 6, 6); // past MAX_ENTRY_BYTES (1 TiB)
-    await assertRejects(tar(entry({ name: 'PaxHeaders/x', type: 'x', sizeField: bigSize })), 'TAR_HEADER_TOO_LARGE', ['PAX']);
+    await assertRejects(tar(entry({ name: 'PaxHeaders/x', type: 'x', sizeField: bigSize })), 'TAR_HEADER_TOO_LARGE', [
+      'PAX',
+    ]);
     await assertRejects(tar(entry({ name: 'gnu-huge', sizeField: bigSize })), 'TAR_HEADER_TOO_LARGE', ['gnu-huge']);
   });
 
   it('rejects a malformed PAX record', async () => {
-    await assertRejects(tar(entry({ name: 'PaxHeaders/x', type: 'x' }, '999 path=short\n'), entry({ name: 'y' }, 'y')), 'TAR_BAD_HEADER', ['PAX']);
+    await assertRejects(
+      tar(entry({ name: 'PaxHeaders/x', type: 'x' }, '999 path=short\n'), entry({ name: 'y' }, 'y')),
+      'TAR_BAD_HEADER',
+      ['PAX'],
+    );
   });
 
   it('enforces the path length and entry count limits', async () => {
@@ -239,24 +318,41 @@ describe('manifests', () => {
   const layer = tar(entry({ name: 'a' }, 'a'));
 
   it('rejects a manifest.json that is not JSON, or not the right shape', async () => {
-    await assertRejects(dockerArchive([layer], { manifest: Buffer.from('[{"Config": "c.json", "Layers": [') }), 'MANIFEST_INVALID', ['manifest.json', 'not JSON']);
-    await assertRejects(dockerArchive([layer], { manifest: Buffer.from('{"Config": 42}') }), 'MANIFEST_INVALID', ['manifest.json']);
+    await assertRejects(
+      dockerArchive([layer], { manifest: Buffer.from('[{"Config": "c.json", "Layers": [') }),
+      'MANIFEST_INVALID',
+      ['manifest.json', 'not JSON'],
+    );
+    await assertRejects(dockerArchive([layer], { manifest: Buffer.from('{"Config": 42}') }), 'MANIFEST_INVALID', [
+      'manifest.json',
+    ]);
   });
 
   it('rejects a manifest.json that names a missing layer or config', async () => {
     const config = JSON.stringify({ rootfs: { type: 'layers', diff_ids: [sha256(layer)] } });
-    const missingLayer = tar(entry({ name: 'c.json' }, config), entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', Layers: ['nope/layer.tar'] }])));
+    const missingLayer = tar(
+      entry({ name: 'c.json' }, config),
+      entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', Layers: ['nope/layer.tar'] }])),
+    );
     await assertRejects(missingLayer, 'MEMBER_MISSING', ['nope/layer.tar']);
-    const missingConfig = tar(entry({ name: 'l/layer.tar' }, layer), entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'gone.json', Layers: ['l/layer.tar'] }])));
+    const missingConfig = tar(
+      entry({ name: 'l/layer.tar' }, layer),
+      entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'gone.json', Layers: ['l/layer.tar'] }])),
+    );
     await assertRejects(missingConfig, 'MEMBER_MISSING', ['gone.json']);
   });
 
   it('reports a diff_id mismatch as unverified, naming the layer', async () => {
-    const result = await inspect(writeSource(dockerArchive([layer], { diffIds: [sha256(Buffer.from('something else'))] })));
+    const result = await inspect(
+      writeSource(dockerArchive([layer], { diffIds: [sha256(Buffer.from('something else'))] })),
+    );
     assert.equal(result.verified, false);
     assert.equal(result.images[0]!.layers[0]!.verified, false);
     assert.equal(result.images[0]!.layers[0]!.diffId, sha256(layer), 'the computed diff_id is still reported');
-    assert.ok(result.warnings.some((w) => w.includes('l0/layer.tar') && w.includes('diff_id')), result.warnings.join('; '));
+    assert.ok(
+      result.warnings.some((w) => w.includes('l0/layer.tar') && w.includes('diff_id')),
+      result.warnings.join('; '),
+    );
   });
 
   it('stops at an OCI index that names itself (MAX_INDEX_DEPTH)', async () => {
@@ -264,10 +360,16 @@ describe('manifests', () => {
     const dir = mkdtempSync(join(work, 'oci-'));
     mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
     const self = `sha256:${'a'.repeat(64)}`;
-    const loop = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: self, size: 1 }] });
+    const loop = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: self, size: 1 }],
+    });
     writeFileSync(join(dir, 'blobs', 'sha256', 'a'.repeat(64)), loop);
     writeFileSync(join(dir, 'index.json'), loop);
-    await assert.rejects(inspect(dir), (e: unknown) => isCoreError(e) && e.code === 'MANIFEST_INVALID' && e.message.includes('nest deeper'));
+    await assert.rejects(
+      inspect(dir),
+      (e: unknown) => isCoreError(e) && e.code === 'MANIFEST_INVALID' && e.message.includes('nest deeper'),
+    );
   });
 
   it('keeps OCI layout blobs inside the layout directory', async () => {
@@ -277,8 +379,17 @@ describe('manifests', () => {
     writeFileSync(secret, '{"schemaVersion":2,"manifests":[]}');
     const digest = sha256(Buffer.from('{"schemaVersion":2,"manifests":[]}'));
     symlinkSync(secret, join(dir, 'blobs', 'sha256', digest.slice(7)));
-    writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest, size: 36 }] }));
-    await assert.rejects(inspect(dir), (e: unknown) => isCoreError(e) && e.code === 'TAR_PATH_ESCAPE' && e.message.includes(digest.slice(7)));
+    writeFileSync(
+      join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest, size: 36 }],
+      }),
+    );
+    await assert.rejects(
+      inspect(dir),
+      (e: unknown) => isCoreError(e) && e.code === 'TAR_PATH_ESCAPE' && e.message.includes(digest.slice(7)),
+    );
   });
 });
 
@@ -294,13 +405,16 @@ describe('decompression', () => {
     const blocks: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
     const count = 300; // 300 × 128 KiB = 37.5 MiB from about 1.2 KiB
     for (let i = 0; i < count; i++) {
-      const h = (128 * 1024) << 3 | (1 << 1) | (i === count - 1 ? 1 : 0);
+      const h = ((128 * 1024) << 3) | (1 << 1) | (i === count - 1 ? 1 : 0);
       blocks.push(Buffer.from([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff, 0]));
     }
     const zbomb = Buffer.concat(blocks);
     await assertRejects(dockerArchive([zbomb]), 'DECOMPRESS_RATIO', ['l0/layer.tar']);
     const hugeWindow = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xf8, 0x01, 0x00, 0x00]);
-    await assertRejects(dockerArchive([Buffer.concat([hugeWindow, Buffer.alloc(600)])]), 'DECOMPRESS_FAILED', ['window', 'l0/layer.tar']);
+    await assertRejects(dockerArchive([Buffer.concat([hugeWindow, Buffer.alloc(600)])]), 'DECOMPRESS_FAILED', [
+      'window',
+      'l0/layer.tar',
+    ]);
   });
 
   it('reports corrupt gzip in a layer', async () => {
@@ -313,11 +427,18 @@ describe('decompression', () => {
     const archive = dockerArchive([gzipSync(oneFile)]);
     const result = await inspect(writeSource(gzipSync(archive)));
     assert.equal(result.format, 'docker-archive');
-    assert.equal(result.verified, false, 'the helper declares the diff_id of the compressed bytes, so it must not verify');
+    assert.equal(
+      result.verified,
+      false,
+      'the helper declares the diff_id of the compressed bytes, so it must not verify',
+    );
     assert.equal(result.images[0]!.layers[0]!.compression, 'gzip');
     const listed = await listTar(chunks(gzipSync(oneFile), 100));
     assert.equal(listed.compression, 'gzip');
-    assert.deepEqual(listed.entries.map((e) => e.path), ['/ok.txt']);
+    assert.deepEqual(
+      listed.entries.map((e) => e.path),
+      ['/ok.txt'],
+    );
   });
 });
 
@@ -326,7 +447,10 @@ describe('bounded memory and time', () => {
   async function* manyEntries(count: number): AsyncIterable<Uint8Array> {
     const layerSize = count * 1024 + 1024;
     const config = Buffer.from(JSON.stringify({ rootfs: { type: 'layers', diff_ids: ['sha256:unknown'] } }));
-    yield entry({ name: 'manifest.json' }, JSON.stringify([{ Config: 'c.json', RepoTags: ['many:entries'], Layers: ['l/layer.tar'] }]));
+    yield entry(
+      { name: 'manifest.json' },
+      JSON.stringify([{ Config: 'c.json', RepoTags: ['many:entries'], Layers: ['l/layer.tar'] }]),
+    );
     yield entry({ name: 'c.json' }, config);
     yield header({ name: 'l/layer.tar', size: layerSize });
     const batch: Buffer[] = [];
@@ -369,7 +493,11 @@ describe('bounded memory and time', () => {
     const sampler = sampleRss();
     const result = await inspectStream(manyEntries(200_000), 'many entries');
     const growth = sampler.stop() - before;
-    assert.equal(result.images[0]!.layers[0]!.entries, 200_000, 'entries count what the tar lists (parents are implied)');
+    assert.equal(
+      result.images[0]!.layers[0]!.entries,
+      200_000,
+      'entries count what the tar lists (parents are implied)',
+    );
     assert.equal(result.images[0]!.fileCount, 200_000);
     assert.ok(growth < 400 * 1024 * 1024, `RSS grew by ${Math.round(growth / 1048576)} MB`);
   });

@@ -4,7 +4,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -47,15 +56,28 @@ async function makeLayers(): Promise<Layer[]> {
 }
 
 function configOf(layers: Layer[]): Buffer {
-  return Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar)) } }));
+  return Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l.tar)) },
+    }),
+  );
 }
 
 /** A kaniko-style docker-archive, manifest.json last as legacy saves write it. */
 async function dockerArchive(layers: Layer[]): Promise<Buffer> {
   const config = configOf(layers);
   const names = layers.map((l) => `${sha256(l.blob).slice(7)}.tar${l.blob === l.tar ? '' : '.gz'}`);
-  const manifest = Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['parallel:latest'], Layers: names }]));
-  return tarOf([...layers.map((l, i) => ({ name: names[i]!, body: l.blob })), { name: 'config.json', body: config }, { name: 'manifest.json', body: manifest }]);
+  const manifest = Buffer.from(
+    JSON.stringify([{ Config: 'config.json', RepoTags: ['parallel:latest'], Layers: names }]),
+  );
+  return tarOf([
+    ...layers.map((l, i) => ({ name: names[i]!, body: l.blob })),
+    { name: 'config.json', body: config },
+    { name: 'manifest.json', body: manifest },
+  ]);
 }
 
 function ociLayout(dir: string, layers: Layer[]): void {
@@ -78,7 +100,13 @@ function ociLayout(dir: string, layers: Layer[]): void {
     ),
   );
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }],
+    }),
+  );
 }
 
 /** The document without the field that says how it was read. */

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import tar from 'tar-stream';
-import { dockerClient, dockerEngineSource, inspect, inspectStream, type ImageFile, type InspectOptions } from '../server/core/index.ts';
+import {
+  dockerClient,
+  dockerEngineSource,
+  inspect,
+  inspectStream,
+  type ImageFile,
+  type InspectOptions,
+} from '../server/core/index.ts';
 import { IMAGE_FIXTURES } from './harness/fixtures.ts';
 import { dockerCli, writeBusyboxRootfs } from './harness/docker-cli.ts';
 import { requireDockerHost } from './harness/env.ts';
@@ -50,7 +57,10 @@ function assertShape(rows: readonly LayerRow[], shape: Shape, what: string): voi
   const writes = rows.map((r, i) => (r.writes ? i : -1)).filter((i) => i >= 0);
   if (shape === 'removed') {
     const lastRemove = rows.map((r, i) => (r.removes ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
-    assert.ok(writes.length > 0 && lastRemove > writes[0]!, `${what}: a lower layer writes it and a later one removes it`);
+    assert.ok(
+      writes.length > 0 && lastRemove > writes[0]!,
+      `${what}: a lower layer writes it and a later one removes it`,
+    );
   }
   if (shape === 'rewritten') assert.ok(writes.length >= 2, `${what}: two layers write it`);
   if (shape === 'present') assert.ok(writes.length >= 1, `${what}: some layer writes it`);
@@ -90,7 +100,6 @@ describe('files read out of the real fixtures match Python tarfile on the same l
       if (shape !== 'removed') assert.equal(file.kind, 'file');
     });
   }
-
 });
 
 describe('links are followed inside the image', () => {
@@ -102,15 +111,18 @@ describe('links are followed inside the image', () => {
     const file = await readOne(edge, '/bin/tool');
     assert.deepEqual([file.found, file.kind, file.linkTarget], [true, 'hardlink', link.row?.linkname]);
     assert.equal(file.contentPath, '/bin/tool-hardlink');
-    assert.ok(file.content?.equals(link.content!), 'tarfile reads a hardlink as its target\'s bytes too');
+    assert.ok(file.content?.equals(link.content!), "tarfile reads a hardlink as its target's bytes too");
   });
 
-  it('an absolute symlink, and a relative one to a hardlink, lead to the file\'s bytes (a second read)', async () => {
+  it("an absolute symlink, and a relative one to a hardlink, lead to the file's bytes (a second read)", async () => {
     const link = expectedFile(layerTruth(edge, '/etc/app-link'));
     assert.deepEqual([link.row?.type, link.row?.linkname], ['symlink', '/etc/app.conf']);
     const target = expectedFile(layerTruth(edge, '/etc/app.conf'));
     const viaLink = await readOne(edge, '/etc/app-link');
-    assert.deepEqual([viaLink.found, viaLink.kind, viaLink.linkTarget, viaLink.contentPath], [true, 'symlink', '/etc/app.conf', '/etc/app.conf']);
+    assert.deepEqual(
+      [viaLink.found, viaLink.kind, viaLink.linkTarget, viaLink.contentPath],
+      [true, 'symlink', '/etc/app.conf', '/etc/app.conf'],
+    );
     assert.ok(viaLink.content?.equals(target.content!));
     const chain = await readOne(edge, '/bin/tool-symlink'); // tool-symlink -> tool, a hardlink to tool-hardlink
     assert.equal(chain.contentPath, '/bin/tool-hardlink');
@@ -118,9 +130,15 @@ describe('links are followed inside the image', () => {
   });
 
   it('a one-shot stream cannot be read twice and says so; an opener can', async () => {
-    const once = await inspectStream(createReadStream(edge), 'edge.tar', { wantFiles: ['/etc/app-link', '/etc/app.conf'] });
+    const once = await inspectStream(createReadStream(edge), 'edge.tar', {
+      wantFiles: ['/etc/app-link', '/etc/app.conf'],
+    });
     const [link, conf] = once.images[0]!.files!;
-    assert.equal(conf!.content?.toString(), expectedFile(layerTruth(edge, '/etc/app.conf')).content!.toString(), 'a target asked for too is read in the one pass');
+    assert.equal(
+      conf!.content?.toString(),
+      expectedFile(layerTruth(edge, '/etc/app.conf')).content!.toString(),
+      'a target asked for too is read in the one pass',
+    );
     assert.ok(link!.content?.equals(conf!.content!), 'so the link needs no second read either');
     const single = await inspectStream(createReadStream(edge), 'edge.tar', { wantFiles: ['/etc/app-link'] });
     assert.equal(single.images[0]!.files![0]!.content, undefined);
@@ -185,8 +203,17 @@ async function dockerArchiveOf(name: string, layers: ((dir: string) => void)[]):
     fill(dir);
     return execFileSync('tar', ['-C', dir, '--format=gnu', '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
   });
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: blobs.map(sha256) } }));
-  const manifest = JSON.stringify([{ Config: 'config.json', RepoTags: [`${name}:test`], Layers: blobs.map((_, i) => `l${i}/layer.tar`) }]);
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: blobs.map(sha256) },
+    }),
+  );
+  const manifest = JSON.stringify([
+    { Config: 'config.json', RepoTags: [`${name}:test`], Layers: blobs.map((_, i) => `l${i}/layer.tar`) },
+  ]);
   const pack = tar.pack();
   const bytes = buffer(pack);
   pack.entry({ name: 'config.json' }, config);
@@ -212,15 +239,24 @@ describe('hostile links and the byte limits', () => {
       },
     ]);
     assert.equal(layerTruth(archive, '/escape')[0]!.linkname, '../../../../../../../etc/hostname');
-    const result = await inspect(archive, { wantFiles: ['/escape', '/absolute', '/dirlink/hostname', '/loop-a', 'absolute/../escape/'] });
-    assert.equal(result.images[0]!.files!.length, 4, 'asked paths are made canonical: "absolute/../escape/" is /escape');
+    const result = await inspect(archive, {
+      wantFiles: ['/escape', '/absolute', '/dirlink/hostname', '/loop-a', 'absolute/../escape/'],
+    });
+    assert.equal(
+      result.images[0]!.files!.length,
+      4,
+      'asked paths are made canonical: "absolute/../escape/" is /escape',
+    );
     const [escape, absolute, through, loop] = result.images[0]!.files!;
     for (const f of [escape!, absolute!]) {
       assert.equal(f.kind, 'symlink');
       assert.equal(f.contentPath, '/etc/hostname');
       assert.equal(f.content?.toString(), 'inside-the-image\n', `${f.path}: the image's file, never the host's`);
     }
-    assert.deepEqual([through!.found, through!.kind, through!.content?.toString()], [true, 'file', 'inside-the-image\n']);
+    assert.deepEqual(
+      [through!.found, through!.kind, through!.content?.toString()],
+      [true, 'file', 'inside-the-image\n'],
+    );
     assert.deepEqual([loop!.found, loop!.kind, loop!.content], [true, 'symlink', undefined]);
     assert.match(loop!.noContent ?? '', /more than 16 symlinks/);
   });
@@ -234,7 +270,7 @@ describe('hostile links and the byte limits', () => {
     assert.equal(file.size, truth.content!.length);
   });
 
-  it('copies of a rewritten file past the read\'s byte budget are dropped, and that is said', async () => {
+  it("copies of a rewritten file past the read's byte budget are dropped, and that is said", async () => {
     const write = (text: string) => (d: string) => writeFileSync(join(d, 'f.txt'), text.repeat(100));
     const archive = await dockerArchiveOf('budget', [write('a'), write('b'), write('c')]);
     const tight = await readOne(archive, '/f.txt', { limits: { maxCapturedBytes: 250 } });
@@ -250,7 +286,11 @@ describe('hostile links and the byte limits', () => {
     for (let i = 0; i < pattern.length; i++) pattern[i] = (i * 7 + 3) % 251;
     async function* huge(): AsyncIterable<Uint8Array> {
       const manifest = Buffer.from(JSON.stringify([{ Config: 'c.json', Layers: ['l/layer.tar'] }]));
-      yield Buffer.concat([header('manifest.json', manifest.length), manifest, Buffer.alloc(512 - (manifest.length % 512))]);
+      yield Buffer.concat([
+        header('manifest.json', manifest.length),
+        manifest,
+        Buffer.alloc(512 - (manifest.length % 512)),
+      ]);
       yield Buffer.concat([header('c.json', 2), Buffer.from('{}'), Buffer.alloc(510)]);
       yield header('l/layer.tar', 512 + bytes + 1024);
       yield header('big.bin', bytes);
@@ -309,14 +349,22 @@ describe('an image built by the real engine, read as docker-archive, docker://, 
   const ref = `stepwise-read-file-${process.pid}-${Date.now().toString(36)}:v1`;
   const base = `stepwise-read-file-base-${process.pid}:v1`;
   let host = '';
-  const sources: Record<'docker-archive' | 'oci-layout' | 'oci-archive', string> = { 'docker-archive': '', 'oci-layout': '', 'oci-archive': '' };
+  const sources: Record<'docker-archive' | 'oci-layout' | 'oci-archive', string> = {
+    'docker-archive': '',
+    'oci-layout': '',
+    'oci-archive': '',
+  };
   const PATHS = ['/etc/motd', '/gone.txt', '/cache/x', '/cache/y'];
 
   before(() => {
     host = requireDockerHost();
     const rootfs = join(work, 'engine-rootfs');
     writeBusyboxRootfs(rootfs);
-    dockerCli(host, ['import', '-', base], execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }));
+    dockerCli(
+      host,
+      ['import', '-', base],
+      execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }),
+    );
     const dockerfile = [
       `FROM ${base}`,
       'RUN mkdir -p /etc /cache && echo first > /etc/motd && ln -s /etc/motd /motd-link && echo gone > /gone.txt && echo old > /cache/x',
@@ -350,13 +398,19 @@ describe('an image built by the real engine, read as docker-archive, docker://, 
     it(`${kind}: every path as Python reads the same layers, and the symlink leads to the rewritten file`, async () => {
       const source = kind === 'docker-engine' ? `docker://${ref}` : sources[kind];
       const truthSource = kind === 'docker-engine' ? sources['docker-archive'] : sources[kind]; // the export is what save writes
-      const result = await inspect(source, { wantFiles: [...PATHS, '/motd-link'], engine: dockerEngineSource(dockerClient(host)) });
+      const result = await inspect(source, {
+        wantFiles: [...PATHS, '/motd-link'],
+        engine: dockerEngineSource(dockerClient(host)),
+      });
       assert.equal(result.format, kind);
       assert.equal(result.verified, true, result.warnings.join('; '));
       const files = result.images[0]!.files!;
       PATHS.forEach((path, i) => assertMatchesTruth(files[i]!, layerTruth(truthSource, path), `${kind} ${path}`));
       const link = files[PATHS.length]!;
-      assert.deepEqual([link.kind, link.linkTarget, link.contentPath, link.content?.toString()], ['symlink', '/etc/motd', '/etc/motd', 'second\n']);
+      assert.deepEqual(
+        [link.kind, link.linkTarget, link.contentPath, link.content?.toString()],
+        ['symlink', '/etc/motd', '/etc/motd', 'second\n'],
+      );
     });
   }
 });

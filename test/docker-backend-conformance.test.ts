@@ -57,7 +57,8 @@ async function makeBackend(name: BackendName): Promise<BackendUnderTest> {
   }
   const docker = dockerFromHost(requireDockerHost());
   const scope = `conformance-${process.pid}-${Date.now()}`;
-  const containers = () => docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`, `${SCOPE_LABEL}=${scope}`] } });
+  const containers = () =>
+    docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`, `${SCOPE_LABEL}=${scope}`] } });
   return {
     backend: new DockerBackend({ docker, scope }),
     leftovers: async () => (await containers()).length,
@@ -120,12 +121,20 @@ describeBackends('the backend contract', (get) => {
     const env = await create();
     const shell = await ShellTerminal.open(new Environment(backend, env), { cols: 80, rows: 24 });
     try {
-      assert.equal((await shell.run('mkdir -p made && printf "content\\n" > made/file.txt && chmod 640 made/file.txt')).exitCode, 0);
+      assert.equal(
+        (await shell.run('mkdir -p made && printf "content\\n" > made/file.txt && chmod 640 made/file.txt')).exitCode,
+        0,
+      );
       const member = await firstMember(await backend.readTar(env, 'made/file.txt'));
       assert.deepEqual(member, { name: 'made/file.txt', type: 'file', body: 'content\n' });
-      const listing = await backend.exec(env, ['bash', '-c', 'stat -c "%a %s" made/file.txt; pwd'], { timeoutMs: EXEC_TIMEOUT_MS });
+      const listing = await backend.exec(env, ['bash', '-c', 'stat -c "%a %s" made/file.txt; pwd'], {
+        timeoutMs: EXEC_TIMEOUT_MS,
+      });
       assert.equal(listing.stdout, `640 8\n${env.workdir}\n`);
-      await assert.rejects(backend.readTar(env, 'made/missing'), (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND');
+      await assert.rejects(
+        backend.readTar(env, 'made/missing'),
+        (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND',
+      );
     } finally {
       shell.dispose();
       await backend.destroy(env);
@@ -139,7 +148,9 @@ describeBackends('the backend contract', (get) => {
       const r = await backend.exec(env, ['bash', '-c', 'sleep 7373 & sleep 7374'], { timeoutMs: 500 });
       assert.equal(r.exitCode, 124);
       assert.equal(r.timedOut, true);
-      const ps = await backend.exec(env, ['bash', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'], { timeoutMs: EXEC_TIMEOUT_MS });
+      const ps = await backend.exec(env, ['bash', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'], {
+        timeoutMs: EXEC_TIMEOUT_MS,
+      });
       assert.doesNotMatch(ps.stdout, /sleep 737[34]/);
     } finally {
       await backend.destroy(env);

@@ -15,9 +15,20 @@ import { DockerBackend } from '../server/environment/providers/docker.ts';
 import { REFUSE_DOCKER_MESSAGE } from '../server/lesson/index.ts';
 import { ENGINE_OUTPUT_BUFFER_BYTES } from '../server/environment/providers/docker-pty.ts';
 import { LocalBackend } from '../server/environment/providers/local.ts';
-import { MANAGED_LABEL, MEMORY_LIMIT_BYTES, PIDS_LIMIT, SCOPE_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import {
+  MANAGED_LABEL,
+  MEMORY_LIMIT_BYTES,
+  PIDS_LIMIT,
+  SCOPE_LABEL,
+  SESSION_LABEL,
+} from '../server/environment/providers/docker-container-spec.ts';
 import { LEARNER_HOME } from '../server/environment/providers/docker-learner.ts';
-import { CONTENT_LABEL, DEFAULT_SHELL_IMAGE, describeShellRootfs, ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
+import {
+  CONTENT_LABEL,
+  DEFAULT_SHELL_IMAGE,
+  describeShellRootfs,
+  ensureShellImage,
+} from '../server/environment/providers/docker-shell-image.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { requireDockerHost } from './harness/env.ts';
 
@@ -38,7 +49,12 @@ function newSessionId(): string {
 }
 
 async function createEnv(b: Backend = backend, requires: string[] = []): Promise<SessionEnv> {
-  const env = await b.create({ sessionId: newSessionId(), lessonId: 'docker-backend-test', lessonDir: tmpdir(), requires });
+  const env = await b.create({
+    sessionId: newSessionId(),
+    lessonId: 'docker-backend-test',
+    lessonDir: tmpdir(),
+    requires,
+  });
   made.push(env);
   return env;
 }
@@ -193,7 +209,10 @@ describe('a learner container', () => {
     assert.equal(info.State.Running, true);
 
     // And as the learner sees it from inside.
-    const r = await sh(env, 'id -u; id -g; grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs):" /proc/self/status; ls /sys/class/net');
+    const r = await sh(
+      env,
+      'id -u; id -g; grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs):" /proc/self/status; ls /sys/class/net',
+    );
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^1000\n1000\n/);
     assert.match(r.stdout, /CapPrm:\s+0000000000000000/);
@@ -220,7 +239,10 @@ describe('a learner container', () => {
     const env = await createEnv();
     const id = backend.containerId(env);
     await backend.destroy(env);
-    await assert.rejects(docker.getContainer(id).inspect(), (err: unknown) => (err as { statusCode?: number }).statusCode === 404);
+    await assert.rejects(
+      docker.getContainer(id).inspect(),
+      (err: unknown) => (err as { statusCode?: number }).statusCode === 404,
+    );
     await backend.destroy(env);
     await assert.rejects(sh(env, 'true'), (err: unknown) => err instanceof BackendError && err.code === 'NOT_FOUND');
   });
@@ -228,7 +250,9 @@ describe('a learner container', () => {
   test(`${LEAK_TEST_CONTAINERS} containers created and destroyed leave none behind`, async () => {
     const before = (await scopeContainers()).length;
     for (let i = 0; i < LEAK_TEST_CONTAINERS; i += LEAK_TEST_PARALLEL) {
-      const batch = await Promise.all(Array.from({ length: Math.min(LEAK_TEST_PARALLEL, LEAK_TEST_CONTAINERS - i) }, () => createEnv()));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(LEAK_TEST_PARALLEL, LEAK_TEST_CONTAINERS - i) }, () => createEnv()),
+      );
       assert.equal((await scopeContainers()).length, before + batch.length);
       await Promise.all(batch.map((env) => backend.destroy(env)));
     }
@@ -244,7 +268,10 @@ describe('a learner container', () => {
     assert.ok(!(await otherServer.list()).includes(env.id));
     const id = backend.containerId(env);
     await restarted.destroy(env); // by label: `restarted` never had it in its table
-    await assert.rejects(docker.getContainer(id).inspect(), (err: unknown) => (err as { statusCode?: number }).statusCode === 404);
+    await assert.rejects(
+      docker.getContainer(id).inspect(),
+      (err: unknown) => (err as { statusCode?: number }).statusCode === 404,
+    );
     assert.ok(!(await restarted.list()).includes(env.id));
   });
 
@@ -291,7 +318,9 @@ describe('exec', () => {
 
   test('a timeout kills the whole unit, background jobs too, reports 124 and leaves the container running', async () => {
     const env = await createEnv();
-    const r = await backend.exec(env, ['bash', '-c', 'sleep 4242 & setsid sleep 4243 & sleep 4244; echo never'], { timeoutMs: 1000 });
+    const r = await backend.exec(env, ['bash', '-c', 'sleep 4242 & setsid sleep 4243 & sleep 4244; echo never'], {
+      timeoutMs: 1000,
+    });
     assert.equal(r.exitCode, 124);
     assert.equal(r.timedOut, true);
     assert.equal(r.stdout, '');
@@ -344,7 +373,11 @@ describe('files', () => {
   test('readTar of a missing path rejects with NOT_FOUND, and a reader may stop early', async () => {
     const env = await createEnv();
     for (const path of ['missing', '/no/such/dir/file', 'a\0b']) {
-      await assert.rejects(backend.readTar(env, path), (err: unknown) => err instanceof BackendError && err.code === 'NOT_FOUND', path);
+      await assert.rejects(
+        backend.readTar(env, path),
+        (err: unknown) => err instanceof BackendError && err.code === 'NOT_FOUND',
+        path,
+      );
     }
     assert.equal((await sh(env, 'head -c 3000000 /dev/zero > big')).exitCode, 0);
     const stream = await backend.readTar(env, 'big');
@@ -368,9 +401,15 @@ describe('files', () => {
       await writeFile(join(host, 'sub', 'data.txt'), 'data\n', { mode: 0o640 });
       await symlink('sub/data.txt', join(host, 'link'));
       await backend.copyIn(env, host, 'lesson/assets');
-      const r = await sh(env, 'cd lesson/assets && ./run.sh && cat link && stat -c "%U %a %n" run.sh sub/data.txt sub . && readlink link');
+      const r = await sh(
+        env,
+        'cd lesson/assets && ./run.sh && cat link && stat -c "%U %a %n" run.sh sub/data.txt sub . && readlink link',
+      );
       assert.equal(r.exitCode, 0, r.stderr);
-      assert.equal(r.stdout, 'ran\ndata\nlearner 755 run.sh\nlearner 640 sub/data.txt\nlearner 755 sub\nlearner 755 .\nsub/data.txt\n');
+      assert.equal(
+        r.stdout,
+        'ran\ndata\nlearner 755 run.sh\nlearner 640 sub/data.txt\nlearner 755 sub\nlearner 755 .\nsub/data.txt\n',
+      );
       await backend.copyIn(env, join(host, 'run.sh'), '/tmp/single.sh');
       assert.equal((await sh(env, '/tmp/single.sh')).stdout, 'ran\n');
     } finally {
@@ -391,7 +430,9 @@ describe('terminals', () => {
     // The resize is the engine's, asynchronous: wait for its event, the SIGWINCH, in a foreground command that says
     // when it is listening; bash (checkwinsize) then has the new size once that command returns.
     // (Outputs are computed, $((6*7)), so the echo of the typed command cannot match them.)
-    pty.write("bash -c 'stop() { kill $!; echo $((6*7))-resized; }; trap stop WINCH; echo $((6*7))-listening; sleep infinity & wait $!'\r");
+    pty.write(
+      "bash -c 'stop() { kill $!; echo $((6*7))-resized; }; trap stop WINCH; echo $((6*7))-listening; sleep infinity & wait $!'\r",
+    );
     await reader.waitFor(/42-listening/);
     pty.resize({ cols: 120, rows: 33 });
     await reader.waitFor(/42-resized/);
@@ -438,7 +479,9 @@ describe('terminals', () => {
     const atPause = reader.text.length;
     // The shell itself writes: bash's printf writes one chunk per call and counts what it got rid of into a file.
     // It records its pid first, so we can see the moment it blocks.
-    pty.write(`echo $$ > /tmp/writer; s=$(printf '%${chunk}s'); for ((i = 1; i <= ${chunks}; i++)); do printf '%s' "$s"; echo $((i * ${chunk})) > /tmp/written; done; echo; echo flood-done\r`);
+    pty.write(
+      `echo $$ > /tmp/writer; s=$(printf '%${chunk}s'); for ((i = 1; i <= ${chunks}; i++)); do printf '%s' "$s"; echo $((i * ${chunk})) > /tmp/written; done; echo; echo flood-done\r`,
+    );
     // Wait for the event itself: the writer asleep in the tty's write (wait_woken; n_tty_write on older kernels). Nothing
     // reads while we are paused, so once it sleeps there it stays there, and what it wrote by then is what the pty and
     // the engine hold. The loop runs in the container with bash builtins only, bounded by the exec timeout.
@@ -456,7 +499,10 @@ describe('terminals', () => {
     const current = Number(blocked.stdout.trim().split('\n').at(-1));
     assert.ok(current > 0, `the writer got ${current} bytes out before it blocked`);
     assert.ok(current < chunk * chunks, 'the writer is blocked, not finished');
-    assert.ok(current <= ENGINE_OUTPUT_BUFFER_BYTES, `${current} bytes went into the engine's buffers; bound ${ENGINE_OUTPUT_BUFFER_BYTES}`);
+    assert.ok(
+      current <= ENGINE_OUTPUT_BUFFER_BYTES,
+      `${current} bytes went into the engine's buffers; bound ${ENGINE_OUTPUT_BUFFER_BYTES}`,
+    );
     assert.equal(reader.text.length, atPause, 'nothing delivered while paused');
     pty.resume();
     await reader.waitFor(/\r\nflood-done\r\n/); // the output, not the echo of the typed command

@@ -16,7 +16,10 @@ test('the private engine is not the host engine and pulls seeded images through 
   assert.equal(info.Driver, 'vfs');
   assert.deepEqual(info.RegistryConfig.Mirrors, [`http://${registry}/`]);
   execFileSync('docker', ['pull', SEEDED_IMAGES.redis], { env, stdio: 'ignore' });
-  const standIn = execFileSync('docker', ['run', '--rm', SEEDED_IMAGES.redis, 'cat', '/STAND-IN'], { env, encoding: 'utf8' });
+  const standIn = execFileSync('docker', ['run', '--rm', SEEDED_IMAGES.redis, 'cat', '/STAND-IN'], {
+    env,
+    encoding: 'utf8',
+  });
   assert.match(standIn, /stand-in for redis:3\.2\.11-alpine/);
   execFileSync('docker', ['rmi', SEEDED_IMAGES.redis], { env, stdio: 'ignore' });
 });

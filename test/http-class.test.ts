@@ -13,7 +13,13 @@ import { httpGet } from './harness/http-get.ts';
 import { cookieFrom, httpRequest, postJson } from './harness/http-request.ts';
 import { createTestProvider } from './harness/terminal-backend.ts';
 import { createServer, type RunningServer } from '../server/http/server.ts';
-import { CLOSE_FORBIDDEN, classViewSchema, encodeInstructorHello, joinResponseSchema, type ClassUpdate } from '../server/protocol/index.ts';
+import {
+  CLOSE_FORBIDDEN,
+  classViewSchema,
+  encodeInstructorHello,
+  joinResponseSchema,
+  type ClassUpdate,
+} from '../server/protocol/index.ts';
 import { MAX_FAILED_JOINS_PER_WINDOW } from '../server/http/join-limiter.ts';
 
 const STEPS = lessonMarkdown('Steps', {
@@ -32,7 +38,8 @@ after(async () => t?.stop());
 
 const join_ = (server: TestServer, body: unknown) => postJson(`${server.origin}/api/join`, body);
 const errorCode = (body: string): string => JSON.parse(body).error.code;
-const learnerSocket = (cookie: string, server: TestServer = t) => TestClient.connect(server.wsUrl, { cookie, origin: server.origin });
+const learnerSocket = (cookie: string, server: TestServer = t) =>
+  TestClient.connect(server.wsUrl, { cookie, origin: server.origin });
 
 /** Waits for the socket to close and gives its close code and reason. */
 async function closed(client: TestClient): Promise<{ code: number; reason: string }> {
@@ -41,7 +48,11 @@ async function closed(client: TestClient): Promise<{ code: number; reason: strin
   return client.closed ?? { code: 0, reason: 'no close seen' };
 }
 
-async function joinAs(name: string, server: TestServer = t, classCode = code): Promise<{ cookie: string; id: string; rejoinUrl: string }> {
+async function joinAs(
+  name: string,
+  server: TestServer = t,
+  classCode = code,
+): Promise<{ cookie: string; id: string; rejoinUrl: string }> {
   const answer = await join_(server, { code: classCode, name });
   assert.equal(answer.status, 200, answer.body);
   const body = joinResponseSchema.parse(JSON.parse(answer.body));
@@ -65,7 +76,12 @@ test('joining: a learner gets an HttpOnly SameSite=Strict cookie and a rejoin li
     const bad = await join_(t, { code, name });
     assert.deepEqual([bad.status, errorCode(bad.body)], [400, 'BAD_NAME'], JSON.stringify(name));
   }
-  const notJson = await httpRequest('POST', `${t.origin}/api/join`, { 'Content-Type': 'text/plain' }, `{"code":"${code}","name":"Cy"}`);
+  const notJson = await httpRequest(
+    'POST',
+    `${t.origin}/api/join`,
+    { 'Content-Type': 'text/plain' },
+    `{"code":"${code}","name":"Cy"}`,
+  );
   assert.equal(notJson.status, 415);
   const broken = await httpRequest('POST', `${t.origin}/api/join`, { 'Content-Type': 'application/json' }, '{"code":');
   assert.deepEqual([broken.status, errorCode(broken.body)], [400, 'BAD_JSON']);
@@ -82,7 +98,10 @@ test('joining: a learner gets an HttpOnly SameSite=Strict cookie and a rejoin li
 });
 
 test('a full class answers 403 CLASS_FULL; removing a learner frees a seat', async () => {
-  const own = await startTestServer({ lessons: { steps: STEPS }, class: { name: 'Small', sharedHost: true, maxLearners: MAX_LEARNERS } });
+  const own = await startTestServer({
+    lessons: { steps: STEPS },
+    class: { name: 'Small', sharedHost: true, maxLearners: MAX_LEARNERS },
+  });
   try {
     const ownCode = own.server.classroom?.code ?? '';
     const joined = [];
@@ -96,19 +115,39 @@ test('a full class answers 403 CLASS_FULL; removing a learner frees a seat', asy
   }
 });
 
-test('roles: a learner gets 403 on the instructor\'s page and API, the instructor gets the class; strangers get 401', async () => {
+test("roles: a learner gets 403 on the instructor's page and API, the instructor gets the class; strangers get 401", async () => {
   const learner = await joinAs('Roles');
-  for (const path of ['/instructor', '/api/class', '/api/class/results.csv', '/api/class/results.xml', '/API/Class', '/api/class/', '/instructor/']) {
+  for (const path of [
+    '/instructor',
+    '/api/class',
+    '/api/class/results.csv',
+    '/api/class/results.xml',
+    '/API/Class',
+    '/api/class/',
+    '/instructor/',
+  ]) {
     const answer = await httpGet(`${t.origin}${path}`, { Cookie: learner.cookie });
     assert.equal(answer.status, 403, path);
   }
-  for (const [method, path] of [['POST', `/api/class/learners/${learner.id}/reset`], ['DELETE', `/api/class/learners/${learner.id}`], ['POST', '/api/class/broadcast']] as const) {
-    const answer = await httpRequest(method, `${t.origin}${path}`, { Cookie: learner.cookie, 'Content-Type': 'application/json' }, '{"message":"hi"}');
+  for (const [method, path] of [
+    ['POST', `/api/class/learners/${learner.id}/reset`],
+    ['DELETE', `/api/class/learners/${learner.id}`],
+    ['POST', '/api/class/broadcast'],
+  ] as const) {
+    const answer = await httpRequest(
+      method,
+      `${t.origin}${path}`,
+      { Cookie: learner.cookie, 'Content-Type': 'application/json' },
+      '{"message":"hi"}',
+    );
     assert.equal(answer.status, 403, `${method} ${path}`);
   }
   assert.equal((await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).status, 200);
   assert.equal((await httpGet(`${t.origin}/api/lessons`)).status, 401);
-  assert.equal((await httpGet(`${t.origin}/api/lessons`, { Cookie: `${t.server.learnerCookieName}=${learner.id}.forged` })).status, 401);
+  assert.equal(
+    (await httpGet(`${t.origin}/api/lessons`, { Cookie: `${t.server.learnerCookieName}=${learner.id}.forged` })).status,
+    401,
+  );
   assert.equal((await httpGet(`${t.origin}/join`)).status, 200, 'the join page is open to anyone');
   const view = classViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/class`, { Cookie: t.cookie })).body));
   assert.equal(view.name, 'Docker 101');
@@ -116,20 +155,23 @@ test('roles: a learner gets 403 on the instructor\'s page and API, the instructo
   assert.ok(view.learners.some((l) => l.id === learner.id));
 });
 
-test('a learner\'s socket opens only that learner\'s sessions; a stranger\'s upgrade is refused', async () => {
+test("a learner's socket opens only that learner's sessions; a stranger's upgrade is refused", async () => {
   const a = await joinAs('Sock A');
   const b = await joinAs('Sock B');
   const ca = await learnerSocket(a.cookie);
   const wa = await ca.hello('steps');
   const cb = await learnerSocket(b.cookie);
   const wb = await cb.hello('steps', wa.sessionId);
-  assert.notEqual(wb.sessionId, wa.sessionId, 'B asked for A\'s session and got one of its own');
+  assert.notEqual(wb.sessionId, wa.sessionId, "B asked for A's session and got one of its own");
   assert.equal(t.server.sessions.get(wa.sessionId)?.owner, a.id);
   assert.equal(t.server.sessions.get(wb.sessionId)?.owner, b.id);
   assert.equal(ca.closed, null, 'A keeps its socket');
   const inspect = await httpGet(`${t.origin}/api/inspect?session=${wa.sessionId}&source=x.tar`, { Cookie: b.cookie });
-  assert.equal(inspect.status, 404, 'B cannot read A\'s environment through the image explorer');
-  await assert.rejects(TestClient.connect(t.wsUrl, { origin: t.origin }), (e: unknown) => e instanceof UpgradeRefused && e.status === 401);
+  assert.equal(inspect.status, 404, "B cannot read A's environment through the image explorer");
+  await assert.rejects(
+    TestClient.connect(t.wsUrl, { origin: t.origin }),
+    (e: unknown) => e instanceof UpgradeRefused && e.status === 401,
+  );
   ca.ws.close();
   cb.ws.close();
 });
@@ -153,18 +195,30 @@ test('checks record attempts and reasons, fire classUpdate, and show in the clas
 
   const mine = (u: ClassUpdate) => u.kind === 'learner' && u.learner.id === learner.id;
   const steps = (u: ClassUpdate | undefined) => (u?.kind === 'learner' ? u.learner.lessons.steps?.steps : undefined);
-  assert.ok(updates.some((u) => mine(u) && u.kind === 'learner' && u.learner.online), 'online on connect');
+  assert.ok(
+    updates.some((u) => mine(u) && u.kind === 'learner' && u.learner.online),
+    'online on connect',
+  );
   const failed = updates.find((u) => mine(u) && steps(u)?.[0]?.status === 'failed');
   assert.match(steps(failed)?.[0]?.lastFailure ?? '', /one\.txt/);
   const last = updates.filter(mine).at(-1);
-  assert.deepEqual(steps(last)?.map((s) => [s.id, s.status, s.attempts]), [['make-a-file', 'passed', 2], ['read-it', 'open', 0]]);
+  assert.deepEqual(
+    steps(last)?.map((s) => [s.id, s.status, s.attempts]),
+    [
+      ['make-a-file', 'passed', 2],
+      ['read-it', 'open', 0],
+    ],
+  );
 
   const view = classViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/class`, { Cookie: t.cookie })).body));
   const row = view.learners.find((l) => l.id === learner.id);
   assert.equal(row?.online, true);
   assert.equal(row?.lessons.steps?.steps[0]?.status, 'passed');
   assert.ok(row?.lessons.steps?.steps[0]?.passedAt);
-  const lessons = JSON.parse((await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).body) as { id: string; completedSteps: number }[];
+  const lessons = JSON.parse((await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).body) as {
+    id: string;
+    completedSteps: number;
+  }[];
   assert.equal(lessons.find((l) => l.id === 'steps')?.completedSteps, 1, 'the learner sees their own progress');
 
   const csv = await httpGet(`${t.origin}/api/class/results.csv`, { Cookie: t.cookie });
@@ -172,7 +226,10 @@ test('checks record attempts and reasons, fire classUpdate, and show in the clas
   assert.match(String(csv.headers['content-type']), /^text\/csv/);
   const lines = csv.body.split('\r\n');
   assert.equal(lines[0], 'learner,lesson,step,status,attempts,first_passed_at');
-  assert.ok(lines.some((l) => /^Progress,steps,make-a-file,passed,2,\d{4}-/.test(l)), csv.body);
+  assert.ok(
+    lines.some((l) => /^Progress,steps,make-a-file,passed,2,\d{4}-/.test(l)),
+    csv.body,
+  );
 
   const xml = await httpGet(`${t.origin}/api/class/results.xml`, { Cookie: t.cookie });
   const suites: string[] = [];
@@ -185,13 +242,17 @@ test('checks record attempts and reasons, fire classUpdate, and show in the clas
   c.ws.close();
 });
 
-test('the instructor broadcasts, resets a learner\'s environment and removes a learner', async () => {
+test("the instructor broadcasts, resets a learner's environment and removes a learner", async () => {
   const learner = await joinAs('Removed');
   const c = await learnerSocket(learner.cookie);
   await c.hello('steps');
   await c.run('s1.c1');
   let from = c.messages.length;
-  const sent = await postJson(`${t.origin}/api/class/broadcast`, { message: 'five minutes left' }, { Cookie: t.cookie });
+  const sent = await postJson(
+    `${t.origin}/api/class/broadcast`,
+    { message: 'five minutes left' },
+    { Cookie: t.cookie },
+  );
   assert.equal(sent.status, 200, sent.body);
   const heard = await c.next((m) => m.type === 'broadcast', from);
   assert.ok(heard.type === 'broadcast' && heard.message === 'five minutes left');
@@ -209,8 +270,12 @@ test('the instructor broadcasts, resets a learner\'s environment and removes a l
 
   const removed = await httpRequest('DELETE', `${t.origin}/api/class/learners/${learner.id}`, { Cookie: t.cookie });
   assert.equal(removed.status, 200);
-  assert.equal((await closed(c)).code, 1001, 'the removed learner\'s socket is closed');
-  assert.equal((await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).status, 401, 'the removed learner\'s cookie no longer works');
+  assert.equal((await closed(c)).code, 1001, "the removed learner's socket is closed");
+  assert.equal(
+    (await httpGet(`${t.origin}/api/lessons`, { Cookie: learner.cookie })).status,
+    401,
+    "the removed learner's cookie no longer works",
+  );
   await assert.rejects(learnerSocket(learner.cookie), (e: unknown) => e instanceof UpgradeRefused && e.status === 401);
   const again = await httpRequest('DELETE', `${t.origin}/api/class/learners/${learner.id}`, { Cookie: t.cookie });
   assert.equal(again.status, 404);
@@ -219,7 +284,8 @@ test('the instructor broadcasts, resets a learner\'s environment and removes a l
 test(`more than ${MAX_FAILED_JOINS_PER_WINDOW} failed joins from one address get 429, even with the right code`, async () => {
   const own = await startTestServer({ lessons: { steps: STEPS }, class: { name: 'Rate', sharedHost: true } });
   try {
-    for (let i = 0; i < MAX_FAILED_JOINS_PER_WINDOW; i++) assert.equal((await join_(own, { code: 'ZZZZ-ZZZZ', name: 'x' })).status, 403);
+    for (let i = 0; i < MAX_FAILED_JOINS_PER_WINDOW; i++)
+      assert.equal((await join_(own, { code: 'ZZZZ-ZZZZ', name: 'x' })).status, 403);
     const limited = await join_(own, { code: own.server.classroom?.code, name: 'Honest' });
     assert.deepEqual([limited.status, errorCode(limited.body)], [429, 'TOO_MANY_JOINS']);
   } finally {
@@ -232,10 +298,17 @@ test('class mode refuses the local backend without --shared-host, and a class wi
   try {
     await assert.rejects(
       createServer({ root: state, stateDir: state, backend: 'local', dockerHost: null, class: { name: 'X' } }),
-      (e: unknown) => e instanceof Error && 'code' in e && e.code === 'CLASS_ON_SHARED_HOST' && /--shared-host/.test(e.message),
+      (e: unknown) =>
+        e instanceof Error && 'code' in e && e.code === 'CLASS_ON_SHARED_HOST' && /--shared-host/.test(e.message),
     );
     await assert.rejects(
-      createServer({ root: state, stateDir: state, token: false, dockerHost: null, class: { name: 'X', sharedHost: true } }),
+      createServer({
+        root: state,
+        stateDir: state,
+        token: false,
+        dockerHost: null,
+        class: { name: 'X', sharedHost: true },
+      }),
       (e: unknown) => e instanceof Error && 'code' in e && e.code === 'CLASS_WITHOUT_TOKEN',
     );
   } finally {
@@ -274,13 +347,26 @@ test('a restart with the same class name keeps the code, the learners and their 
     try {
       assert.equal(second.classroom?.code, before.code);
       assert.notEqual(second.token, before.token, 'each run prints a fresh instructor URL');
-      const view = classViewSchema.parse(JSON.parse((await httpGet(`${origin}/api/class`, { Cookie: `${second.cookieName}=${second.token}` })).body));
+      const view = classViewSchema.parse(
+        JSON.parse((await httpGet(`${origin}/api/class`, { Cookie: `${second.cookieName}=${second.token}` })).body),
+      );
       const row = view.learners.find((l) => l.id === learner.id);
       assert.equal(row?.name, 'Stays');
       assert.equal(row?.lessons.steps?.steps[0]?.status, 'passed');
-      assert.equal((await httpGet(`${origin}/api/class`, { Cookie: `${second.cookieName}=${before.token}` })).status, 401, 'the old token is gone');
-      const list = JSON.parse((await httpGet(`${origin}/api/lessons`, { Cookie: learner.cookie })).body) as { id: string; completedSteps: number }[];
-      assert.equal(list.find((l) => l.id === 'steps')?.completedSteps, 1, 'the learner\'s cookie still works, with their progress');
+      assert.equal(
+        (await httpGet(`${origin}/api/class`, { Cookie: `${second.cookieName}=${before.token}` })).status,
+        401,
+        'the old token is gone',
+      );
+      const list = JSON.parse((await httpGet(`${origin}/api/lessons`, { Cookie: learner.cookie })).body) as {
+        id: string;
+        completedSteps: number;
+      }[];
+      assert.equal(
+        list.find((l) => l.id === 'steps')?.completedSteps,
+        1,
+        "the learner's cookie still works, with their progress",
+      );
     } finally {
       await second.close();
     }
@@ -298,13 +384,15 @@ async function lessonsFolder(): Promise<{ root: string; stop(): Promise<void> }>
   return { root: dir, stop: () => rm(dir, { recursive: true, force: true }) };
 }
 
-test('the instructor\'s socket gets the class, then each change; a learner\'s socket asking for it is closed', async () => {
+test("the instructor's socket gets the class, then each change; a learner's socket asking for it is closed", async () => {
   const instructor = await TestClient.connect(t.wsUrl, { cookie: t.cookie, origin: t.origin });
   instructor.sendRaw(encodeInstructorHello());
   const state = await instructor.next((m) => m.type === 'classState');
   assert.ok(state.type === 'classState' && state.view.code === code);
   const learner = await joinAs('Live');
-  const joined = await instructor.next((m) => m.type === 'classUpdate' && m.update.kind === 'learner' && m.update.learner.id === learner.id);
+  const joined = await instructor.next(
+    (m) => m.type === 'classUpdate' && m.update.kind === 'learner' && m.update.learner.id === learner.id,
+  );
   assert.ok(joined.type === 'classUpdate');
   const c = await learnerSocket(learner.cookie);
   await c.hello('steps');
@@ -312,7 +400,11 @@ test('the instructor\'s socket gets the class, then each change; a learner\'s so
   let from = instructor.messages.length;
   c.send({ type: 'check', stepId: 'make-a-file' });
   const passed = await instructor.next(
-    (m) => m.type === 'classUpdate' && m.update.kind === 'learner' && m.update.learner.id === learner.id && m.update.learner.lessons.steps?.steps[0]?.status === 'passed',
+    (m) =>
+      m.type === 'classUpdate' &&
+      m.update.kind === 'learner' &&
+      m.update.learner.id === learner.id &&
+      m.update.learner.lessons.steps?.steps[0]?.status === 'passed',
     from,
   );
   assert.ok(passed.type === 'classUpdate');

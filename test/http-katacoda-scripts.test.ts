@@ -50,7 +50,9 @@ async function inSession(lessonId: string, body: (client: TestClient, cellId: st
 }
 
 async function firstCellOfStep(lessonId: string): Promise<string> {
-  const view = lessonViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/lesson?id=${lessonId}`, { Cookie: t.cookie })).body));
+  const view = lessonViewSchema.parse(
+    JSON.parse((await httpGet(`${t.origin}/api/lesson?id=${lessonId}`, { Cookie: t.cookie })).body),
+  );
   for (const block of view.steps[0]?.blocks ?? []) {
     const id = block.type === 'cell' ? block.cell.id : block.cells?.[0]?.id;
     if (id !== undefined) return id;
@@ -65,7 +67,11 @@ test("a Katacoda lesson's background scripts run in a live session before the st
     assert.match(result.output, /intro-background-ran\nstep-background-ran/);
     // The foreground script ran in the learner's terminal, where the learner sees it.
     await client.waitForText(0, /foreground-script-42/);
-    assert.equal(client.messages.filter((m) => m.type === 'error').length, 0, JSON.stringify(client.messages.filter((m) => m.type === 'error')));
+    assert.equal(
+      client.messages.filter((m) => m.type === 'error').length,
+      0,
+      JSON.stringify(client.messages.filter((m) => m.type === 'error')),
+    );
   });
 });
 

@@ -106,7 +106,15 @@ test('finding 1: a malformed token cookie on the upgrade is no credential (401),
 
 test('finding 1: a malformed token cookie on every HTTP route is 401, with no error log', async () => {
   const name = t.server.cookieName;
-  for (const path of ['/', '/lesson/robust', '/static/app.js', '/api/lessons', '/api/lesson?id=robust', '/api/inspect?session=x&source=y', '/nothing']) {
+  for (const path of [
+    '/',
+    '/lesson/robust',
+    '/static/app.js',
+    '/api/lessons',
+    '/api/lesson?id=robust',
+    '/api/inspect?session=x&source=y',
+    '/nothing',
+  ]) {
     for (const bad of MALFORMED_VALUES) {
       const answer = await httpGet(`${t.origin}${path}`, { Cookie: `${name}=${bad}` });
       assert.equal(answer.status, 401, `${path} with ${bad}`);
@@ -120,7 +128,11 @@ test('finding 2: a planted same-named cookie does not shadow the real one', asyn
   // What a page on another local port plants with `path=/ws`: the browser sends it before the real one.
   for (const planted of ['x', '%', '%E0%A4%A', '']) {
     assert.equal(await upgradeStatus(`${name}=${planted}; ${t.cookie}`), 101, planted);
-    assert.equal((await httpGet(`${t.origin}/api/lessons`, { Cookie: `${name}=${planted}; ${t.cookie}` })).status, 200, planted);
+    assert.equal(
+      (await httpGet(`${t.origin}/api/lessons`, { Cookie: `${name}=${planted}; ${t.cookie}` })).status,
+      200,
+      planted,
+    );
   }
   assert.equal(await upgradeStatus(`${name}=x; ${name}=y`), 401, 'planted cookies alone are still refused');
 });
@@ -128,7 +140,10 @@ test('finding 2: a planted same-named cookie does not shadow the real one', asyn
 test('finding 4: bad input on HTTP gets a 4xx, at most a warning', async () => {
   const port = t.server.port;
   const get = (target: string, cookie = t.cookie) =>
-    rawStatus(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    rawStatus(
+      port,
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`,
+    );
   assert.equal(await get('//['), 400, 'GET //[');
   assert.equal(await get('//[?token=x'), 400, 'GET //[ with a token to exchange');
   assert.equal(await get('/static/%E0%A4%A'), 400, 'a static path that is not valid percent-encoding');
@@ -153,18 +168,51 @@ test('finding 4: bad input on HTTP gets a 4xx, at most a warning', async () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The seeded stream.
 
-const urlChar = fc.constantFrom(...'/%[]?#&=.:@!$\'()*+,;~-_ aZ09\\\u00e9\u{1F600}'.split(''), '%E0', '%A4%A', '%00', '%2f', '..', '//');
+const urlChar = fc.constantFrom(
+  ..."/%[]?#&=.:@!$'()*+,;~-_ aZ09\\\u00e9\u{1F600}".split(''),
+  '%E0',
+  '%A4%A',
+  '%00',
+  '%2f',
+  '..',
+  '//',
+);
 const urlPath = fc.oneof(
   fc.string({ unit: urlChar, maxLength: 24 }).map((s) => `/${s}`),
-  fc.constantFrom('/', '/ws', '/static/', '/api/lesson', '/api/lessons', '/api/lesson-asset', '/api/inspect', '/lesson/robust', '//['),
-  fc.tuple(fc.constantFrom('/static/', '/api/lesson?id=', '/api/lesson-asset?id=robust&path=', '/lesson/', '/?token='), fc.string({ unit: urlChar, maxLength: 16 })).map(([a, b]) => a + b),
+  fc.constantFrom(
+    '/',
+    '/ws',
+    '/static/',
+    '/api/lesson',
+    '/api/lessons',
+    '/api/lesson-asset',
+    '/api/inspect',
+    '/lesson/robust',
+    '//[',
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('/static/', '/api/lesson?id=', '/api/lesson-asset?id=robust&path=', '/lesson/', '/?token='),
+      fc.string({ unit: urlChar, maxLength: 16 }),
+    )
+    .map(([a, b]) => a + b),
 );
-const cookieValue = fc.oneof(fc.constantFrom(...MALFORMED_VALUES), fc.string({ unit: urlChar, maxLength: 16 }), fc.string({ unit: 'binary-ascii', maxLength: 16 }));
+const cookieValue = fc.oneof(
+  fc.constantFrom(...MALFORMED_VALUES),
+  fc.string({ unit: urlChar, maxLength: 16 }),
+  fc.string({ unit: 'binary-ascii', maxLength: 16 }),
+);
 /** A Cookie header: junk, planted same-named cookies, and (sometimes) the real token somewhere among them. */
 const cookieHeader = (withToken: boolean) =>
   fc
     .tuple(
-      fc.array(fc.tuple(fc.oneof(fc.constant('NAME'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 })), cookieValue), { maxLength: 5 }),
+      fc.array(
+        fc.tuple(
+          fc.oneof(fc.constant('NAME'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 })),
+          cookieValue,
+        ),
+        { maxLength: 5 },
+      ),
       fc.nat(5),
     )
     .map(([pairs, at]) => {
@@ -172,8 +220,25 @@ const cookieHeader = (withToken: boolean) =>
       if (withToken) parts.splice(Math.min(at, parts.length), 0, t.cookie);
       return parts.join('; ');
     });
-const headerName = fc.oneof(fc.constantFrom('Origin', 'Host', 'Content-Type', 'Content-Length', 'Transfer-Encoding', 'Accept', 'X-Forwarded-For', 'Range', 'If-None-Match'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }));
-const headerValue = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 24 }), fc.string({ unit: 'binary-ascii', maxLength: 24 }), fc.constantFrom('http://evil.example', 'null', '-1', '99999999999', 'chunked', 'bytes=5-1'));
+const headerName = fc.oneof(
+  fc.constantFrom(
+    'Origin',
+    'Host',
+    'Content-Type',
+    'Content-Length',
+    'Transfer-Encoding',
+    'Accept',
+    'X-Forwarded-For',
+    'Range',
+    'If-None-Match',
+  ),
+  fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }),
+);
+const headerValue = fc.oneof(
+  fc.string({ unit: 'grapheme-ascii', maxLength: 24 }),
+  fc.string({ unit: 'binary-ascii', maxLength: 24 }),
+  fc.constantFrom('http://evil.example', 'null', '-1', '99999999999', 'chunked', 'bytes=5-1'),
+);
 const extraHeaders = fc.array(fc.tuple(headerName, headerValue), { maxLength: 4 });
 
 function requestText(method: string, target: string, headers: [string, string][], body = ''): string {
@@ -195,8 +260,14 @@ test('property: malformed request lines, cookies and headers never give a 5xx or
       extraHeaders,
       fc.oneof(fc.constant(''), fc.json(), fc.string({ maxLength: 40 })),
       async (method, path, cookie, headers, body) => {
-        const all: [string, string][] = [['Host', `127.0.0.1:${port}`], ['Cookie', cookie], ...headers, ['Connection', 'close']];
-        if (body && !headers.some(([k]) => /^(content-length|transfer-encoding)$/i.test(k))) all.push(['Content-Length', String(Buffer.byteLength(body))]);
+        const all: [string, string][] = [
+          ['Host', `127.0.0.1:${port}`],
+          ['Cookie', cookie],
+          ...headers,
+          ['Connection', 'close'],
+        ];
+        if (body && !headers.some(([k]) => /^(content-length|transfer-encoding)$/i.test(k)))
+          all.push(['Content-Length', String(Buffer.byteLength(body))]);
         const request = requestText(method, path, all, body);
         assertNot5xx(await rawStatus(port, request), JSON.stringify(request));
         await assertAlive(JSON.stringify(request));
@@ -239,26 +310,40 @@ test('property: malformed WebSocket upgrades never give a 5xx, never throw, neve
 /** Message types the server takes. `reset` and `catchUp` are left out: they rebuild the environment (slow), and
  *  their input is only a step id, which the `check` and `run` cases already exercise. */
 const MESSAGE_TYPES = ['hello', 'resize', 'ack', 'run', 'interrupt', 'check', 'openTerminal', 'nonsense'] as const;
-const fieldValue = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 12 }), fc.constant(null), fc.constant(2 ** 31), fc.constant(-1), fc.boolean(), fc.constantFrom('robust', 's1.c1', 'one'));
+const fieldValue = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 12 }),
+  fc.constant(null),
+  fc.constant(2 ** 31),
+  fc.constant(-1),
+  fc.boolean(),
+  fc.constantFrom('robust', 's1.c1', 'one'),
+);
 const jsonMessage = fc.oneof(
   fc
-    .record({
-      v: fc.oneof(fc.constant(1), fieldValue),
-      type: fc.constantFrom(...MESSAGE_TYPES),
-      term: fc.oneof(fc.nat(20), fieldValue),
-      cols: fieldValue,
-      rows: fieldValue,
-      bytes: fieldValue,
-      cellId: fieldValue,
-      stepId: fieldValue,
-      lessonId: fieldValue,
-    }, { requiredKeys: ['v', 'type'] })
+    .record(
+      {
+        v: fc.oneof(fc.constant(1), fieldValue),
+        type: fc.constantFrom(...MESSAGE_TYPES),
+        term: fc.oneof(fc.nat(20), fieldValue),
+        cols: fieldValue,
+        rows: fieldValue,
+        bytes: fieldValue,
+        cellId: fieldValue,
+        stepId: fieldValue,
+        lessonId: fieldValue,
+      },
+      { requiredKeys: ['v', 'type'] },
+    )
     .map((m) => JSON.stringify(m)),
   fc.json(),
   fc.string({ maxLength: 40 }),
 );
 /** Input bytes: letters, spaces and Ctrl-C only, so a case can never type a command line into the real shell. */
-const safeInput = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes.map((b) => (b % 7 === 0 ? 3 : b % 5 === 0 ? 32 : 97 + (b % 26)))));
+const safeInput = fc
+  .uint8Array({ maxLength: 64 })
+  .map((bytes) => Buffer.from(bytes.map((b) => (b % 7 === 0 ? 3 : b % 5 === 0 ? 32 : 97 + (b % 26)))));
 const wsEvent = fc.oneof(
   jsonMessage.map((text) => ({ text })),
   fc.tuple(fc.nat(255), safeInput).map(([term, bytes]) => ({ frame: Buffer.from(encodeTerminalFrame(term, bytes)) })),
@@ -267,22 +352,26 @@ const wsEvent = fc.oneof(
 
 test('property: malformed JSON messages and binary frames, before and after hello, never stop the server or log an error', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('none', 'hello', 'reattach'), fc.array(wsEvent, { minLength: 1, maxLength: MAX_MESSAGES_PER_CASE }), async (start, events) => {
-      const c = await connect();
-      try {
-        if (start === 'hello') await c.hello('robust');
-        if (start === 'reattach') await c.hello('robust', sessionId);
-        for (const e of events) {
-          if (c.ws.readyState !== c.ws.OPEN) break; // a bad message closed it: that is the expected answer
-          if ('text' in e) c.ws.send(e.text);
-          else c.ws.send(e.frame, { binary: true });
+    fc.asyncProperty(
+      fc.constantFrom('none', 'hello', 'reattach'),
+      fc.array(wsEvent, { minLength: 1, maxLength: MAX_MESSAGES_PER_CASE }),
+      async (start, events) => {
+        const c = await connect();
+        try {
+          if (start === 'hello') await c.hello('robust');
+          if (start === 'reattach') await c.hello('robust', sessionId);
+          for (const e of events) {
+            if (c.ws.readyState !== c.ws.OPEN) break; // a bad message closed it: that is the expected answer
+            if ('text' in e) c.ws.send(e.text);
+            else c.ws.send(e.frame, { binary: true });
+          }
+          // A round trip through the server: it has handled everything sent before it.
+          await assertAlive(`${start} + ${JSON.stringify(events)}`);
+        } finally {
+          c.ws.terminate();
         }
-        // A round trip through the server: it has handled everything sent before it.
-        await assertAlive(`${start} + ${JSON.stringify(events)}`);
-      } finally {
-        c.ws.terminate();
-      }
-    }),
+      },
+    ),
     { seed: SEED, numRuns: WS_RUNS },
   );
   // The honest learner's session still works.

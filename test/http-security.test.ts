@@ -21,7 +21,11 @@ before(async () => {
   await writeFile(join(clientDir, 'app.js'), 'export {};');
   t = await startTestServer({
     lessons: { sec: lessonMarkdown('Security', { One: bash('echo ok') }) },
-    files: { 'sec/picture.svg': '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'sec/.secret': 'token=hunter2', 'sec/.git/config': '[core]' },
+    files: {
+      'sec/picture.svg': '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+      'sec/.secret': 'token=hunter2',
+      'sec/.git/config': '[core]',
+    },
     clientDir: `${clientDir}/`,
   });
   await writeFile(join(t.root, '..', 'outside.txt'), 'OUTSIDE-CONTENT');
@@ -31,7 +35,10 @@ before(async () => {
 });
 after(async () => t?.stop());
 
-async function refusedStatus(url: string, headers: { cookie?: string; origin?: string; headers?: Record<string, string> }): Promise<number> {
+async function refusedStatus(
+  url: string,
+  headers: { cookie?: string; origin?: string; headers?: Record<string, string> },
+): Promise<number> {
   try {
     const c = await TestClient.connect(url, headers);
     await c.close();
@@ -95,7 +102,8 @@ test('the API takes only the cookie', async () => {
 });
 
 test('hostile: lesson assets stay inside the lesson folder, without dotfiles, and cannot script this origin', async () => {
-  const asset = (path: string) => httpGet(`${t.origin}/api/lesson-asset?id=sec&path=${encodeURIComponent(path)}`, { Cookie: t.cookie });
+  const asset = (path: string) =>
+    httpGet(`${t.origin}/api/lesson-asset?id=sec&path=${encodeURIComponent(path)}`, { Cookie: t.cookie });
   const ok = await asset('img/ok.txt');
   assert.equal(ok.status, 200);
   assert.equal(ok.body, 'fine');
@@ -121,9 +129,14 @@ test('hostile: lesson assets stay inside the lesson folder, without dotfiles, an
 test('a public bind without auth refuses to start, with a clear error', async () => {
   await assert.rejects(
     createServer({ root: t.root, host: '0.0.0.0', token: false, stateDir: t.stateDir, dockerHost: null }),
-    (e: unknown) => e instanceof ServerConfigError && e.code === 'PUBLIC_BIND_WITHOUT_AUTH' && /0\.0\.0\.0 without a token/.test(e.message),
+    (e: unknown) =>
+      e instanceof ServerConfigError &&
+      e.code === 'PUBLIC_BIND_WITHOUT_AUTH' &&
+      /0\.0\.0\.0 without a token/.test(e.message),
   );
-  const cli = await runCli(['serve', t.root, '--host', '0.0.0.0', '--no-token'], { env: { XDG_STATE_HOME: t.stateDir } });
+  const cli = await runCli(['serve', t.root, '--host', '0.0.0.0', '--no-token'], {
+    env: { XDG_STATE_HOME: t.stateDir },
+  });
   assert.equal(cli.code, EXIT_USAGE, cli.stderr);
   assert.match(cli.stderr, /refusing to listen on 0\.0\.0\.0 without a token/);
   assert.doesNotMatch(cli.stderr, /\n\s+at /, 'no stack trace');

@@ -35,7 +35,10 @@ function serve(args: string[], state: string) {
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', () => {
       const m = /^\s+(http:\/\/\S+)$/m.exec(stdout);
       if (m) {

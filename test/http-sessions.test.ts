@@ -28,18 +28,26 @@ before(async () => {
 });
 after(async () => t?.stop());
 
-const connect = (server: TestServer = t) => TestClient.connect(server.wsUrl, { cookie: server.cookie, origin: server.origin });
+const connect = (server: TestServer = t) =>
+  TestClient.connect(server.wsUrl, { cookie: server.cookie, origin: server.origin });
 
 test('GET /api/lessons and /api/lesson answer in the protocol shapes; unmet requirements say why', async () => {
-  const list = lessonSummaryListSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/lessons`, { Cookie: t.cookie })).body));
+  const list = lessonSummaryListSchema.parse(
+    JSON.parse((await httpGet(`${t.origin}/api/lessons`, { Cookie: t.cookie })).body),
+  );
   const steps = list.find((l) => l.id === 'steps');
   assert.equal(steps?.steps, 3);
   assert.deepEqual(steps?.unmet, []);
   const docker = list.find((l) => l.id === 'docker');
   assert.deepEqual(docker?.requires, ['docker']);
   assert.match(docker?.unmet[0]?.reason ?? '', /without a Docker engine|cannot run lessons that require Docker/);
-  const view = lessonViewSchema.parse(JSON.parse((await httpGet(`${t.origin}/api/lesson?id=steps`, { Cookie: t.cookie })).body));
-  assert.deepEqual(view.steps.map((s) => s.id), ['make-a-file', 'read-it', 'last-step']);
+  const view = lessonViewSchema.parse(
+    JSON.parse((await httpGet(`${t.origin}/api/lesson?id=steps`, { Cookie: t.cookie })).body),
+  );
+  assert.deepEqual(
+    view.steps.map((s) => s.id),
+    ['make-a-file', 'read-it', 'last-step'],
+  );
   assert.equal(view.steps[0]?.checks, 1);
   const missing = await httpGet(`${t.origin}/api/lesson?id=nope`, { Cookie: t.cookie });
   assert.equal(missing.status, 404);
@@ -63,12 +71,21 @@ test('a failing check gives its hint; a passing one is progress that survives a 
   await c.next((m) => m.type === 'progress', from);
   await c.close();
 
-  const again = await createServer({ root: t.root, stateDir: t.stateDir, dockerHost: null, backend: createTestProvider(t.stateDir, `restart-${process.pid}`) });
+  const again = await createServer({
+    root: t.root,
+    stateDir: t.stateDir,
+    dockerHost: null,
+    backend: createTestProvider(t.stateDir, `restart-${process.pid}`),
+  });
   try {
     const cookie = `${again.cookieName}=${again.token}`;
-    const list = lessonSummaryListSchema.parse(JSON.parse((await httpGet(`${again.baseUrl}api/lessons`, { Cookie: cookie })).body));
+    const list = lessonSummaryListSchema.parse(
+      JSON.parse((await httpGet(`${again.baseUrl}api/lessons`, { Cookie: cookie })).body),
+    );
     assert.equal(list.find((l) => l.id === 'steps')?.completedSteps, 1);
-    const view = lessonViewSchema.parse(JSON.parse((await httpGet(`${again.baseUrl}api/lesson?id=steps`, { Cookie: cookie })).body));
+    const view = lessonViewSchema.parse(
+      JSON.parse((await httpGet(`${again.baseUrl}api/lesson?id=steps`, { Cookie: cookie })).body),
+    );
     assert.deepEqual(view.completedSteps, ['make-a-file']);
   } finally {
     await again.close();
@@ -83,7 +100,10 @@ test('Catch up replays the cells of the steps before the given one in a fresh en
   c.send({ type: 'catchUp', stepId: 'last-step' });
   const done = await c.next((m) => m.type === 'catchUpDone', from);
   assert.ok(done.type === 'catchUpDone' && done.ok, JSON.stringify(done));
-  const results = c.messages.slice(from).filter((m) => m.type === 'runResult').map((m) => (m.type === 'runResult' ? m.cellId : ''));
+  const results = c.messages
+    .slice(from)
+    .filter((m) => m.type === 'runResult')
+    .map((m) => (m.type === 'runResult' ? m.cellId : ''));
   assert.deepEqual(results, ['s1.c1', 's2.c1', 's2.c2']);
   const read = await c.run('s2.c1');
   assert.equal(read.output, 'one\ntwo');
@@ -108,7 +128,10 @@ test('Reset destroys the environment, makes a fresh one, runs setup and reopens 
 });
 
 test('--watch: editing a lesson tells its open pages', async () => {
-  const w = await startTestServer({ lessons: { watched: lessonMarkdown('Watched', { One: bash('echo v1') }) }, watch: true });
+  const w = await startTestServer({
+    lessons: { watched: lessonMarkdown('Watched', { One: bash('echo v1') }) },
+    watch: true,
+  });
   try {
     const c = await connect(w);
     await c.hello('watched');
@@ -144,7 +167,10 @@ test('idle sessions are reaped; the session limit refuses one more with a clear 
 });
 
 test('a session past the maximum age is closed even while it is busy', async () => {
-  const l = await startTestServer({ lessons: { steps: STEPS }, limits: { maxSessionAgeMs: 1_500, reapIntervalMs: 100 } });
+  const l = await startTestServer({
+    lessons: { steps: STEPS },
+    limits: { maxSessionAgeMs: 1_500, reapIntervalMs: 100 },
+  });
   try {
     const c = await connect(l);
     await c.hello('steps');

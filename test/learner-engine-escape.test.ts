@@ -13,7 +13,12 @@ import type Docker from 'dockerode';
 import type { SessionEnv } from '../server/environment/backend.ts';
 import { DockerBackend } from '../server/environment/providers/docker.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
-import { describeDecision, ENGINE_RUN_DIR, setUpLearnerEngines, type LearnerEngineSetup } from '../server/environment/learner-engine/index.ts';
+import {
+  describeDecision,
+  ENGINE_RUN_DIR,
+  setUpLearnerEngines,
+  type LearnerEngineSetup,
+} from '../server/environment/learner-engine/index.ts';
 import { REPO_ROOT } from './harness/cli.ts';
 import { requireDockerHost, requireDockerSocket, requireRegistry, SEEDED_IMAGES } from './harness/env.ts';
 
@@ -77,18 +82,35 @@ const DIAGNOSTIC_CHARS = 600;
 async function attempt(t: TestContext, env: SessionEnv, script: string): Promise<string> {
   const r = await sh(env, script);
   assert.ok(!r.out.includes(TOKEN), `the learner read the host's marker with: ${script}\n${r.out}`);
-  t.diagnostic(`$ ${script}\n  exit ${r.exitCode}: ${r.out.trim().replace(/\s*\n\s*/g, ' | ').slice(0, DIAGNOSTIC_CHARS)}`);
+  t.diagnostic(
+    `$ ${script}\n  exit ${r.exitCode}: ${r.out
+      .trim()
+      .replace(/\s*\n\s*/g, ' | ')
+      .slice(0, DIAGNOSTIC_CHARS)}`,
+  );
   return r.out;
 }
 
 describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
   before(async () => {
     if (setup.decision.kind !== 'level' || !setup.engines) {
-      throw new Error(`no learner-engine level works on this machine: ${setup.decision.kind === 'none' ? setup.decision.reason : ''}`);
+      throw new Error(
+        `no learner-engine level works on this machine: ${setup.decision.kind === 'none' ? setup.decision.reason : ''}`,
+      );
     }
     backend = new DockerBackend({ docker, scope: SCOPE, learnerEngines: setup.engines });
-    learnerA = await backend.create({ sessionId: `${SCOPE}-a`, lessonId: 'escape', lessonDir: WORK, requires: ['docker'] });
-    learnerB = await backend.create({ sessionId: `${SCOPE}-b`, lessonId: 'escape', lessonDir: WORK, requires: ['docker'] });
+    learnerA = await backend.create({
+      sessionId: `${SCOPE}-a`,
+      lessonId: 'escape',
+      lessonDir: WORK,
+      requires: ['docker'],
+    });
+    learnerB = await backend.create({
+      sessionId: `${SCOPE}-b`,
+      lessonId: 'escape',
+      lessonDir: WORK,
+      requires: ['docker'],
+    });
   });
 
   after(async () => {
@@ -100,48 +122,93 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
 
   test(`the safe level works here and is the default (level ${LEVEL})`, () => {
     assert.equal(setup.decision.kind, 'level', describeDecision(setup.decision));
-    assert.equal(LEVEL, 'userns', `expected the userns level on this machine; the probe said ${JSON.stringify(setup.probe)}`);
+    assert.equal(
+      LEVEL,
+      'userns',
+      `expected the userns level on this machine; the probe said ${JSON.stringify(setup.probe)}`,
+    );
   });
 
   test(`a learner pulls through the mirror and runs a container (level ${LEVEL})`, async () => {
-    const r = await sh(learnerA, `echo "DOCKER_HOST=$DOCKER_HOST" && docker pull ${SEEDED_IMAGES.busybox} && docker run --rm ${SEEDED_IMAGES.busybox} echo hi-from-a`);
+    const r = await sh(
+      learnerA,
+      `echo "DOCKER_HOST=$DOCKER_HOST" && docker pull ${SEEDED_IMAGES.busybox} && docker run --rm ${SEEDED_IMAGES.busybox} echo hi-from-a`,
+    );
     assert.equal(r.exitCode, 0, r.out);
     assert.match(r.out, new RegExp(`DOCKER_HOST=unix://${ENGINE_RUN_DIR}/docker.sock`));
     assert.match(r.out, /^hi-from-a$/m);
-    assert.ok(backend.engine(learnerA), 'checks get the learner\'s engine');
+    assert.ok(backend.engine(learnerA), "checks get the learner's engine");
     const images = await backend.engine(learnerA)!.listImages();
-    assert.ok(images.some((i) => (i.RepoTags ?? []).includes(SEEDED_IMAGES.busybox)), 'the server sees the image the learner pulled');
+    assert.ok(
+      images.some((i) => (i.RepoTags ?? []).includes(SEEDED_IMAGES.busybox)),
+      'the server sees the image the learner pulled',
+    );
   });
 
   test(`two learners' images are disjoint (level ${LEVEL})`, async () => {
-    const tagged = await sh(learnerA, `docker tag ${SEEDED_IMAGES.busybox} only-learner-a:1 && docker images --format '{{.Repository}}:{{.Tag}}'`);
+    const tagged = await sh(
+      learnerA,
+      `docker tag ${SEEDED_IMAGES.busybox} only-learner-a:1 && docker images --format '{{.Repository}}:{{.Tag}}'`,
+    );
     assert.equal(tagged.exitCode, 0, tagged.out);
     assert.match(tagged.out, /only-learner-a:1/);
-    const other = await sh(learnerB, `docker images --format '{{.Repository}}:{{.Tag}}'; docker ps -a --format '{{.Names}}'`);
+    const other = await sh(
+      learnerB,
+      `docker images --format '{{.Repository}}:{{.Tag}}'; docker ps -a --format '{{.Names}}'`,
+    );
     assert.equal(other.exitCode, 0, other.out);
-    assert.doesNotMatch(other.out, /only-learner-a|busybox/, 'learner B sees none of learner A\'s images');
+    assert.doesNotMatch(other.out, /only-learner-a|busybox/, "learner B sees none of learner A's images");
     const fromServer = await backend.engine(learnerB)!.listImages();
-    assert.deepEqual(fromServer.flatMap((i) => i.RepoTags ?? []), [], 'B\'s engine, asked by the server, has no images');
+    assert.deepEqual(
+      fromServer.flatMap((i) => i.RepoTags ?? []),
+      [],
+      "B's engine, asked by the server, has no images",
+    );
   });
 
   test(`-v /:/host shows the engine's own files, never the host's (level ${LEVEL})`, async (t) => {
-    const out = await attempt(t, learnerA, `docker run --rm -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; ls /host${dirname(MARKER)}; ls /host'`);
-    assert.doesNotMatch(out, /^marker$/m, 'the marker\'s folder was listed');
+    const out = await attempt(
+      t,
+      learnerA,
+      `docker run --rm -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; ls /host${dirname(MARKER)}; ls /host'`,
+    );
+    assert.doesNotMatch(out, /^marker$/m, "the marker's folder was listed");
   });
 
   test(`--privileged with the host's disk mounted cannot read the marker (level ${LEVEL})`, async (t) => {
     const { device, major, minor, pathOnDevice } = markerDevice();
     /** What --privileged would add, one piece at a time (--privileged and --cap-add ALL may be refused for want of
      * one capability, which would prove nothing): mount and mknod rights, no seccomp or apparmor filter. */
-    const powers = '--cap-add SYS_ADMIN --cap-add MKNOD --security-opt seccomp=unconfined --security-opt apparmor=unconfined';
-    await attempt(t, learnerA, `docker run --rm --privileged -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`);
-    await attempt(t, learnerA, `docker run --rm ${powers} --device ${device}:${device} ${SEEDED_IMAGES.busybox} sh -c 'mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`);
-    await attempt(t, learnerA, `docker run --rm ${powers} ${SEEDED_IMAGES.busybox} sh -c 'mknod /hd b ${major} ${minor}; mkdir -p /m && mount /hd /m && cat /m${pathOnDevice}'`);
-    await attempt(t, learnerA, `docker run --rm ${powers} -v /dev:/hostdev ${SEEDED_IMAGES.busybox} sh -c 'ls /hostdev; mkdir -p /m && mount /hostdev/${device.slice(5)} /m && cat /m${pathOnDevice}'`);
+    const powers =
+      '--cap-add SYS_ADMIN --cap-add MKNOD --security-opt seccomp=unconfined --security-opt apparmor=unconfined';
+    await attempt(
+      t,
+      learnerA,
+      `docker run --rm --privileged -v /:/host ${SEEDED_IMAGES.busybox} sh -c 'cat /host${MARKER}; mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`,
+    );
+    await attempt(
+      t,
+      learnerA,
+      `docker run --rm ${powers} --device ${device}:${device} ${SEEDED_IMAGES.busybox} sh -c 'mkdir -p /m && mount ${device} /m && cat /m${pathOnDevice}'`,
+    );
+    await attempt(
+      t,
+      learnerA,
+      `docker run --rm ${powers} ${SEEDED_IMAGES.busybox} sh -c 'mknod /hd b ${major} ${minor}; mkdir -p /m && mount /hd /m && cat /m${pathOnDevice}'`,
+    );
+    await attempt(
+      t,
+      learnerA,
+      `docker run --rm ${powers} -v /dev:/hostdev ${SEEDED_IMAGES.busybox} sh -c 'ls /hostdev; mkdir -p /m && mount /hostdev/${device.slice(5)} /m && cat /m${pathOnDevice}'`,
+    );
   });
 
   test(`the host's processes and root are out of reach: --pid host, /proc/1/root (level ${LEVEL})`, async (t) => {
-    await attempt(t, learnerA, `docker run --rm --pid host --cap-add SYS_PTRACE --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined ${SEEDED_IMAGES.busybox} sh -c 'cat /proc/1/root${MARKER}; for p in /proc/[0-9]*; do cat $p/root${MARKER} 2>/dev/null; done; echo done'`);
+    await attempt(
+      t,
+      learnerA,
+      `docker run --rm --pid host --cap-add SYS_PTRACE --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined ${SEEDED_IMAGES.busybox} sh -c 'cat /proc/1/root${MARKER}; for p in /proc/[0-9]*; do cat $p/root${MARKER} 2>/dev/null; done; echo done'`,
+    );
     await attempt(t, learnerA, `cat ${MARKER}; ls ${dirname(MARKER)}`);
   });
 
@@ -150,8 +217,15 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
     for (const socket of [hostSocket, '/var/run/docker.sock', '/run/docker.sock']) {
       const direct = await sh(learnerA, `docker -H unix://${socket} info --format '{{.ID}}'`);
       assert.notEqual(direct.exitCode, 0, `the shell reached ${socket}: ${direct.out}`);
-      const mounted = await sh(learnerA, `docker run --rm -v ${socket}:/s -v ${dirname(socket)}:/d ${SEEDED_IMAGES.busybox} sh -c 'test -S /s && echo SOCKET-VISIBLE; ls -la /d'`);
-      assert.doesNotMatch(mounted.out, /SOCKET-VISIBLE/, `a container of the learner's engine saw ${socket}: ${mounted.out}`);
+      const mounted = await sh(
+        learnerA,
+        `docker run --rm -v ${socket}:/s -v ${dirname(socket)}:/d ${SEEDED_IMAGES.busybox} sh -c 'test -S /s && echo SOCKET-VISIBLE; ls -la /d'`,
+      );
+      assert.doesNotMatch(
+        mounted.out,
+        /SOCKET-VISIBLE/,
+        `a container of the learner's engine saw ${socket}: ${mounted.out}`,
+      );
     }
   });
 
@@ -159,7 +233,10 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
     const bRunDir = join(STATE, 'engines', learnerB.id, 'run');
     const direct = await sh(learnerA, `docker -H unix://${bRunDir}/docker.sock info --format '{{.ID}}'; ls ${bRunDir}`);
     assert.notEqual(direct.exitCode, 0, direct.out);
-    const mounted = await sh(learnerA, `docker run --rm -v ${bRunDir}:/b ${SEEDED_IMAGES.busybox} sh -c 'test -S /b/docker.sock && echo SOCKET-VISIBLE; ls -la /b'`);
+    const mounted = await sh(
+      learnerA,
+      `docker run --rm -v ${bRunDir}:/b ${SEEDED_IMAGES.busybox} sh -c 'test -S /b/docker.sock && echo SOCKET-VISIBLE; ls -la /b'`,
+    );
     assert.doesNotMatch(mounted.out, /SOCKET-VISIBLE/, mounted.out);
     // A's own engine is a different one from B's: their IDs differ.
     const a = await sh(learnerA, `docker info --format '{{.ID}}'`);
@@ -169,7 +246,10 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
   });
 
   test(`the mirror is read-only: a learner cannot push into what others pull (level ${LEVEL})`, async () => {
-    const r = await sh(learnerA, `docker tag ${SEEDED_IMAGES.busybox} 127.0.0.1:5000/library/busybox:poisoned && docker push 127.0.0.1:5000/library/busybox:poisoned`);
+    const r = await sh(
+      learnerA,
+      `docker tag ${SEEDED_IMAGES.busybox} 127.0.0.1:5000/library/busybox:poisoned && docker push 127.0.0.1:5000/library/busybox:poisoned`,
+    );
     assert.notEqual(r.exitCode, 0, `the push went through: ${r.out}`);
     const tags = await fetch(`http://${requireRegistry()}/v2/library/busybox/tags/list`).then((res) => res.text());
     assert.doesNotMatch(tags, /poisoned/, `the registry got the learner's tag: ${tags}`);
@@ -177,11 +257,17 @@ describe(`learner engines at level "${LEVEL}"`, { concurrency: false }, () => {
 
   test(`a swapped socket never redirects the server (level ${LEVEL})`, async () => {
     // The learner's engine root owns the socket folder: replace the socket with a symlink to the host engine's.
-    const r = await sh(learnerA, `docker run --rm -v ${ENGINE_RUN_DIR}:/e ${SEEDED_IMAGES.busybox} sh -c 'mv /e/docker.sock /e/real.sock && ln -s ${requireDockerSocket()} /e/docker.sock && ls -la /e'`);
+    const r = await sh(
+      learnerA,
+      `docker run --rm -v ${ENGINE_RUN_DIR}:/e ${SEEDED_IMAGES.busybox} sh -c 'mv /e/docker.sock /e/real.sock && ln -s ${requireDockerSocket()} /e/docker.sock && ls -la /e'`,
+    );
     assert.equal(r.exitCode, 0, r.out);
     // The server's client was pinned to the real socket's inode at start: it still reaches A's engine.
     const images = await backend.engine(learnerA)!.listImages();
-    assert.ok(images.some((i) => (i.RepoTags ?? []).includes('only-learner-a:1')), 'the server still talks to A\'s own engine');
+    assert.ok(
+      images.some((i) => (i.RepoTags ?? []).includes('only-learner-a:1')),
+      "the server still talks to A's own engine",
+    );
   });
 
   test(`the marker is intact on the host, and the test could read it (level ${LEVEL})`, () => {

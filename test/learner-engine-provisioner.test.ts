@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
-import { LearnerEngineError, LearnerEngines, setUpLearnerEngines, type LearnerEngineSetup } from '../server/environment/learner-engine/index.ts';
+import {
+  LearnerEngineError,
+  LearnerEngines,
+  setUpLearnerEngines,
+  type LearnerEngineSetup,
+} from '../server/environment/learner-engine/index.ts';
 import { requireDockerHost } from './harness/env.ts';
 
 const SCOPE = `prov-${process.pid}`;
@@ -40,7 +45,12 @@ describe('learner-engine provisioner', { concurrency: false }, () => {
     const engine = await first.start('left-behind');
     assert.ok(engine.readyMs > 0);
     assert.deepEqual(await first.list(), [], 'an instance does not offer its own live engines');
-    const restarted = await LearnerEngines.open({ hostDocker: docker, stateDir: STATE, level: first.level, scope: SCOPE });
+    const restarted = await LearnerEngines.open({
+      hostDocker: docker,
+      stateDir: STATE,
+      level: first.level,
+      scope: SCOPE,
+    });
     // No dispose() for `restarted`: it adopted the same outer engine, which `first` owns and stops.
     assert.deepEqual(await restarted.list(), ['left-behind']);
     assert.equal(await labelled(first.containerEngine, 'containers'), 1);
@@ -54,13 +64,19 @@ describe('learner-engine provisioner', { concurrency: false }, () => {
   });
 
   test('a learner id that is not a safe name is refused before anything is made', async () => {
-    await assert.rejects(setup.engines!.start('../escape'), (e: unknown) => e instanceof LearnerEngineError && e.code === 'ENGINE_BAD_LEARNER');
+    await assert.rejects(
+      setup.engines!.start('../escape'),
+      (e: unknown) => e instanceof LearnerEngineError && e.code === 'ENGINE_BAD_LEARNER',
+    );
     assert.equal(await labelled(setup.engines!.containerEngine, 'containers'), 0);
   });
 
   test('dispose removes the engine, its volume and folder; a second start for the same learner works', async () => {
     const engine = await setup.engines!.start('twice');
-    await assert.rejects(setup.engines!.start('twice'), (e: unknown) => e instanceof LearnerEngineError && e.code === 'ENGINE_EXISTS');
+    await assert.rejects(
+      setup.engines!.start('twice'),
+      (e: unknown) => e instanceof LearnerEngineError && e.code === 'ENGINE_EXISTS',
+    );
     await engine.dispose();
     assert.equal(await labelled(setup.engines!.containerEngine, 'containers'), 0);
     assert.equal(await labelled(setup.engines!.containerEngine, 'volumes'), 0);

@@ -51,7 +51,10 @@ function read(dir: string, name: string): string {
 }
 
 test('the corpus is there', () => {
-  assert.ok(existsSync(CORPUS), `the Killercoda corpus is missing: ${CORPUS} (it belongs in the repository: see test/fixtures/README.md)`);
+  assert.ok(
+    existsSync(CORPUS),
+    `the Killercoda corpus is missing: ${CORPUS} (it belongs in the repository: see test/fixtures/README.md)`,
+  );
   assert.equal(scenarioDirs(CORPUS).length, EXPECTED_SCENARIOS);
 });
 
@@ -64,8 +67,13 @@ for (const dir of existsSync(CORPUS) ? scenarioDirs(CORPUS) : []) {
     assert.equal(lesson.title, index.title);
     const steps = index.details.steps;
     assert.equal(lesson.steps.length, steps.length);
-    const titles = steps.map((s, i) => s.title ?? (s.text ? firstHeading(read(dir, s.text)) : undefined) ?? `Step ${i + 1}`);
-    assert.deepEqual(lesson.steps.map((s) => s.title), titles);
+    const titles = steps.map(
+      (s, i) => s.title ?? (s.text ? firstHeading(read(dir, s.text)) : undefined) ?? `Step ${i + 1}`,
+    );
+    assert.deepEqual(
+      lesson.steps.map((s) => s.title),
+      titles,
+    );
     for (const [i, step] of lesson.steps.entries()) {
       assert.ok(step.blocks.length > 0, `step ${i + 1} has its text`);
     }
@@ -78,16 +86,24 @@ for (const dir of existsSync(CORPUS) ? scenarioDirs(CORPUS) : []) {
   test(`corpus ${name}: lint warns about each missing script at its line in index.json`, async () => {
     const indexText = read(dir, 'index.json');
     const index = indexSchema.parse(JSON.parse(indexText));
-    const pages = [index.details.intro, ...index.details.steps, index.details.finish].filter((p): p is Page => p !== undefined);
-    const missing = pages.flatMap((p) => SCRIPT_KEYS.flatMap((k) => (p[k] !== undefined && !existsSync(join(dir, p[k])) ? [p[k]] : [])));
+    const pages = [index.details.intro, ...index.details.steps, index.details.finish].filter(
+      (p): p is Page => p !== undefined,
+    );
+    const missing = pages.flatMap((p) =>
+      SCRIPT_KEYS.flatMap((k) => (p[k] !== undefined && !existsSync(join(dir, p[k])) ? [p[k]] : [])),
+    );
     const [report] = await lintLessons([dir]);
     assert.ok(report);
-    const warnings = report.problems.filter((p) => p.severity === 'warning' && /script '.*' is missing/.test(p.message));
+    const warnings = report.problems.filter(
+      (p) => p.severity === 'warning' && /script '.*' is missing/.test(p.message),
+    );
     assert.equal(warnings.length, missing.length, JSON.stringify(warnings));
     for (const script of missing) {
       const line = indexText.split('\n').findIndex((l) => l.includes(`"${script}"`)) + 1;
       assert.ok(
-        warnings.some((w) => w.file === join(dir, 'index.json') && w.line === line && w.message.includes(`'${script}'`)),
+        warnings.some(
+          (w) => w.file === join(dir, 'index.json') && w.line === line && w.message.includes(`'${script}'`),
+        ),
         `a warning for ${script} at index.json:${line}`,
       );
     }

@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { discoverCourses, discoverLessons, lessonCells, lintLessons, loadLesson, stepCells } from '../server/lesson/index.ts';
+import {
+  discoverCourses,
+  discoverLessons,
+  lessonCells,
+  lintLessons,
+  loadLesson,
+  stepCells,
+} from '../server/lesson/index.ts';
 import type { Lesson, Step } from '../server/lesson/index.ts';
 import { REPO_ROOT } from './harness/cli.ts';
 import { listed } from './harness/lesson-tree.ts';
@@ -31,8 +38,16 @@ function problemsOf(lesson: Lesson, page = 'step1.md'): string[] {
 test('class 1: a marked inline span keeps its newlines (several commands, heredocs); blank end lines are trimmed', async () => {
   const lesson = await fixture('katacoda-span-newlines');
   const [step] = lesson.steps;
-  assert.deepEqual(commands(step), ['mkdir demo\ncd demo', 'cat <<EOF > greeting.txt\nhello\nEOF', 'ls -l \\\n  demo', 'echo one\necho two']);
-  assert.deepEqual(stepCells(step!).map((c) => c.terminal), [1, 1, 2, 1]);
+  assert.deepEqual(commands(step), [
+    'mkdir demo\ncd demo',
+    'cat <<EOF > greeting.txt\nhello\nEOF',
+    'ls -l \\\n  demo',
+    'echo one\necho two',
+  ]);
+  assert.deepEqual(
+    stepCells(step!).map((c) => c.terminal),
+    [1, 1, 2, 1],
+  );
   assert.ok(prose(step).includes('In a sentence, [`echo one\necho two`](#cell/s1.c4) runs two commands.'));
   assert.deepEqual(lesson.problems, []);
 });
@@ -97,7 +112,8 @@ test('class 7: a port placeholder inside inline code is substituted and warned a
   assert.deepEqual(prose(step), [
     'Open the [dashboard](/port/3000/).\n\nThen fetch `curl /port/8080/health` from your own machine.\n\nOr `/port/9090/` in code.',
   ]);
-  const warning = 'warning: a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL';
+  const warning =
+    'warning: a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL';
   assert.deepEqual(problemsOf(lesson), [`3 ${warning}`, `5 ${warning}`]);
 });
 
@@ -133,21 +149,36 @@ test("structure.json's title and description name the course; a lesson nested in
   assert.deepEqual(
     lessons.map((l) => l.id),
     ['second', 'first', 'second/extra/child'],
-    'course order first, then the nested lesson; the parent lesson\'s notes.md is not a lesson',
+    "course order first, then the nested lesson; the parent lesson's notes.md is not a lesson",
   );
-  assert.deepEqual(lessons.map((l) => lessonCells(l).map((c) => c.command)), [['echo second'], ['echo first'], ['echo child']]);
+  assert.deepEqual(
+    lessons.map((l) => lessonCells(l).map((c) => c.command)),
+    [['echo second'], ['echo first'], ['echo child']],
+  );
 });
 
 test('valid Killercoda scenarios are not errors: intro-only, no details, and type: jupyter says what it is', async () => {
-  const reports = await lintLessons(['killercoda-intro-only', 'killercoda-no-details', 'killercoda-jupyter'].map((n) => join(FIXTURES, n)));
-  for (const report of reports) assert.deepEqual(report.problems.filter((p) => p.severity === 'error'), [], report.id);
+  const reports = await lintLessons(
+    ['killercoda-intro-only', 'killercoda-no-details', 'killercoda-jupyter'].map((n) => join(FIXTURES, n)),
+  );
+  for (const report of reports)
+    assert.deepEqual(
+      report.problems.filter((p) => p.severity === 'error'),
+      [],
+      report.id,
+    );
   const [intro, none, jupyter] = reports;
-  assert.deepEqual(intro?.intro, { title: 'Welcome', cells: [{ command: 'uname -a', kind: 'exec', terminal: 1, noNewline: false, runnable: true }] });
+  assert.deepEqual(intro?.intro, {
+    title: 'Welcome',
+    cells: [{ command: 'uname -a', kind: 'exec', terminal: 1, noNewline: false, runnable: true }],
+  });
   assert.ok(intro?.problems.some((p) => p.message === 'an intro-only scenario: no steps, so nothing is checked'));
   assert.ok(none?.problems.some((p) => p.severity === 'note' && p.message.startsWith('no details:')));
   assert.deepEqual(
     jupyter?.problems.filter((p) => p.severity === 'warning').map((p) => `${p.line} ${p.message}`),
-    ["4 a Killercoda Jupyter scenario (type: jupyter): it opens Killercoda's notebook server, which stepwise does not run; load its .ipynb file as a lesson instead"],
+    [
+      "4 a Killercoda Jupyter scenario (type: jupyter): it opens Killercoda's notebook server, which stepwise does not run; load its .ipynb file as a lesson instead",
+    ],
   );
   assert.ok(!jupyter?.problems.some((p) => /details/.test(p.message)), 'no "details is missing"');
 });
@@ -158,10 +189,22 @@ test('lint --json gives each cell its host, noNewline and runnable (and a file c
     { command: 'top', kind: 'exec', terminal: 1, noNewline: false, runnable: true, host: 2 },
     { command: 'partial', kind: 'exec', terminal: 1, noNewline: true, runnable: true },
     { command: 'a value', kind: 'copy', terminal: 1, noNewline: false, runnable: false },
-    { command: '', kind: 'file', terminal: 1, noNewline: false, runnable: true, file: { path: 'app.txt', mode: 'open' } },
+    {
+      command: '',
+      kind: 'file',
+      terminal: 1,
+      noNewline: false,
+      runnable: true,
+      file: { path: 'app.txt', mode: 'open' },
+    },
   ]);
   assert.ok(
-    report?.problems.some((p) => p.line === 9 && p.severity === 'warning' && p.message.startsWith('action mark {{execute-sandbox}} after code is not one stepwise knows')),
+    report?.problems.some(
+      (p) =>
+        p.line === 9 &&
+        p.severity === 'warning' &&
+        p.message.startsWith('action mark {{execute-sandbox}} after code is not one stepwise knows'),
+    ),
     'an unknown action mark is reported, never silently shown',
   );
 });

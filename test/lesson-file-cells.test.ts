@@ -18,11 +18,29 @@ import { bash, lessonMarkdown, startTestServer, type TestServer } from './harnes
 
 test('loader: copy-to-editor blocks and {{open}} become file cells; what stepwise cannot write is shown to copy, and said', async () => {
   const lesson = await loadLesson(join(REPO_ROOT, 'test', 'fixtures', 'lessons', 'katacoda-file-cells'));
-  const cells = lessonCells(lesson).map((c) => ({ id: c.id, kind: c.kind, command: c.command, file: c.file, runnable: c.runnable }));
+  const cells = lessonCells(lesson).map((c) => ({
+    id: c.id,
+    kind: c.kind,
+    command: c.command,
+    file: c.file,
+    runnable: c.runnable,
+  }));
   assert.deepEqual(cells, [
     { id: 's1.c1', kind: 'file', command: '', file: { path: 'app/config.txt', mode: 'open' }, runnable: true },
-    { id: 's1.c2', kind: 'file', command: 'name=demo & more\n', file: { path: 'app/config.txt', mode: 'replace' }, runnable: true },
-    { id: 's1.c3', kind: 'file', command: 'debug=true\n', file: { path: 'app/config.txt', mode: 'append' }, runnable: true },
+    {
+      id: 's1.c2',
+      kind: 'file',
+      command: 'name=demo & more\n',
+      file: { path: 'app/config.txt', mode: 'replace' },
+      runnable: true,
+    },
+    {
+      id: 's1.c3',
+      kind: 'file',
+      command: 'debug=true\n',
+      file: { path: 'app/config.txt', mode: 'append' },
+      runnable: true,
+    },
     { id: 's1.c4', kind: 'file', command: '# Notes\n', file: { path: 'notes.md', mode: 'replace' }, runnable: true },
     { id: 's1.c5', kind: 'copy', command: 'run();\n', file: undefined, runnable: false },
     { id: 's1.c6', kind: 'copy', command: 'no file name\n', file: undefined, runnable: false },
@@ -120,7 +138,11 @@ test('hostile paths never write outside: links the learner made, and paths that 
       const from = c.messages.length;
       const result = await writeFile(c, cellId);
       assert.notEqual(result.exitCode, 0, cellId);
-      assert.match(result.output, /nothing was written to '.*': '.*' (leads outside the working directory through a symbolic link|is a symbolic link)/, cellId);
+      assert.match(
+        result.output,
+        /nothing was written to '.*': '.*' (leads outside the working directory through a symbolic link|is a symbolic link)/,
+        cellId,
+      );
       const error = await c.next((m) => m.type === 'error', from);
       assert.equal(error.type === 'error' && error.code, 'FILE_NOT_WRITTEN');
     }

@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { discoverCourses, discoverLessons, lessonCells, lintLessons, loadLesson, stepCells } from '../server/lesson/index.ts';
+import {
+  discoverCourses,
+  discoverLessons,
+  lessonCells,
+  lintLessons,
+  loadLesson,
+  stepCells,
+} from '../server/lesson/index.ts';
 import type { Block, Lesson } from '../server/lesson/index.ts';
 import { lines, listed, writeTree } from './harness/lesson-tree.ts';
 
@@ -104,20 +111,35 @@ test('katacoda: index.json, pages, scripts, answer, assets, environment and unkn
     pathwayTitle: 'x',
   });
   assert.equal(kata.intro?.title, 'Welcome');
-  assert.deepEqual(kata.intro?.scripts.map((s) => [s.kind, s.path, s.exists]), [
-    ['background', join(KATA, 'bg.sh'), true],
-    ['foreground', join(KATA, 'fg.sh'), true],
-  ]);
-  assert.deepEqual(kata.steps.map((s) => [s.id, s.title]), [
-    ['first', 'First'],
-    ['second-step', 'Second step'],
-  ]);
+  assert.deepEqual(
+    kata.intro?.scripts.map((s) => [s.kind, s.path, s.exists]),
+    [
+      ['background', join(KATA, 'bg.sh'), true],
+      ['foreground', join(KATA, 'fg.sh'), true],
+    ],
+  );
+  assert.deepEqual(
+    kata.steps.map((s) => [s.id, s.title]),
+    [
+      ['first', 'First'],
+      ['second-step', 'Second step'],
+    ],
+  );
   const [first, second] = kata.steps;
   assert.ok(first && second);
-  assert.deepEqual(first.scripts.map((s) => [s.kind, s.path, s.source.line]), [['verify', join(KATA, 'verify1.sh'), 9]]);
-  assert.deepEqual(first.checks.map((c) => [c.kind, c.target, c.source.line]), [['script', 'verify1.sh', 9]]);
+  assert.deepEqual(
+    first.scripts.map((s) => [s.kind, s.path, s.source.line]),
+    [['verify', join(KATA, 'verify1.sh'), 9]],
+  );
+  assert.deepEqual(
+    first.checks.map((c) => [c.kind, c.target, c.source.line]),
+    [['script', 'verify1.sh', 9]],
+  );
   assert.equal(first.solution, 'Run `echo one`.');
-  assert.deepEqual(second.scripts.map((s) => [s.kind, s.exists]), [['background', false]]);
+  assert.deepEqual(
+    second.scripts.map((s) => [s.kind, s.exists]),
+    [['background', false]],
+  );
   assert.ok(!prose(second.blocks).includes('# Second step'), 'a heading taken as the title is not repeated');
   assert.equal(kata.finish?.blocks.length, 1);
   assert.deepEqual(kata.assets, [{ file: join(KATA, 'assets', 'conf.yaml'), target: 'conf.yaml' }]);
@@ -127,7 +149,16 @@ test('katacoda: every action mark, in any order and case, fenced, indented and i
   const step = kata.steps[0];
   assert.ok(step);
   assert.deepEqual(
-    stepCells(step).map((c) => [c.id, c.command, c.kind, c.terminal, c.host ?? null, c.noNewline ?? false, c.runnable, c.source.line]),
+    stepCells(step).map((c) => [
+      c.id,
+      c.command,
+      c.kind,
+      c.terminal,
+      c.host ?? null,
+      c.noNewline ?? false,
+      c.runnable,
+      c.source.line,
+    ]),
     [
       ['s1.c1', 'echo one', 'exec', 1, null, false, true, 3],
       ['s1.c2', 'echo two', 'exec', 2, null, false, true, 5],
@@ -169,7 +200,15 @@ test('katacoda: what stepwise cannot honour is reported at its line', () => {
 
 test('katacoda: a pathway orders its courses; lint gives intro and finish as their own keys', async () => {
   writeTree(join(root, 'paths'), {
-    'k-pathway.json': lines('{', '  "title": "Path",', '  "courses": [', '    { "course_id": "kata", "title": "Kata" },', '    { "course_id": "gone" }', '  ]', '}'),
+    'k-pathway.json': lines(
+      '{',
+      '  "title": "Path",',
+      '  "courses": [',
+      '    { "course_id": "kata", "title": "Kata" },',
+      '    { "course_id": "gone" }',
+      '  ]',
+      '}',
+    ),
   });
   const [course] = await discoverCourses(join(root, 'paths'));
   assert.ok(course);
@@ -179,17 +218,23 @@ test('katacoda: a pathway orders its courses; lint gives intro and finish as the
     `5 warning: course lists 'gone', but ${join(root, 'paths', 'k', 'gone')} holds no lesson`,
   ]);
   const reports = await lintLessons([join(root, 'paths')]);
-  assert.deepEqual(reports.map((r) => [r.kind, r.id]), [
-    ['lesson', 'k/kata'],
-    ['course', 'k-pathway'],
-  ]);
+  assert.deepEqual(
+    reports.map((r) => [r.kind, r.id]),
+    [
+      ['lesson', 'k/kata'],
+      ['course', 'k-pathway'],
+    ],
+  );
   const lesson = reports[0];
   assert.deepEqual(lesson?.intro, { title: 'Welcome', cells: [] });
   assert.deepEqual(lesson?.finish, { cells: [] });
-  assert.deepEqual(lesson?.steps.map((s) => [s.title, s.cells.length, s.checks]), [
-    ['First', 11, 1],
-    ['Second step', 0, 0],
-  ]);
+  assert.deepEqual(
+    lesson?.steps.map((s) => [s.title, s.cells.length, s.checks]),
+    [
+      ['First', 11, 1],
+      ['Second step', 0, 0],
+    ],
+  );
 });
 
 // ---- the Killercoda dialect, inside a structure.json course
@@ -198,7 +243,14 @@ const KILLER = join(root, 'course', 'killer');
 
 test('killercoda: background/foreground/verify, layouts, asset globs, port placeholders and courses', async () => {
   writeTree(join(root, 'course'), {
-    'structure.json': lines('{', '  "items": [', '    { "path": "killer", "title": "Killer" },', '    { "path": "gone" }', '  ]', '}'),
+    'structure.json': lines(
+      '{',
+      '  "items": [',
+      '    { "path": "killer", "title": "Killer" },',
+      '    { "path": "gone" }',
+      '  ]',
+      '}',
+    ),
     'killer/index.json': lines(
       '{', // 1
       '  "title": "Killer",',
@@ -235,16 +287,32 @@ test('killercoda: background/foreground/verify, layouts, asset globs, port place
   });
   const lesson = await loadLesson(KILLER);
   assert.equal(lesson.meta.layout, 'ide');
-  assert.deepEqual(lesson.intro?.scripts.map((s) => [s.kind, s.exists]), [
-    ['background', true],
-    ['foreground', false],
-  ]);
+  assert.deepEqual(
+    lesson.intro?.scripts.map((s) => [s.kind, s.exists]),
+    [
+      ['background', true],
+      ['foreground', false],
+    ],
+  );
   const step = lesson.steps[0];
   assert.ok(step);
-  assert.deepEqual(step.scripts.map((s) => s.kind), ['background', 'foreground', 'verify']);
-  assert.deepEqual(step.checks.map((c) => [c.kind, c.target]), [['script', 'step1/verify.sh']]);
-  assert.deepEqual(stepCells(step).map((c) => c.command), ['curl /port/80/']);
-  assert.ok(prose(step.blocks).includes('Open [Grafana](/port/3000/) or [the other](/port/80/) or [ports]({{TRAFFIC_SELECTOR}}).'));
+  assert.deepEqual(
+    step.scripts.map((s) => s.kind),
+    ['background', 'foreground', 'verify'],
+  );
+  assert.deepEqual(
+    step.checks.map((c) => [c.kind, c.target]),
+    [['script', 'step1/verify.sh']],
+  );
+  assert.deepEqual(
+    stepCells(step).map((c) => c.command),
+    ['curl /port/80/'],
+  );
+  assert.ok(
+    prose(step.blocks).includes(
+      'Open [Grafana](/port/3000/) or [the other](/port/80/) or [ports]({{TRAFFIC_SELECTOR}}).',
+    ),
+  );
   assert.deepEqual(lesson.assets, [
     { file: join(KILLER, 'assets', 'a.yaml'), target: '/etc/app/a.yaml', chmod: '+w' },
     { file: join(KILLER, 'assets', 'b.yaml'), target: '/etc/app/b.yaml', chmod: '+w' },
@@ -268,7 +336,10 @@ test('killercoda: background/foreground/verify, layouts, asset globs, port place
     `4 warning: course lists 'gone', but ${join(root, 'course', 'gone')} holds no lesson`,
   ]);
   const lessons = await discoverLessons(join(root, 'course'));
-  assert.deepEqual(lessons.map((l) => l.id), ['killer']);
+  assert.deepEqual(
+    lessons.map((l) => l.id),
+    ['killer'],
+  );
   assert.equal(lessonCells(lessons[0]!).length, 1);
 });
 
@@ -297,7 +368,7 @@ test('katacoda errors: bad JSON, wrong types, missing text, paths out of the fol
   });
   const at = (name: string) => join(root, 'bad', name, 'index.json');
   const load = async (name: string) => listed((await loadLesson(join(root, 'bad', name))).problems, at(name));
-  assert.deepEqual(await load('json'), ["6 error: bad JSON: Expected double-quoted property name"]);
+  assert.deepEqual(await load('json'), ['6 error: bad JSON: Expected double-quoted property name']);
   assert.deepEqual(await load('types'), [
     "2 error: index.json: 'title': Invalid input: expected string, received number",
     "4 error: details: 'intro.text': Invalid input: expected string, received number",
@@ -308,8 +379,22 @@ test('katacoda errors: bad JSON, wrong types, missing text, paths out of the fol
     "8 error: details: 'steps[2].title': Invalid input: expected string, received number",
   ]);
   const types = await loadLesson(join(root, 'bad', 'types'));
-  assert.deepEqual(types.steps.map((s) => [s.title, stepCells(s).length]), [['a', 0], ['b', 0], ['Step 3', 1]], 'a bad field costs only itself');
+  assert.deepEqual(
+    types.steps.map((s) => [s.title, stepCells(s).length]),
+    [
+      ['a', 0],
+      ['b', 0],
+      ['Step 3', 1],
+    ],
+    'a bad field costs only itself',
+  );
   assert.deepEqual(await load('nosteps'), ['2 error: details.steps is empty: a scenario needs at least one step']);
-  assert.deepEqual(await load('nodetails'), ['1 note: no details: the scenario has no intro, steps or finish, so it shows only its title and description'], 'valid on Killercoda (issue 12)');
-  assert.deepEqual(await load('stepsobject'), ["3 error: details: 'steps': Invalid input: expected array, received object"]);
+  assert.deepEqual(
+    await load('nodetails'),
+    ['1 note: no details: the scenario has no intro, steps or finish, so it shows only its title and description'],
+    'valid on Killercoda (issue 12)',
+  );
+  assert.deepEqual(await load('stepsobject'), [
+    "3 error: details: 'steps': Invalid input: expected array, received object",
+  ]);
 });

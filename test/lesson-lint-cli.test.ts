@@ -44,13 +44,32 @@ test('stepwise lint --json describes the bundled lessons', async () => {
       ['Creating Image without Dockerfile', 3],
     ],
   );
-  assert.deepEqual(images.steps[0]?.cells[0], { command: 'docker pull redis:3.2.11-alpine', kind: 'exec', terminal: 1, noNewline: false, runnable: true });
-  assert.deepEqual(images.steps[2]?.cells.at(-1), { command: 'docker run busybox cat /release', kind: 'exec', terminal: 1, noNewline: false, runnable: true });
+  assert.deepEqual(images.steps[0]?.cells[0], {
+    command: 'docker pull redis:3.2.11-alpine',
+    kind: 'exec',
+    terminal: 1,
+    noNewline: false,
+    runnable: true,
+  });
+  assert.deepEqual(images.steps[2]?.cells.at(-1), {
+    command: 'docker run busybox cat /release',
+    kind: 'exec',
+    terminal: 1,
+    noNewline: false,
+    runnable: true,
+  });
   const tar = byId.get('tar-basics');
   assert.ok(tar);
   assert.equal(tar.steps.length, 5);
-  assert.ok(tar.steps.every((s) => s.checks > 0 && s.cells.length > 0), 'every tar-basics step has cells and checks');
-  for (const report of reports) assert.deepEqual(report.problems.filter((p) => p.severity !== 'note'), []);
+  assert.ok(
+    tar.steps.every((s) => s.checks > 0 && s.cells.length > 0),
+    'every tar-basics step has cells and checks',
+  );
+  for (const report of reports)
+    assert.deepEqual(
+      report.problems.filter((p) => p.severity !== 'note'),
+      [],
+    );
 });
 
 test('stepwise lint finds planted errors at their file:line and exits 1', async () => {
@@ -59,7 +78,10 @@ test('stepwise lint finds planted errors at their file:line and exits 1', async 
   const file = join(dir, 'lesson.md');
   const original = readFileSync(file, 'utf8');
   const planted = original
-    .replace('  has: [project/README.md, project/src/hello.sh]\n  compressed: false', '  has: [project/README.md, project/src/hello.sh]\n  compresed: false')
+    .replace(
+      '  has: [project/README.md, project/src/hello.sh]\n  compressed: false',
+      '  has: [project/README.md, project/src/hello.sh]\n  compresed: false',
+    )
     .replace('`tar -tf project.tar`', '```bash T0\ntar -tf project.tar\n```')
     .replace('- output: true\n  contains: A tiny folder', '- output: true\n  contains: [A tiny folder')
     .replace('- command: diff -r project restore/project', '- comand: diff -r project restore/project');
@@ -90,7 +112,10 @@ test('stepwise lint --json of a Killercoda scenario: intro and finish are their 
   assert.equal(report.steps.length, 2);
   assert.ok(report.intro && report.finish);
   const index = join(scenario, 'index.json');
-  const line = readFileSync(join(REPO_ROOT, index), 'utf8').split('\n').findIndex((l) => l.includes('"setup.sh"')) + 1;
+  const line =
+    readFileSync(join(REPO_ROOT, index), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('"setup.sh"')) + 1;
   assert.deepEqual(
     report.problems.filter((p) => p.severity === 'warning').map((p) => [p.file, p.line, p.message]),
     [[index, line, "foreground script 'setup.sh' is missing"]],

@@ -99,11 +99,16 @@ test('native: front matter, steps, cells, info words, checks, hints and solution
       [join(root, 'full', 'run.sh'), 'bin/run.sh', '+x'],
     ],
   );
-  assert.deepEqual(full.intro?.blocks, [{ type: 'prose', markdown: 'Intro text.', source: { file: fullFile, line: 19 } }]);
-  assert.deepEqual(full.steps.map((s) => [s.id, s.index, s.title, s.source.line]), [
-    ['setup', 1, 'Setup', 21],
-    ['setup-2', 2, 'Setup', 56],
+  assert.deepEqual(full.intro?.blocks, [
+    { type: 'prose', markdown: 'Intro text.', source: { file: fullFile, line: 19 } },
   ]);
+  assert.deepEqual(
+    full.steps.map((s) => [s.id, s.index, s.title, s.source.line]),
+    [
+      ['setup', 1, 'Setup', 21],
+      ['setup-2', 2, 'Setup', 56],
+    ],
+  );
 
   const [first, second] = full.steps;
   assert.ok(first && second);
@@ -119,18 +124,30 @@ test('native: front matter, steps, cells, info words, checks, hints and solution
   // The console transcript is prose; the nested fence stays in its list, marked with its cell id.
   const nested = first.blocks.find((b) => b.type === 'prose' && b.cells !== undefined);
   assert.ok(nested?.type === 'prose');
-  assert.equal(nested.markdown, lines('```console', '$ ls', '```', '', '1. Item', '', '   ```sh cell=s1.c3', '   echo nested', '   ```').trimEnd());
-  assert.deepEqual(nested.cells?.map((c) => c.id), ['s1.c3']);
-  assert.deepEqual(first.checks.map((c) => [c.kind, c.target, c.hint, c.source.line]), [['file', 'out/result', 'make it', 44]]);
+  assert.equal(
+    nested.markdown,
+    lines('```console', '$ ls', '```', '', '1. Item', '', '   ```sh cell=s1.c3', '   echo nested', '   ```').trimEnd(),
+  );
+  assert.deepEqual(
+    nested.cells?.map((c) => c.id),
+    ['s1.c3'],
+  );
+  assert.deepEqual(
+    first.checks.map((c) => [c.kind, c.target, c.hint, c.source.line]),
+    [['file', 'out/result', 'make it', 44]],
+  );
   assert.deepEqual(first.hints, ['Try `ls`.']);
   assert.equal(first.solution, 'Run it.');
   assert.deepEqual(stepCells(second), [], 'inline code in a sentence is not a cell');
 
-  assert.deepEqual(listed(full.problems, fullFile), [
-    '15 note: front matter key \'layout\' is not one stepwise reads; kept as metadata',
-    "14 warning: asset 'run.sh' does not exist in the lesson folder",
-    "39 note: info word 'title=x' means nothing to stepwise and is ignored",
-  ].sort(byLine));
+  assert.deepEqual(
+    listed(full.problems, fullFile),
+    [
+      "15 note: front matter key 'layout' is not one stepwise reads; kept as metadata",
+      "14 warning: asset 'run.sh' does not exist in the lesson folder",
+      "39 note: info word 'title=x' means nothing to stepwise and is ignored",
+    ].sort(byLine),
+  );
 });
 
 function byLine(a: string, b: string): number {
@@ -210,23 +227,29 @@ test('native errors: each at its file:line', async () => {
     ),
   });
   const lesson = await loadLesson(file);
-  assert.deepEqual(listed(lesson.problems, file), [
-    "3 error: front matter: 'unlock': Invalid option: expected one of \"checks\"|\"free\"",
-    "6 error: unknown field 'environment.bogus' in front matter (allowed: backend, image, requires, terminals)",
-    "7 error: front matter: 'setup': expected a command, or a list of commands",
-    "8 error: asset '../outside' leads out of the lesson folder",
-    '12 error: cell aimed at T2, but the lesson has 1 terminal (environment.terminals at line 5)',
-    '16 error: cell aimed at T17, a terminal that cannot exist: terminals are T1 to T16',
-    "20 error: expect-exit takes an exit code from 0 to 255, not 'x'",
-    "25 error: unknown check kind 'fil' (expected one of file, tar, image, command, output, script)",
-    "27 error: unknown field 'bogus' in file check (allowed: exists, absent, contains, matches, mode, type, hint)",
-    '32 warning: a ```check block inside a list or quote is ignored: put it at the top level of the step',
-    '37 error: bad YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
-  ].sort(byLine));
+  assert.deepEqual(
+    listed(lesson.problems, file),
+    [
+      '3 error: front matter: \'unlock\': Invalid option: expected one of "checks"|"free"',
+      "6 error: unknown field 'environment.bogus' in front matter (allowed: backend, image, requires, terminals)",
+      "7 error: front matter: 'setup': expected a command, or a list of commands",
+      "8 error: asset '../outside' leads out of the lesson folder",
+      '12 error: cell aimed at T2, but the lesson has 1 terminal (environment.terminals at line 5)',
+      '16 error: cell aimed at T17, a terminal that cannot exist: terminals are T1 to T16',
+      "20 error: expect-exit takes an exit code from 0 to 255, not 'x'",
+      "25 error: unknown check kind 'fil' (expected one of file, tar, image, command, output, script)",
+      "27 error: unknown field 'bogus' in file check (allowed: exists, absent, contains, matches, mode, type, hint)",
+      '32 warning: a ```check block inside a list or quote is ignored: put it at the top level of the step',
+      '37 error: bad YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ].sort(byLine),
+  );
   // What was valid is kept: the title, and the one check that parsed.
   assert.equal(lesson.title, 'Ok');
   assert.equal(lesson.unlock, 'checks');
-  assert.deepEqual(lesson.steps[0]?.checks.map((c) => c.target), []);
+  assert.deepEqual(
+    lesson.steps[0]?.checks.map((c) => c.target),
+    [],
+  );
 });
 
 test('native: bad front matter YAML and unclosed front matter are errors at their lines', async () => {
@@ -239,7 +262,11 @@ test('native: bad front matter YAML and unclosed front matter are errors at thei
   assert.deepEqual(listed(bad.problems, join(root, 'yaml', 'bad.md')), [
     '2 error: bad YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]);
-  assert.deepEqual(stepCells(bad.steps[0]!).map((c) => c.command), ['ls'], 'the body still loads');
+  assert.deepEqual(
+    stepCells(bad.steps[0]!).map((c) => c.command),
+    ['ls'],
+    'the body still loads',
+  );
   const open = await loadLesson(join(root, 'yaml', 'open.md'));
   assert.deepEqual(listed(open.problems, join(root, 'yaml', 'open.md')), [
     "1 error: front matter opened with '---' never closes: end it with a line of '---'",
@@ -252,16 +279,35 @@ test('native: bad front matter YAML and unclosed front matter are errors at thei
 
 test('native: a text without ## is one step; the h1 is the title; blocks before the first step are reported', async () => {
   writeTree(join(root, 'plain'), {
-    'one.md': lines('# Just one', '', 'Run `this`:', '', '`echo hi`', '', '```check', '- output: true', '  contains: hi', '```'),
+    'one.md': lines(
+      '# Just one',
+      '',
+      'Run `this`:',
+      '',
+      '`echo hi`',
+      '',
+      '```check',
+      '- output: true',
+      '  contains: hi',
+      '```',
+    ),
     'early.md': lines('```hint', 'too early', '```', '', '## Real step', '', '`ls`'),
   });
   const one = await loadLesson(join(root, 'plain', 'one.md'), { root });
   assert.equal(one.id, 'plain/one.md');
   assert.equal(one.title, 'Just one');
-  assert.deepEqual(one.steps.map((s) => [s.title, s.id]), [['Just one', 'just-one']]);
-  assert.deepEqual(stepCells(one.steps[0]!).map((c) => [c.id, c.command]), [['s1.c1', 'echo hi']]);
+  assert.deepEqual(
+    one.steps.map((s) => [s.title, s.id]),
+    [['Just one', 'just-one']],
+  );
+  assert.deepEqual(
+    stepCells(one.steps[0]!).map((c) => [c.id, c.command]),
+    [['s1.c1', 'echo hi']],
+  );
   assert.equal(one.steps[0]?.checks.length, 1);
-  assert.deepEqual(listed(one.problems, join(root, 'plain', 'one.md')), ["1 note: no '## ' step headings: the whole text is one step"]);
+  assert.deepEqual(listed(one.problems, join(root, 'plain', 'one.md')), [
+    "1 note: no '## ' step headings: the whole text is one step",
+  ]);
 
   const early = await loadLesson(join(root, 'plain', 'early.md'));
   assert.deepEqual(listed(early.problems, join(root, 'plain', 'early.md')), [

@@ -21,21 +21,42 @@ test('a bash notebook loads: # title, ## steps, code cells runnable, a ```check 
   assert.equal(lesson.format, 'jupyter');
   assert.equal(lesson.id, 'bash-kernel.ipynb');
   assert.equal(lesson.title, 'Files in a notebook');
-  assert.deepEqual(lesson.steps.map((s) => s.title), ['Make a file', 'Count it']);
-  assert.deepEqual(lesson.steps.map((s) => stepCells(s).map((c) => [c.id, c.command, c.runnable])), [
-    [['s1.c1', 'echo hello > greeting.txt\ncat greeting.txt', true]],
-    [['s2.c1', 'wc -c greeting.txt', true], ['s2.c2', 'ls -l', true]],
-  ]);
-  assert.deepEqual(lesson.steps[0]?.checks.map((c) => [c.kind, c.target, c.hint]), [['file', 'greeting.txt', 'Run the cell above.']]);
-  assert.deepEqual(lesson.problems.filter((p) => p.severity !== 'note'), []);
+  assert.deepEqual(
+    lesson.steps.map((s) => s.title),
+    ['Make a file', 'Count it'],
+  );
+  assert.deepEqual(
+    lesson.steps.map((s) => stepCells(s).map((c) => [c.id, c.command, c.runnable])),
+    [
+      [['s1.c1', 'echo hello > greeting.txt\ncat greeting.txt', true]],
+      [
+        ['s2.c1', 'wc -c greeting.txt', true],
+        ['s2.c2', 'ls -l', true],
+      ],
+    ],
+  );
+  assert.deepEqual(
+    lesson.steps[0]?.checks.map((c) => [c.kind, c.target, c.hint]),
+    [['file', 'greeting.txt', 'Run the cell above.']],
+  );
+  assert.deepEqual(
+    lesson.problems.filter((p) => p.severity !== 'note'),
+    [],
+  );
 });
 
 test('another kernel: %%bash cells run, the rest are shown and noted; raw cells give checks', async () => {
   const lesson = await loadLesson(join(NOTEBOOKS, 'python-kernel.ipynb'));
   assert.equal(lesson.title, 'Python with some shell');
   const cells = lessonCells(lesson).map((c) => [c.command, c.runnable]);
-  assert.deepEqual(cells, [['mkdir -p out\necho ok > out/flag', true], ["print('hello')", false]]);
-  assert.deepEqual(lesson.steps[0]?.checks.map((c) => [c.kind, c.target]), [['file', 'out/flag']]);
+  assert.deepEqual(cells, [
+    ['mkdir -p out\necho ok > out/flag', true],
+    ["print('hello')", false],
+  ]);
+  assert.deepEqual(
+    lesson.steps[0]?.checks.map((c) => [c.kind, c.target]),
+    [['file', 'out/flag']],
+  );
   assert.deepEqual(listed(lesson.problems, join(NOTEBOOKS, 'python-kernel.ipynb')), [
     "4 note: the notebook's kernel is python3, not bash: only code cells that start with %%bash run",
     "35 note: a code cell for the notebook's own kernel: shown, not run (start it with %%bash to run it)",
@@ -46,23 +67,36 @@ test('another kernel: %%bash cells run, the rest are shown and noted; raw cells 
 test('a notebook that is not nbformat 4 is an error that names what is wrong', async () => {
   const lesson = await loadLesson(join(NOTEBOOKS, 'broken.ipynb'));
   assert.deepEqual(lesson.steps, []);
-  assert.deepEqual(lesson.problems.map((p) => p.message), [
-    "notebook: 'nbformat': Invalid input: expected 4",
-    "notebook: missing required field 'nbformat_minor'",
-    "notebook: 'cells': Invalid input: expected array, received string",
-  ]);
+  assert.deepEqual(
+    lesson.problems.map((p) => p.message),
+    [
+      "notebook: 'nbformat': Invalid input: expected 4",
+      "notebook: missing required field 'nbformat_minor'",
+      "notebook: 'cells': Invalid input: expected array, received string",
+    ],
+  );
 });
 
 function shape(lesson: Lesson): unknown {
   return lesson.steps.map((s) => ({
     title: s.title,
-    cells: stepCells(s).map((c) => ({ id: c.id, command: c.command, kind: c.kind, terminal: c.terminal, runnable: c.runnable, expectExit: c.expectExit, file: c.file })),
+    cells: stepCells(s).map((c) => ({
+      id: c.id,
+      command: c.command,
+      kind: c.kind,
+      terminal: c.terminal,
+      runnable: c.runnable,
+      expectExit: c.expectExit,
+      file: c.file,
+    })),
   }));
 }
 
 test('stepwise check --ipynb writes nbformat 4.5 with outputs, run order, exit codes and check results; it loads back the same', async () => {
   const file = join(scratch, 'run.ipynb');
-  const result = await runCli(['check', '--ipynb', file, ROUND_TRIP], { env: { XDG_STATE_HOME: join(scratch, 'state') } });
+  const result = await runCli(['check', '--ipynb', file, ROUND_TRIP], {
+    env: { XDG_STATE_HOME: join(scratch, 'state') },
+  });
   assert.equal(result.code, 0, result.stderr);
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const notebook = notebookSchema.parse(raw);
@@ -70,18 +104,33 @@ test('stepwise check --ipynb writes nbformat 4.5 with outputs, run order, exit c
   assert.equal(notebook.nbformat_minor, 5);
   assert.deepEqual(notebook.metadata.kernelspec, { name: 'bash', display_name: 'Bash', language: 'bash' });
   const ids = notebook.cells.map((c) => c.id ?? '');
-  assert.ok(ids.every((id) => NOTEBOOK_CELL_ID.test(id)), 'every cell has an nbformat 4.5 id');
+  assert.ok(
+    ids.every((id) => NOTEBOOK_CELL_ID.test(id)),
+    'every cell has an nbformat 4.5 id',
+  );
   assert.equal(new Set(ids).size, ids.length, 'cell ids are unique');
 
   const code = notebook.cells.flatMap((c) => (c.cell_type === 'code' ? [c] : []));
   const meta = code.map((c) => stepwiseCellMetaSchema.parse(c.metadata.stepwise));
-  assert.deepEqual(code.map((c) => c.execution_count), [1, 2, 3, 4, 5, null], 'run order; the norun cell never ran');
-  assert.deepEqual(meta.map((m) => m.exitCode), [0, 0, 0, 0, 3, undefined]);
+  assert.deepEqual(
+    code.map((c) => c.execution_count),
+    [1, 2, 3, 4, 5, null],
+    'run order; the norun cell never ran',
+  );
+  assert.deepEqual(
+    meta.map((m) => m.exitCode),
+    [0, 0, 0, 0, 3, undefined],
+  );
   assert.ok(meta.slice(0, 5).every((m) => typeof m.durationMs === 'number' && m.durationMs >= 0));
   assert.deepEqual(code[1]?.outputs, [{ output_type: 'stream', name: 'stdout', text: ['mode=demo'] }]);
   assert.deepEqual(code[4]?.outputs, [{ output_type: 'stream', name: 'stdout', text: ['failing on purpose'] }]);
-  const checks = notebook.cells.filter((c) => c.cell_type === 'markdown' && sourceText(c.source).startsWith('**Check:'));
-  assert.deepEqual(checks.map((c) => sourceText(c.source).split('\n')[0]), ['**Check: passed**', '**Check: passed**']);
+  const checks = notebook.cells.filter(
+    (c) => c.cell_type === 'markdown' && sourceText(c.source).startsWith('**Check:'),
+  );
+  assert.deepEqual(
+    checks.map((c) => sourceText(c.source).split('\n')[0]),
+    ['**Check: passed**', '**Check: passed**'],
+  );
   assert.match(sourceText(checks[0]?.source ?? ''), /✓ file `conf\/app.txt`/);
 
   const original = await loadLesson(ROUND_TRIP);
@@ -89,13 +138,19 @@ test('stepwise check --ipynb writes nbformat 4.5 with outputs, run order, exit c
   assert.equal(back.title, original.title);
   assert.equal(back.description, original.description);
   assert.deepEqual(shape(back), shape(original));
-  assert.deepEqual(back.intro?.blocks.map((b) => (b.type === 'prose' ? b.markdown : '')), ['Some words before the first step.']);
+  assert.deepEqual(
+    back.intro?.blocks.map((b) => (b.type === 'prose' ? b.markdown : '')),
+    ['Some words before the first step.'],
+  );
 });
 
 test('--ipynb takes one lesson', async () => {
-  const result = await runCli(['check', '--ipynb', join(scratch, 'x.ipynb'), ROUND_TRIP, join(NOTEBOOKS, 'bash-kernel.ipynb')], {
-    env: { XDG_STATE_HOME: join(scratch, 'state') },
-  });
+  const result = await runCli(
+    ['check', '--ipynb', join(scratch, 'x.ipynb'), ROUND_TRIP, join(NOTEBOOKS, 'bash-kernel.ipynb')],
+    {
+      env: { XDG_STATE_HOME: join(scratch, 'state') },
+    },
+  );
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--ipynb .*x\.ipynb: a notebook holds one lesson, and 2 were given/);
 });

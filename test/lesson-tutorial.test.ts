@@ -35,7 +35,10 @@ const EXPECTED_STEPS: [string, string[]][] = [
 ];
 
 test('the tutorial loads verbatim: 3 steps, its 15 commands as cells in order, exactly as written', async () => {
-  assert.ok(existsSync(TUTORIAL), `the source tutorial is missing: ${TUTORIAL} (it belongs in the repository: see test/fixtures/README.md)`);
+  assert.ok(
+    existsSync(TUTORIAL),
+    `the source tutorial is missing: ${TUTORIAL} (it belongs in the repository: see test/fixtures/README.md)`,
+  );
   const lesson = await loadLesson(TUTORIAL);
   assert.equal(lesson.title, 'What is a Container Image?');
   assert.deepEqual(
@@ -49,7 +52,10 @@ test('the tutorial loads verbatim: 3 steps, its 15 commands as cells in order, e
     lesson.steps.map((s) => s.id),
     ['container-image', 'creating-empty-image', 'creating-image-without-dockerfile'],
   );
-  assert.deepEqual(stepCells(lesson.steps[1]!).map((c) => c.id), ['s2.c1', 's2.c2']);
+  assert.deepEqual(
+    stepCells(lesson.steps[1]!).map((c) => c.id),
+    ['s2.c1', 's2.c2'],
+  );
   assert.equal(cells[0]?.source.line, 20, 'the first command is on line 20 of the tutorial');
 });
 
@@ -59,7 +65,11 @@ test('the tutorial: {:toc} and "* content" are dropped, and the link paragraph i
   assert.equal(lesson.intro, undefined, 'nothing but the kramdown table of contents precedes the first step');
   assert.ok(!prose.some((p) => p.includes('{:toc}') || p.includes('* content')));
   const link = prose.find((p) => p.includes('Docker provide a script to download the BusyBox rootfs'));
-  assert.ok(link?.includes('[https://github.com/moby/moby/blob/a575b0b1384b2ba89b79cbd7e770fbeb616758b3/contrib/mkimage/busybox-static]'));
+  assert.ok(
+    link?.includes(
+      '[https://github.com/moby/moby/blob/a575b0b1384b2ba89b79cbd7e770fbeb616758b3/contrib/mkimage/busybox-static]',
+    ),
+  );
   assert.ok(lesson.steps.every((s) => s.checks.length === 0));
   // Jekyll's keys are kept as metadata and reported as notes, never dropped.
   assert.deepEqual(lesson.meta, { layout: 'post', categories: 'Docker', tags: 'Docker Image' });

@@ -31,9 +31,17 @@ let ctx: CheckContext;
 before(async () => {
   process.env[SERVER_ONLY] = SECRET;
   scratch = await mkdtemp(join(tmpdir(), 'stepwise-local-env-'));
-  writeTree(scratch, { 'lesson/verify.sh': `#!/bin/bash\nif [ -n "\${${SERVER_ONLY}+set}" ]; then echo "FAIL: the server's variable leaked"; exit 1; fi\n` });
+  writeTree(scratch, {
+    'lesson/verify.sh': `#!/bin/bash\nif [ -n "\${${SERVER_ONLY}+set}" ]; then echo "FAIL: the server's variable leaked"; exit 1; fi\n`,
+  });
   backend = new LocalBackend({ baseDir: join(scratch, 'sessions'), dockerHost: ENGINE });
-  env = await backend.create({ sessionId: 'local-env', lessonId: 'env', lessonDir: join(scratch, 'lesson'), requires: [], env: { LESSON_GREETING: 'hello' } });
+  env = await backend.create({
+    sessionId: 'local-env',
+    lessonId: 'env',
+    lessonDir: join(scratch, 'lesson'),
+    requires: [],
+    env: { LESSON_GREETING: 'hello' },
+  });
   ctx = { environment: new Environment(backend, env), lessonDir: join(scratch, 'lesson') };
 });
 
@@ -55,7 +63,10 @@ async function inShell(command: string): Promise<string> {
   try {
     let seen = '';
     const answer = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the shell never answered; it printed:\n${seen}`)), SHELL_ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the shell never answered; it printed:\n${seen}`)),
+        SHELL_ANSWER_TIMEOUT_MS,
+      );
       const sub = pty.onData((data) => {
         seen += data.toString('utf8');
         const m = /<<(.*?)>>/s.exec(seen.replace(/\r/g, ''));
@@ -81,8 +92,23 @@ test("the learner's shell sees the short list and the lesson's variables, not th
   const names = (await inShell('env | cut -d= -f1 | sort | tr "\\n" " "')).trim().split(' ');
   // bash adds its own (PWD, SHLVL, _, OLDPWD); nothing else may come from the server.
   const fromBash = new Set(['PWD', 'OLDPWD', 'SHLVL', '_']);
-  const allowed = new Set(['HOME', 'PATH', 'LANG', 'LANGUAGE', 'USER', 'LOGNAME', 'TERM', 'COLORTERM', 'DOCKER_HOST', 'STEPWISE_SESSION', 'LESSON_GREETING']);
-  assert.deepEqual(names.filter((n) => !fromBash.has(n) && !allowed.has(n) && !n.startsWith('LC_')), []);
+  const allowed = new Set([
+    'HOME',
+    'PATH',
+    'LANG',
+    'LANGUAGE',
+    'USER',
+    'LOGNAME',
+    'TERM',
+    'COLORTERM',
+    'DOCKER_HOST',
+    'STEPWISE_SESSION',
+    'LESSON_GREETING',
+  ]);
+  assert.deepEqual(
+    names.filter((n) => !fromBash.has(n) && !allowed.has(n) && !n.startsWith('LC_')),
+    [],
+  );
 });
 
 test('command: and script: checks do not see the server-only variable', async () => {
@@ -117,7 +143,9 @@ env > cell-env.txt
     'verify.sh': `#!/bin/bash\ntest -f cell-env.txt || { echo "FAIL: no cell-env.txt"; exit 1; }\n[ -z "\${${SERVER_ONLY}+set}" ] || { echo "FAIL: leaked"; exit 1; }\n`,
   });
   const stateHome = join(scratch, 'cli-state');
-  const r = await runCli(['check', dir], { env: { [SERVER_ONLY]: SECRET, XDG_STATE_HOME: stateHome, DOCKER_HOST: ENGINE } });
+  const r = await runCli(['check', dir], {
+    env: { [SERVER_ONLY]: SECRET, XDG_STATE_HOME: stateHome, DOCKER_HOST: ENGINE },
+  });
   assert.equal(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   assert.match(r.stderr, /1 passed, 0 failed/);
 });
@@ -126,9 +154,20 @@ test('serve --help and the README say what the local backend is and what opening
   const help = await runCli(['serve', '--help']);
   assert.equal(help.code, 0, help.stderr);
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  for (const [where, text] of [['serve --help', help.stdout.replace(/\s+/g, ' ')], ['README.md', readme.replace(/\s+/g, ' ')]] as const) {
-    assert.match(text, /full shell on this machine, as the user running stepwise/, `${where}: what the local backend is`);
-    assert.match(text, /Opening a lesson starts a shell for it on this machine/, `${where}: what opening a lesson does`);
+  for (const [where, text] of [
+    ['serve --help', help.stdout.replace(/\s+/g, ' ')],
+    ['README.md', readme.replace(/\s+/g, ' ')],
+  ] as const) {
+    assert.match(
+      text,
+      /full shell on this machine, as the user running stepwise/,
+      `${where}: what the local backend is`,
+    );
+    assert.match(
+      text,
+      /Opening a lesson starts a shell for it on this machine/,
+      `${where}: what opening a lesson does`,
+    );
     assert.match(text, /setup/, `${where}: that the lesson's setup runs there`);
     assert.match(text, /minimal environment/, `${where}: that the server's environment is not passed on`);
   }

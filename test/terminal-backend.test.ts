@@ -61,19 +61,33 @@ test('an exec timeout kills the whole process group and reports 124', async () =
   assert.equal(r.timedOut, true);
   assert.equal(r.exitCode, 124);
   if (testBackendName() === 'local') {
-    const stragglers = listProcesses().filter((p) => processEnvironmentHas(p.pid, `${SESSION_MARKER_VAR}=${env.id}`) && p.state !== 'Z');
-    assert.deepEqual(stragglers.map((p) => p.pid), [], 'sleep and cat were killed with their shell');
+    const stragglers = listProcesses().filter(
+      (p) => processEnvironmentHas(p.pid, `${SESSION_MARKER_VAR}=${env.id}`) && p.state !== 'Z',
+    );
+    assert.deepEqual(
+      stragglers.map((p) => p.pid),
+      [],
+      'sleep and cat were killed with their shell',
+    );
   }
 });
 
 test('readTar streams a file or folder; a missing path is a NOT_FOUND error naming it', async () => {
-  await backend.exec(env, ['sh', '-c', 'mkdir -p box/inner && echo hello > box/inner/a.txt && echo top > top.txt'], { timeoutMs: 60_000 });
+  await backend.exec(env, ['sh', '-c', 'mkdir -p box/inner && echo hello > box/inner/a.txt && echo top > top.txt'], {
+    timeoutMs: 60_000,
+  });
   const file = await tarEntries(await backend.readTar(env, 'top.txt'));
   assert.equal(file.get('top.txt'), 'top\n');
   const folder = await tarEntries(await backend.readTar(env, 'box'));
   assert.equal([...folder.entries()].find(([name]) => name.endsWith('inner/a.txt'))?.[1], 'hello\n');
-  await assert.rejects(backend.readTar(env, 'no/such/file'), (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND' && /no\/such\/file/.test(e.message));
-  await assert.rejects(backend.readTar(env, '--checkpoint-action=exec=touch pwned'), (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND');
+  await assert.rejects(
+    backend.readTar(env, 'no/such/file'),
+    (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND' && /no\/such\/file/.test(e.message),
+  );
+  await assert.rejects(
+    backend.readTar(env, '--checkpoint-action=exec=touch pwned'),
+    (e: unknown) => e instanceof BackendError && e.code === 'NOT_FOUND',
+  );
 });
 
 test('copyIn places a host file and a host folder in the environment', async () => {
@@ -94,29 +108,39 @@ test('destroy ends the whole unit and is idempotent', async () => {
   await assert.rejects(backend.exec(other, ['true'], { timeoutMs: 10_000 }), (e: unknown) => e instanceof BackendError);
   if (testBackendName() === 'local') {
     assert.equal(existsSync(other.workdir), false, 'the working directory is removed');
-    const left = listProcesses().filter((p) => processEnvironmentHas(p.pid, `${SESSION_MARKER_VAR}=${other.id}`) && p.state !== 'Z');
+    const left = listProcesses().filter(
+      (p) => processEnvironmentHas(p.pid, `${SESSION_MARKER_VAR}=${other.id}`) && p.state !== 'Z',
+    );
     assert.deepEqual(left, [], 'the setsid daemon is gone too');
   }
 });
 
-test('local: list() offers only environments whose server is gone', { skip: testBackendName() !== 'local' ? 'local-only: reaping by owner pid' : false }, async () => {
-  const base = join(dir, 'reap');
-  const mine = new LocalBackend({ baseDir: base, dockerHost: null });
-  const live = await mine.create({ sessionId: 'alive', lessonId: 'x', lessonDir: dir, requires: [] });
-  await mkdir(join(base, 'orphan', 'work'), { recursive: true });
-  await writeFile(join(base, 'orphan', 'owner'), '999999999 1\n'); // a pid that cannot exist
-  await mkdir(join(base, 'half-made'));
-  await mkdir(join(base, '..bad name'), { recursive: true });
-  const another = new LocalBackend({ baseDir: base, dockerHost: null });
-  assert.deepEqual((await another.list()).sort(), ['half-made', 'orphan'], 'a live server\'s session is not listed');
-  await another.destroy({ id: 'orphan', backend: 'local', workdir: '', createdAt: 0 });
-  assert.equal(existsSync(join(base, 'orphan')), false);
-  await mine.destroy(live);
-});
+test(
+  'local: list() offers only environments whose server is gone',
+  { skip: testBackendName() !== 'local' ? 'local-only: reaping by owner pid' : false },
+  async () => {
+    const base = join(dir, 'reap');
+    const mine = new LocalBackend({ baseDir: base, dockerHost: null });
+    const live = await mine.create({ sessionId: 'alive', lessonId: 'x', lessonDir: dir, requires: [] });
+    await mkdir(join(base, 'orphan', 'work'), { recursive: true });
+    await writeFile(join(base, 'orphan', 'owner'), '999999999 1\n'); // a pid that cannot exist
+    await mkdir(join(base, 'half-made'));
+    await mkdir(join(base, '..bad name'), { recursive: true });
+    const another = new LocalBackend({ baseDir: base, dockerHost: null });
+    assert.deepEqual((await another.list()).sort(), ['half-made', 'orphan'], "a live server's session is not listed");
+    await another.destroy({ id: 'orphan', backend: 'local', workdir: '', createdAt: 0 });
+    assert.equal(existsSync(join(base, 'orphan')), false);
+    await mine.destroy(live);
+  },
+);
 
-test('local: engine() is the configured Docker host, or null without one', { skip: testBackendName() !== 'local' ? 'local-only' : false }, () => {
-  const none = new LocalBackend({ baseDir: join(dir, 'e1'), dockerHost: null });
-  assert.equal(none.engine(env), null);
-  const missing = new LocalBackend({ baseDir: join(dir, 'e2'), dockerHost: 'unix:///nonexistent/docker.sock' });
-  assert.equal(missing.engine(env), null);
-});
+test(
+  'local: engine() is the configured Docker host, or null without one',
+  { skip: testBackendName() !== 'local' ? 'local-only' : false },
+  () => {
+    const none = new LocalBackend({ baseDir: join(dir, 'e1'), dockerHost: null });
+    assert.equal(none.engine(env), null);
+    const missing = new LocalBackend({ baseDir: join(dir, 'e2'), dockerHost: 'unix:///nonexistent/docker.sock' });
+    assert.equal(missing.engine(env), null);
+  },
+);

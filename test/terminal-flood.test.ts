@@ -41,16 +41,23 @@ after(async () => {
 
 const onDocker = testBackendName() === 'docker';
 
-test(`Ctrl-C during a flood stops output within the high watermark plus one batch${onDocker ? " plus what the engine still held" : ''}; RSS stays bounded`, async () => {
+test(`Ctrl-C during a flood stops output within the high watermark plus one batch${onDocker ? ' plus what the engine still held' : ''}; RSS stays bounded`, async () => {
   const origin = `http://127.0.0.1:${link.port}`;
-  const client = await TestClient.connect(`ws://127.0.0.1:${link.port}/ws`, { cookie: t.cookie, origin, autoAck: false });
+  const client = await TestClient.connect(`ws://127.0.0.1:${link.port}/ws`, {
+    cookie: t.cookie,
+    origin,
+    autoAck: false,
+  });
   const welcome = await client.hello('flood');
   const live = t.server.sessions.get(welcome.sessionId)?.terminalInfo(0);
   assert.ok(live);
   const ackedSoFar = () => client.acked.get(0) ?? 0;
   const receivedSoFar = () => client.received.get(0) ?? 0;
   client.ack(0, receivedSoFar()); // the first prompt
-  const slowAcks = setInterval(() => client.ack(0, Math.min(ACK_EVERY_BYTES, receivedSoFar() - ackedSoFar())), SLOW_ACK_INTERVAL_MS);
+  const slowAcks = setInterval(
+    () => client.ack(0, Math.min(ACK_EVERY_BYTES, receivedSoFar() - ackedSoFar())),
+    SLOW_ACK_INTERVAL_MS,
+  );
 
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
@@ -71,21 +78,34 @@ test(`Ctrl-C during a flood stops output within the high watermark plus one batc
     assert.equal(result.type === 'runResult' && result.exitCode, 130, 'yes ended by SIGINT');
     assert.equal(result.type === 'runResult' && result.truncated, true);
     // Drain: keep acking slowly until the server owes nothing and the prompt is back.
-    await client.until(() => live.unackedBytes === 0 && /\x1b\]133;B\x07$/.test(client.text(0).slice(-200)), 300_000, 'the stream to drain');
+    await client.until(
+      () => live.unackedBytes === 0 && /\x1b\]133;B\x07$/.test(client.text(0).slice(-200)),
+      300_000,
+      'the stream to drain',
+    );
     const afterInterrupt = receivedSoFar() - atInterrupt;
     // What the backend delivered to the server after Ctrl-C: locally the kernel flushed the pty, so at most the read
     // in flight and the prompt; on docker, also what the engine's buffers held, measured here.
     const deliveredAfterInterrupt = live.seq - seqAtInterrupt;
     if (!onDocker) {
       const flushBound = PTY_READ_BYTES + PROMPT_ALLOWANCE_BYTES;
-      assert.ok(deliveredAfterInterrupt <= flushBound, `the pty delivered ${deliveredAfterInterrupt} bytes after Ctrl-C; bound ${flushBound}`);
+      assert.ok(
+        deliveredAfterInterrupt <= flushBound,
+        `the pty delivered ${deliveredAfterInterrupt} bytes after Ctrl-C; bound ${flushBound}`,
+      );
     }
     const engineHeld = onDocker ? deliveredAfterInterrupt : 0;
     const bound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES + PROMPT_ALLOWANCE_BYTES + engineHeld;
-    assert.ok(afterInterrupt <= bound, `after Ctrl-C the client got ${afterInterrupt} bytes; bound ${bound} (engine held ${engineHeld})`);
+    assert.ok(
+      afterInterrupt <= bound,
+      `after Ctrl-C the client got ${afterInterrupt} bytes; bound ${bound} (engine held ${engineHeld})`,
+    );
     assert.ok(unackedPeak <= FLOW_HIGH_WATERMARK + PTY_READ_BYTES, `server held ${unackedPeak} unacked bytes at most`);
     const growthMb = (rssPeak - rssBefore) / 2 ** 20;
-    assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `RSS grew ${growthMb.toFixed(1)} MiB during a ${(receivedSoFar() / 2 ** 20).toFixed(1)} MiB flood`);
+    assert.ok(
+      growthMb < RSS_GROWTH_LIMIT_MB,
+      `RSS grew ${growthMb.toFixed(1)} MiB during a ${(receivedSoFar() / 2 ** 20).toFixed(1)} MiB flood`,
+    );
     process.stderr.write(
       `flood: ${afterInterrupt} bytes after Ctrl-C (bound ${bound}; backend delivered ${deliveredAfterInterrupt} after it); unacked peak ${unackedPeak}; RSS +${growthMb.toFixed(1)} MiB\n`,
     );

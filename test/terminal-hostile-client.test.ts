@@ -45,7 +45,12 @@ let t: TestServer;
 before(async () => {
   t = await startTestServer({
     lessons: {
-      hostile: lessonMarkdown('Hostile', { Deaf: bash('stty raw -echo; sleep 100000'), Yes: bash('yes'), Sleep: bash('sleep 100000'), Slow: '```check\n- command: sleep 30\n  exit: 0\n  timeout: 60\n```\n' }),
+      hostile: lessonMarkdown('Hostile', {
+        Deaf: bash('stty raw -echo; sleep 100000'),
+        Yes: bash('yes'),
+        Sleep: bash('sleep 100000'),
+        Slow: '```check\n- command: sleep 30\n  exit: 0\n  timeout: 60\n```\n',
+      }),
     },
   });
 });
@@ -92,19 +97,23 @@ test('input flood into a shell that never reads: the socket stops being read and
   let stopped = false;
   const flood = (async () => {
     for (let offered = 0; offered < INPUT_FLOOD_BYTES && !stopped; offered += INPUT_FRAME_BYTES) {
-      const ok = await new Promise<boolean>((resolve) => flooder.ws.send(frame, { binary: true }, (err) => resolve(!err)));
+      const ok = await new Promise<boolean>((resolve) =>
+        flooder.ws.send(frame, { binary: true }, (err) => resolve(!err)),
+      );
       if (!ok) return;
       taken += INPUT_FRAME_BYTES;
     }
   })();
   let last = -1;
-  for (let still = 0; still < STALL_SAMPLES && taken < INPUT_FLOOD_BYTES; ) {
+  for (let still = 0; still < STALL_SAMPLES && taken < INPUT_FLOOD_BYTES;) {
     await sleep(SAMPLE_MS);
     still = taken === last ? still + 1 : 0;
     last = taken;
   }
   const growthMb = rss.stop();
-  process.stderr.write(`input flood: the flooder's socket took ${(taken / 2 ** 20).toFixed(1)} MiB of ${INPUT_FLOOD_BYTES / 2 ** 20}; server RSS +${growthMb.toFixed(1)} MiB\n`);
+  process.stderr.write(
+    `input flood: the flooder's socket took ${(taken / 2 ** 20).toFixed(1)} MiB of ${INPUT_FLOOD_BYTES / 2 ** 20}; server RSS +${growthMb.toFixed(1)} MiB\n`,
+  );
   try {
     assert.ok(taken < ACCEPTED_INPUT_LIMIT_BYTES, `the server read ${taken} bytes of the flood: no backpressure`);
     assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
@@ -146,11 +155,16 @@ test('lying acks from a client that never reads, while `yes` runs: RSS stays bou
     clearInterval(lies);
   }
   const growthMb = rss.stop();
-  process.stderr.write(`lying acks: server RSS +${growthMb.toFixed(1)} MiB; unacked peak ${unackedPeak}; output ${live.seq} bytes\n`);
+  process.stderr.write(
+    `lying acks: server RSS +${growthMb.toFixed(1)} MiB; unacked peak ${unackedPeak}; output ${live.seq} bytes\n`,
+  );
   try {
     assert.ok(growthMb < RSS_GROWTH_LIMIT_MB, `server RSS grew ${growthMb.toFixed(1)} MiB`);
     assert.ok(heldBack, 'the pty is paused while the lies go on');
-    assert.ok(unackedPeak <= FLOW_HIGH_WATERMARK + PTY_READ_BYTES, `the server held ${unackedPeak} unacked bytes at most`);
+    assert.ok(
+      unackedPeak <= FLOW_HIGH_WATERMARK + PTY_READ_BYTES,
+      `the server held ${unackedPeak} unacked bytes at most`,
+    );
     // The honest learner reloads the page: same session, the flood still running. Ctrl-C stops it.
     const honest = await honestLearnerGetsEcho(welcome.sessionId);
     const at = honest.messages.length;
@@ -213,8 +227,16 @@ test('a client that sends `check` in a loop runs at most MAX_CONCURRENT_CHECKS c
   for (let i = 0; i < sent; i++) spammer.send({ type: 'check', stepId: 'slow' });
   try {
     const busy = () => spammer.messages.filter((m) => m.type === 'error' && m.code === 'CHECKS_BUSY').length;
-    await spammer.until(() => busy() === sent - MAX_CONCURRENT_CHECKS, 120_000, `${sent - MAX_CONCURRENT_CHECKS} refusals`);
-    assert.equal(spammer.messages.filter((m) => m.type === 'checkResult').length, 0, 'the admitted checks are still running');
+    await spammer.until(
+      () => busy() === sent - MAX_CONCURRENT_CHECKS,
+      120_000,
+      `${sent - MAX_CONCURRENT_CHECKS} refusals`,
+    );
+    assert.equal(
+      spammer.messages.filter((m) => m.type === 'checkResult').length,
+      0,
+      'the admitted checks are still running',
+    );
   } finally {
     spammer.ws.terminate();
   }

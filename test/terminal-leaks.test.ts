@@ -30,7 +30,10 @@ const LESSON = lessonMarkdown('Leaks', {
 
 let t: TestServer;
 before(async () => {
-  t = await startTestServer({ lessons: { leaks: LESSON }, limits: { reconnectGraceMs: 0, maxSessions: CONCURRENCY + 1 } });
+  t = await startTestServer({
+    lessons: { leaks: LESSON },
+    limits: { reconnectGraceMs: 0, maxSessions: CONCURRENCY + 1 },
+  });
 });
 after(async () => t?.stop());
 
@@ -82,7 +85,11 @@ async function oneSession(ids: Set<string>): Promise<void> {
 
 test(`${leakTestSessions()} sessions on the ${testBackendName()} backend leave no processes and no fds`, async () => {
   const ids = new Set<string>();
-  childrenBefore = new Set(listProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid));
+  childrenBefore = new Set(
+    listProcesses()
+      .filter((p) => p.ppid === process.pid)
+      .map((p) => p.pid),
+  );
   await oneSession(ids); // warm-up: first-use fds (ws, pty library, mirror) are not leaks
   await waitForQuiet(ids);
   const baseline = openFds();
@@ -108,7 +115,10 @@ test(`${leakTestSessions()} sessions on the ${testBackendName()} backend leave n
 /** Waits (bounded) until every session is closed and its environment destroyed; returns what is still left. */
 async function waitForQuiet(ids: Set<string>): Promise<string[]> {
   const deadline = Date.now() + SETTLE_MS;
-  const stillThere = async () => [...leftovers(ids), ...(await leftoverContainers(t.server.sessions.provider.driver, ids))];
+  const stillThere = async () => [
+    ...leftovers(ids),
+    ...(await leftoverContainers(t.server.sessions.provider.driver, ids)),
+  ];
   let left = await stillThere();
   while ((t.server.sessions.count > 0 || left.length > 0) && Date.now() < deadline) {
     await sleep(SETTLE_POLL_MS);

@@ -33,37 +33,45 @@ function printed(pty: nodePty.IPty, marker: string): Promise<string> {
   });
 }
 
-test('a paste larger than the pty buffer arrives whole and in order, though the reader starts late', { timeout: 20_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-pty-writer-'));
-  const out = join(dir, 'out');
-  const gate = join(dir, 'gate');
-  execFileSync('mkfifo', [gate]);
-  // Raw mode, no echo: input bytes pass unchanged. The shell says READY once raw, then waits at the gate (a fifo)
-  // until the whole paste has been handed to the writer, so the pty's input buffer fills before anyone reads.
-  const script = `stty raw -echo; printf READY; cat '${gate}' > /dev/null; head -c ${PASTE_BYTES} > '${out}'`;
-  const pty = nodePty.spawn('bash', ['--norc', '-c', script], { encoding: null });
-  try {
-    const exit = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
-    const writer = new PtyWriter(masterFd(pty));
-    const paste = Buffer.from(randomBytes(PASTE_BYTES).toString('base64').slice(0, PASTE_BYTES)); // printable: no control keys
-    await printed(pty, 'READY');
-    for (let i = 0; i < paste.length; i += 1000) writer.write(paste.subarray(i, i + 1000));
-    await writeFile(gate, ''); // opens the fifo (the shell is waiting in cat) and closes it: the reader starts
-    assert.equal(await exit, 0);
-    writer.close();
-    assert.ok(readFileSync(out).equals(paste), 'every byte, in order');
-  } finally {
-    pty.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'a paste larger than the pty buffer arrives whole and in order, though the reader starts late',
+  { timeout: 20_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-pty-writer-'));
+    const out = join(dir, 'out');
+    const gate = join(dir, 'gate');
+    execFileSync('mkfifo', [gate]);
+    // Raw mode, no echo: input bytes pass unchanged. The shell says READY once raw, then waits at the gate (a fifo)
+    // until the whole paste has been handed to the writer, so the pty's input buffer fills before anyone reads.
+    const script = `stty raw -echo; printf READY; cat '${gate}' > /dev/null; head -c ${PASTE_BYTES} > '${out}'`;
+    const pty = nodePty.spawn('bash', ['--norc', '-c', script], { encoding: null });
+    try {
+      const exit = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+      const writer = new PtyWriter(masterFd(pty));
+      const paste = Buffer.from(randomBytes(PASTE_BYTES).toString('base64').slice(0, PASTE_BYTES)); // printable: no control keys
+      await printed(pty, 'READY');
+      for (let i = 0; i < paste.length; i += 1000) writer.write(paste.subarray(i, i + 1000));
+      await writeFile(gate, ''); // opens the fifo (the shell is waiting in cat) and closes it: the reader starts
+      assert.equal(await exit, 0);
+      writer.close();
+      assert.ok(readFileSync(out).equals(paste), 'every byte, in order');
+    } finally {
+      pty.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('after close nothing is written', { timeout: 20_000 }, async () => {
   // The shell reads the first 5 input bytes once raw, then prints them. The writer, closed, is given "hello" first;
   // node-pty's own write then sends "ABCDE". The writer writes synchronously, so had it written, "hello" came first.
-  const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; printf READY; head -c 5; echo; echo DONE; sleep 5'], {
-    encoding: null,
-  });
+  const pty = nodePty.spawn(
+    'bash',
+    ['--norc', '-c', 'stty raw -echo; printf READY; head -c 5; echo; echo DONE; sleep 5'],
+    {
+      encoding: null,
+    },
+  );
   try {
     const writer = new PtyWriter(masterFd(pty));
     await printed(pty, 'READY');
@@ -79,31 +87,38 @@ test('after close nothing is written', { timeout: 20_000 }, async () => {
   }
 });
 
-test('bounded: past PTY_INPUT_QUEUE_MAX_BYTES write() says stop, and onDrain comes once the shell reads it all', { timeout: 60_000 }, async () => {
-  // The shell sleeps in raw mode (it reads nothing), then swallows its input.
-  const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; sleep 1; cat > /dev/null'], { encoding: null });
-  try {
-    let drained = 0;
-    const writer = new PtyWriter(masterFd(pty), () => drained++);
-    await new Promise((r) => setTimeout(r, 100)); // let stty run first
-    const chunk = Buffer.alloc(64 * 1024, 'x');
-    let accepted = 0;
-    while (writer.write(chunk)) accepted += chunk.length;
-    assert.ok(writer.pendingBytes >= PTY_INPUT_QUEUE_MAX_BYTES, `${writer.pendingBytes} bytes wait`);
-    assert.ok(accepted < PTY_INPUT_QUEUE_MAX_BYTES + 64 * 1024 * 4, `stopped after ${accepted} bytes (the kernel took some)`);
-    assert.equal(drained, 0);
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (drained > 0) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
-    assert.equal(writer.pendingBytes, 0);
-    assert.equal(drained, 1, 'one drain per full queue');
-    writer.close();
-  } finally {
-    pty.kill();
-  }
-});
+test(
+  'bounded: past PTY_INPUT_QUEUE_MAX_BYTES write() says stop, and onDrain comes once the shell reads it all',
+  { timeout: 60_000 },
+  async () => {
+    // The shell sleeps in raw mode (it reads nothing), then swallows its input.
+    const pty = nodePty.spawn('bash', ['--norc', '-c', 'stty raw -echo; sleep 1; cat > /dev/null'], { encoding: null });
+    try {
+      let drained = 0;
+      const writer = new PtyWriter(masterFd(pty), () => drained++);
+      await new Promise((r) => setTimeout(r, 100)); // let stty run first
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let accepted = 0;
+      while (writer.write(chunk)) accepted += chunk.length;
+      assert.ok(writer.pendingBytes >= PTY_INPUT_QUEUE_MAX_BYTES, `${writer.pendingBytes} bytes wait`);
+      assert.ok(
+        accepted < PTY_INPUT_QUEUE_MAX_BYTES + 64 * 1024 * 4,
+        `stopped after ${accepted} bytes (the kernel took some)`,
+      );
+      assert.equal(drained, 0);
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (drained > 0) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+      assert.equal(writer.pendingBytes, 0);
+      assert.equal(drained, 1, 'one drain per full queue');
+      writer.close();
+    } finally {
+      pty.kill();
+    }
+  },
+);

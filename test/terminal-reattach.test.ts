@@ -42,7 +42,11 @@ test('reconnecting within the grace period: same shell, screen restored from the
   await second.run('s1.c3');
   const live = t.server.sessions.get(welcome.sessionId)?.terminalInfo(0);
   assert.ok(live);
-  await second.until(() => snapshot.seq + (second.received.get(0) ?? 0) === live.seq, 60_000, 'every byte after the snapshot');
+  await second.until(
+    () => snapshot.seq + (second.received.get(0) ?? 0) === live.seq,
+    60_000,
+    'every byte after the snapshot',
+  );
   assert.equal(second.text(0).split('echo after-$((1+1))').length - 1, 1, 'the typed command once');
   assert.equal(second.text(0).split('after-2').length - 1, 1, 'its output once');
   await second.close();

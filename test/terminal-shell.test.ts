@@ -82,15 +82,22 @@ test('dispose fails pending runs with DISPOSED', async () => {
   await assert.rejects(pending, (e: unknown) => e instanceof TerminalError && e.code === 'DISPOSED');
 });
 
-test('a shell that is not bash fails to start with a clear error', { skip: testBackendName() !== 'local' ? 'local-only: the shell binary is chosen on the host' : false }, async () => {
-  const notBash = new LocalBackend({ baseDir: join(dir, 'sh'), dockerHost: null, shell: 'sh' });
-  const e2 = await notBash.create({ sessionId: 'sh', lessonId: 'x', lessonDir: dir, requires: [] });
-  try {
-    await assert.rejects(
-      ShellTerminal.open(new Environment(notBash, e2), SIZE),
-      (e: unknown) => e instanceof TerminalError && e.code === 'SHELL_START_FAILED' && /exited before its first prompt/.test(e.message),
-    );
-  } finally {
-    await notBash.destroy(e2);
-  }
-});
+test(
+  'a shell that is not bash fails to start with a clear error',
+  { skip: testBackendName() !== 'local' ? 'local-only: the shell binary is chosen on the host' : false },
+  async () => {
+    const notBash = new LocalBackend({ baseDir: join(dir, 'sh'), dockerHost: null, shell: 'sh' });
+    const e2 = await notBash.create({ sessionId: 'sh', lessonId: 'x', lessonDir: dir, requires: [] });
+    try {
+      await assert.rejects(
+        ShellTerminal.open(new Environment(notBash, e2), SIZE),
+        (e: unknown) =>
+          e instanceof TerminalError &&
+          e.code === 'SHELL_START_FAILED' &&
+          /exited before its first prompt/.test(e.message),
+      );
+    } finally {
+      await notBash.destroy(e2);
+    }
+  },
+);

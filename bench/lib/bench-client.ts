@@ -28,7 +28,10 @@ export class BenchClient {
 
   static async connect(baseUrl: string, lessonId: string, opts: ClientOptions = {}): Promise<BenchClient> {
     const origin = baseUrl.replace(/\/$/, '');
-    const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { Origin: origin }, perMessageDeflate: false });
+    const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, {
+      headers: { Origin: origin },
+      perMessageDeflate: false,
+    });
     const client = new BenchClient(ws, opts);
     const welcomed = new Promise<void>((resolve, reject) => {
       ws.once('error', reject);
@@ -61,7 +64,9 @@ export class BenchClient {
     this.lastByteAt = performance.now();
     // Only the payload's last TAIL_CHARS bytes can reach the tail: decode just those (a view, no copy of the frame).
     const p = frame.payload;
-    const end = Buffer.from(p.buffer, p.byteOffset + Math.max(0, n - TAIL_CHARS), Math.min(n, TAIL_CHARS)).toString('latin1');
+    const end = Buffer.from(p.buffer, p.byteOffset + Math.max(0, n - TAIL_CHARS), Math.min(n, TAIL_CHARS)).toString(
+      'latin1',
+    );
     this.tail = n >= TAIL_CHARS ? end : (this.tail + end).slice(-TAIL_CHARS);
     this.unacked += n;
     if (this.unacked >= ACK_EVERY_BYTES || (this.opts.ackDelayMs ?? 0) > 0) this.ack();
@@ -101,7 +106,10 @@ export class BenchClient {
   waitFor(test: (tail: string, bytes: number) => boolean, timeoutMs: number): Promise<void> {
     if (test(this.tail, this.bytes)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms; tail: ${JSON.stringify(this.tail.slice(-200))}`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms; tail: ${JSON.stringify(this.tail.slice(-200))}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         test: () => test(this.tail, this.bytes),
         resolve: () => {

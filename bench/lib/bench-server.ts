@@ -11,7 +11,10 @@ const BENCH_MAX_SESSIONS = 150;
 const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-server-'));
 const lessons = join(work, 'lessons');
 mkdirSync(join(lessons, 'bench'), { recursive: true });
-writeFileSync(join(lessons, 'bench', 'lesson.md'), '---\ntitle: Bench\nunlock: free\n---\n\n## Type\n\n```bash\necho ready\n```\n');
+writeFileSync(
+  join(lessons, 'bench', 'lesson.md'),
+  '---\ntitle: Bench\nunlock: free\n---\n\n## Type\n\n```bash\necho ready\n```\n',
+);
 const server = await createServer({
   root: lessons,
   token: false,

@@ -37,7 +37,14 @@ function hashingTransform(hash: Hash): Transform {
   });
 }
 
-async function writeLayer(file: string, gzip: boolean, files: number, fileSize: number, pattern: Buffer, layerIndex: number): Promise<string> {
+async function writeLayer(
+  file: string,
+  gzip: boolean,
+  files: number,
+  fileSize: number,
+  pattern: Buffer,
+  layerIndex: number,
+): Promise<string> {
   const pack = tar.pack();
   const hash = createHash('sha256');
   const stages: NodeJS.ReadWriteStream[] = [hashingTransform(hash)];
@@ -48,7 +55,11 @@ async function writeLayer(file: string, gzip: boolean, files: number, fileSize: 
     const offset = (i * 4099) % (PATTERN_BYTES - fileSize);
     const dir = `data/l${layerIndex}/d${Math.floor(i / 1000)}`;
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: `${dir}/f${i}.bin`, size: fileSize, mode: 0o644 }, pattern.subarray(offset, offset + fileSize), (e) => (e ? reject(e) : resolve())),
+      pack.entry(
+        { name: `${dir}/f${i}.bin`, size: fileSize, mode: 0o644 },
+        pattern.subarray(offset, offset + fileSize),
+        (e) => (e ? reject(e) : resolve()),
+      ),
     );
   }
   pack.finalize();
@@ -85,7 +96,10 @@ export async function buildDockerSave(spec: ArchiveSpec): Promise<BuiltArchive> 
   });
   const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
   writeFileSync(join(root, configName), config);
-  writeFileSync(join(root, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: ['bench:latest'], Layers: layerNames }]));
+  writeFileSync(
+    join(root, 'manifest.json'),
+    JSON.stringify([{ Config: configName, RepoTags: ['bench:latest'], Layers: layerNames }]),
+  );
   const archive = join(spec.dir, 'image.tar');
   // Members in legacy order: layers, config, then manifest.json last.
   execFileSync('tar', ['-C', root, '-cf', archive, ...layerNames, configName, 'manifest.json']);

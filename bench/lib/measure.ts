@@ -36,11 +36,17 @@ export function timeCommand(command: string, args: string[], env: NodeJS.Process
 }
 
 /** Runs a node script and reports its wall time and peak RSS (bytes). */
-export async function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed & { peakRss: number }> {
+export async function timeNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Timed & { peakRss: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-rss-'));
   const rssFile = join(dir, 'rss');
   try {
-    const r = await timeCommand(process.execPath, ['--import', MAX_RSS_PRELOAD, ...args], { ...env, STEPWISE_BENCH_RSS_FILE: rssFile });
+    const r = await timeCommand(process.execPath, ['--import', MAX_RSS_PRELOAD, ...args], {
+      ...env,
+      STEPWISE_BENCH_RSS_FILE: rssFile,
+    });
     return { ...r, peakRss: Number(readFileSync(rssFile, 'utf8')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -39,7 +39,18 @@ export class InstructorPage implements Disposable {
     document.title = 'Class · stepwise';
     replaceChildren(
       root,
-      h('div', { class: 'app app-home' }, this.topbar.element, h('main', { class: 'home class-page', attrs: { id: 'main', tabindex: -1 } }, this.head, this.broadcastForm(), this.grid)),
+      h(
+        'div',
+        { class: 'app app-home' },
+        this.topbar.element,
+        h(
+          'main',
+          { class: 'home class-page', attrs: { id: 'main', tabindex: -1 } },
+          this.head,
+          this.broadcastForm(),
+          this.grid,
+        ),
+      ),
     );
     this.connect();
   }
@@ -80,7 +91,13 @@ export class InstructorPage implements Disposable {
     replaceChildren(
       this.head,
       h('h1', null, view.name),
-      h('p', { class: 'home-sub' }, 'Class code: ', h('strong', { class: 'class-code', attrs: { 'data-testid': 'class-code' } }, view.code), ` · ${view.learners.length} joined · learners open /join`),
+      h(
+        'p',
+        { class: 'home-sub' },
+        'Class code: ',
+        h('strong', { class: 'class-code', attrs: { 'data-testid': 'class-code' } }, view.code),
+        ` · ${view.learners.length} joined · learners open /join`,
+      ),
       h(
         'p',
         { class: 'home-meta' },
@@ -94,27 +111,69 @@ export class InstructorPage implements Disposable {
       replaceChildren(this.grid, h('p', { class: 'empty' }, 'No one has joined yet.'));
       return;
     }
-    const headRow = h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Learner'), ...columns.map((c) => h('th', { attrs: { scope: 'col', title: `${c.lessonId} · ${c.stepId}` } }, `${c.lessonId} ${c.index + 1}`)), h('th', { attrs: { scope: 'col' } }, 'Actions'));
+    const headRow = h(
+      'tr',
+      null,
+      h('th', { attrs: { scope: 'col' } }, 'Learner'),
+      ...columns.map((c) =>
+        h('th', { attrs: { scope: 'col', title: `${c.lessonId} · ${c.stepId}` } }, `${c.lessonId} ${c.index + 1}`),
+      ),
+      h('th', { attrs: { scope: 'col' } }, 'Actions'),
+    );
     const rows = view.learners.map((l) =>
       h(
         'tr',
         { attrs: { 'data-learner': l.id } },
-        h('th', { attrs: { scope: 'row' } }, h('span', { class: `online-dot ${l.online ? 'is-online' : ''}`, attrs: { 'aria-hidden': 'true' } }), l.name, h('span', { class: 'visually-hidden' }, l.online ? ' (online)' : ' (offline)')),
+        h(
+          'th',
+          { attrs: { scope: 'row' } },
+          h('span', { class: `online-dot ${l.online ? 'is-online' : ''}`, attrs: { 'aria-hidden': 'true' } }),
+          l.name,
+          h('span', { class: 'visually-hidden' }, l.online ? ' (online)' : ' (offline)'),
+        ),
         ...columns.map((c) => stepCell(l.lessons[c.lessonId]?.steps[c.index])),
         h(
           'td',
           { class: 'class-actions' },
-          h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => void this.act(l, 'reset') } }, 'Reset'),
-          h('button', { class: 'btn btn-sm btn-ghost', attrs: { type: 'button' }, on: { click: () => void this.act(l, 'remove') } }, 'Remove'),
+          h(
+            'button',
+            { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => void this.act(l, 'reset') } },
+            'Reset',
+          ),
+          h(
+            'button',
+            {
+              class: 'btn btn-sm btn-ghost',
+              attrs: { type: 'button' },
+              on: { click: () => void this.act(l, 'remove') },
+            },
+            'Remove',
+          ),
         ),
       ),
     );
-    replaceChildren(this.grid, h('table', { class: 'class-grid', attrs: { 'aria-label': 'Learners by step' } }, h('thead', null, headRow), h('tbody', null, ...rows)));
+    replaceChildren(
+      this.grid,
+      h(
+        'table',
+        { class: 'class-grid', attrs: { 'aria-label': 'Learners by step' } },
+        h('thead', null, headRow),
+        h('tbody', null, ...rows),
+      ),
+    );
   }
 
   private broadcastForm(): HTMLElement {
-    const input = h('input', { attrs: { id: 'broadcast', maxlength: 280, placeholder: 'A short message for every learner' } });
-    const form = h('form', { class: 'broadcast-form' }, h('label', { attrs: { for: 'broadcast' } }, 'Broadcast'), input, h('button', { class: 'btn btn-sm', attrs: { type: 'submit' } }, 'Send'));
+    const input = h('input', {
+      attrs: { id: 'broadcast', maxlength: 280, placeholder: 'A short message for every learner' },
+    });
+    const form = h(
+      'form',
+      { class: 'broadcast-form' },
+      h('label', { attrs: { for: 'broadcast' } }, 'Broadcast'),
+      input,
+      h('button', { class: 'btn btn-sm', attrs: { type: 'submit' } }, 'Send'),
+    );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const message = input.value.trim();
@@ -130,12 +189,25 @@ export class InstructorPage implements Disposable {
   private async act(learner: ClassLearnerView, action: 'reset' | 'remove'): Promise<void> {
     const sure = await confirmDialog(
       action === 'reset'
-        ? { title: `Reset ${learner.name}'s environment?`, body: 'Their files and shells start again from the lesson\'s setup. Their progress is kept.', confirmLabel: 'Reset', danger: true }
-        : { title: `Remove ${learner.name}?`, body: 'Their sessions end and their link stops working. Their results are kept.', confirmLabel: 'Remove', danger: true },
+        ? {
+            title: `Reset ${learner.name}'s environment?`,
+            body: "Their files and shells start again from the lesson's setup. Their progress is kept.",
+            confirmLabel: 'Reset',
+            danger: true,
+          }
+        : {
+            title: `Remove ${learner.name}?`,
+            body: 'Their sessions end and their link stops working. Their results are kept.',
+            confirmLabel: 'Remove',
+            danger: true,
+          },
     );
     if (!sure) return;
     const id = encodeURIComponent(learner.id);
-    const ok = action === 'reset' ? await send('POST', `/api/class/learners/${id}/reset`) : await send('DELETE', `/api/class/learners/${id}`);
+    const ok =
+      action === 'reset'
+        ? await send('POST', `/api/class/learners/${id}/reset`)
+        : await send('DELETE', `/api/class/learners/${id}`);
     if (!ok) this.toaster.show(`Could not ${action} ${learner.name}.`, 'error');
   }
 }
@@ -158,14 +230,17 @@ async function send(method: string, url: string, body?: unknown): Promise<boolea
 function applyUpdate(view: ClassView, update: ClassUpdate): ClassView {
   if (update.kind === 'removed') return { ...view, learners: view.learners.filter((l) => l.id !== update.learnerId) };
   const at = view.learners.findIndex((l) => l.id === update.learner.id);
-  const learners = at === -1 ? [...view.learners, update.learner] : view.learners.map((l, i) => (i === at ? update.learner : l));
+  const learners =
+    at === -1 ? [...view.learners, update.learner] : view.learners.map((l, i) => (i === at ? update.learner : l));
   return { ...view, learners };
 }
 
 function lessonColumns(learners: readonly ClassLearnerView[]): { lessonId: string; stepId: string; index: number }[] {
   const first = learners[0];
   if (!first) return [];
-  return Object.entries(first.lessons).flatMap(([lessonId, { steps }]) => steps.map((s, index) => ({ lessonId, stepId: s.id, index })));
+  return Object.entries(first.lessons).flatMap(([lessonId, { steps }]) =>
+    steps.map((s, index) => ({ lessonId, stepId: s.id, index })),
+  );
 }
 
 function stepCell(step: ClassStepView | undefined): HTMLElement {
@@ -174,7 +249,10 @@ function stepCell(step: ClassStepView | undefined): HTMLElement {
   const detail = `${step.id}: ${step.status}, ${attempts}${step.lastFailure ? `; last failure: ${step.lastFailure}` : ''}`;
   return h(
     'td',
-    { class: `step-cell step-${step.status}`, attrs: { title: detail, 'aria-label': detail, 'data-status': step.status } },
+    {
+      class: `step-cell step-${step.status}`,
+      attrs: { title: detail, 'aria-label': detail, 'data-status': step.status },
+    },
     STATUS_MARK[step.status],
     step.attempts > 1 ? h('small', null, String(step.attempts)) : null,
   );

@@ -15,7 +15,11 @@ export async function postJoin(code: string, name: string): Promise<JoinOutcome>
     });
   } catch (e: unknown) {
     if (!(e instanceof TypeError)) throw e;
-    return { ok: false, code: 'NETWORK', message: 'Could not reach the class server. Check the address and your connection.' };
+    return {
+      ok: false,
+      code: 'NETWORK',
+      message: 'Could not reach the class server. Check the address and your connection.',
+    };
   }
   const body: unknown = await res.json().catch((e: unknown) => {
     if (e instanceof SyntaxError) return null;
@@ -24,8 +28,14 @@ export async function postJoin(code: string, name: string): Promise<JoinOutcome>
   if (res.ok) {
     const joined = joinResponseSchema.safeParse(body);
     if (joined.success) return { ok: true, joined: joined.data };
-    return { ok: false, code: 'BAD_RESPONSE', message: 'The server answered in a shape this page does not understand.' };
+    return {
+      ok: false,
+      code: 'BAD_RESPONSE',
+      message: 'The server answered in a shape this page does not understand.',
+    };
   }
   const err = apiErrorSchema.safeParse(body);
-  return err.success ? { ok: false, ...err.data.error } : { ok: false, code: `HTTP_${res.status}`, message: `The server refused (HTTP ${res.status}).` };
+  return err.success
+    ? { ok: false, ...err.data.error }
+    : { ok: false, code: `HTTP_${res.status}`, message: `The server refused (HTTP ${res.status}).` };
 }

@@ -22,9 +22,20 @@ export class JoinPage implements Disposable {
     document.title = 'Join the class · stepwise';
     const error = h('p', { class: 'join-error', attrs: { id: 'join-error', role: 'alert' } });
     const code = h('input', {
-      attrs: { id: 'join-code', name: 'code', required: true, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', placeholder: 'XXXX-XXXX', maxlength: 32 },
+      attrs: {
+        id: 'join-code',
+        name: 'code',
+        required: true,
+        autocomplete: 'off',
+        autocapitalize: 'characters',
+        spellcheck: 'false',
+        placeholder: 'XXXX-XXXX',
+        maxlength: 32,
+      },
     });
-    const name = h('input', { attrs: { id: 'join-name', name: 'name', required: true, autocomplete: 'name', maxlength: NAME_MAX_CHARS } });
+    const name = h('input', {
+      attrs: { id: 'join-name', name: 'name', required: true, autocomplete: 'name', maxlength: NAME_MAX_CHARS },
+    });
     const submit = h('button', { class: 'btn btn-primary', attrs: { type: 'submit' } }, 'Join');
     const form = h(
       'form',
@@ -33,7 +44,11 @@ export class JoinPage implements Disposable {
       code,
       h('label', { attrs: { for: 'join-name' } }, 'Your name'),
       name,
-      h('p', { class: 'join-help', attrs: { id: 'join-name-help' } }, `As the instructor will see it; up to ${NAME_MAX_CHARS} characters.`),
+      h(
+        'p',
+        { class: 'join-help', attrs: { id: 'join-name-help' } },
+        `As the instructor will see it; up to ${NAME_MAX_CHARS} characters.`,
+      ),
       error,
       submit,
     );
@@ -51,12 +66,21 @@ export class JoinPage implements Disposable {
           return;
         }
         error.textContent = sentence(outcome.message);
-        const field = outcome.code === 'BAD_NAME' || outcome.code === 'NAME_TAKEN' ? name : outcome.code === 'BAD_CLASS_CODE' ? code : null;
+        const field =
+          outcome.code === 'BAD_NAME' || outcome.code === 'NAME_TAKEN'
+            ? name
+            : outcome.code === 'BAD_CLASS_CODE'
+              ? code
+              : null;
         field?.setAttribute('aria-invalid', 'true');
         (field ?? submit).focus();
       });
     });
-    this.render(h('h1', { attrs: { id: 'join-title' } }, 'Join the class'), h('p', { class: 'home-sub' }, 'Type the code on the instructor\'s screen, and your name.'), form);
+    this.render(
+      h('h1', { attrs: { id: 'join-title' } }, 'Join the class'),
+      h('p', { class: 'home-sub' }, "Type the code on the instructor's screen, and your name."),
+      form,
+    );
     code.focus();
   }
 
@@ -87,7 +111,12 @@ export class JoinPage implements Disposable {
   private render(...content: (HTMLElement | null)[]): void {
     replaceChildren(
       this.root,
-      h('div', { class: 'app app-home' }, this.topbar.element, h('main', { class: 'home join', attrs: { id: 'main', tabindex: -1 } }, ...content)),
+      h(
+        'div',
+        { class: 'app app-home' },
+        this.topbar.element,
+        h('main', { class: 'home join', attrs: { id: 'main', tabindex: -1 } }, ...content),
+      ),
     );
   }
 }

@@ -26,7 +26,11 @@ export class ExplorerPanel {
     const form = h(
       'form',
       { class: 'explorer-form', attrs: { role: 'search', 'aria-label': 'Inspect an image' } },
-      h('label', { class: 'visually-hidden', attrs: { for: 'explorer-source' } }, 'Image archive path or docker:// name'),
+      h(
+        'label',
+        { class: 'visually-hidden', attrs: { for: 'explorer-source' } },
+        'Image archive path or docker:// name',
+      ),
       h('span', { class: 'input-icon' }, icon(ICONS.search)),
       this.input,
       h('button', { class: 'btn btn-primary', attrs: { type: 'submit' } }, 'Inspect'),
@@ -36,7 +40,12 @@ export class ExplorerPanel {
       void this.open(this.input.value);
     });
     this.result = h('div', { class: 'explorer-result', attrs: { 'aria-live': 'polite' } }, this.emptyState());
-    this.element = h('div', { class: 'explorer', attrs: { role: 'tabpanel', id: 'panel-explorer', 'aria-label': 'Image explorer' } }, form, this.result);
+    this.element = h(
+      'div',
+      { class: 'explorer', attrs: { role: 'tabpanel', id: 'panel-explorer', 'aria-label': 'Image explorer' } },
+      form,
+      this.result,
+    );
   }
 
   focusInput(): void {
@@ -58,7 +67,17 @@ export class ExplorerPanel {
     this.inflight?.abort();
     const ctrl = new AbortController();
     this.inflight = ctrl;
-    replaceChildren(this.result, h('p', { class: 'explorer-loading' }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), 'Reading ', h('code', null, trimmed), '…'));
+    replaceChildren(
+      this.result,
+      h(
+        'p',
+        { class: 'explorer-loading' },
+        h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        'Reading ',
+        h('code', null, trimmed),
+        '…',
+      ),
+    );
     try {
       const res = await fetchInspect(session, trimmed, ctrl.signal);
       if (ctrl.signal.aborted) return;
@@ -79,11 +98,29 @@ export class ExplorerPanel {
       h('code', { class: 'explorer-source' }, res.source),
       h('span', { class: 'chip' }, res.format),
       res.verified
-        ? h('span', { class: 'chip chip-ok', attrs: { title: 'Every layer digest and diff_id matched' } }, icon(ICONS.check), 'verified')
-        : h('span', { class: 'chip chip-warn', attrs: { title: 'A digest did not match, or the archive names none' } }, icon(ICONS.alert), 'not verified'),
+        ? h(
+            'span',
+            { class: 'chip chip-ok', attrs: { title: 'Every layer digest and diff_id matched' } },
+            icon(ICONS.check),
+            'verified',
+          )
+        : h(
+            'span',
+            { class: 'chip chip-warn', attrs: { title: 'A digest did not match, or the archive names none' } },
+            icon(ICONS.alert),
+            'not verified',
+          ),
     );
     if (res.images.length === 0) {
-      replaceChildren(this.result, head, h('p', { class: 'explorer-note' }, 'This is a plain tar, not a container image: it has no manifest or index to read layers from.'));
+      replaceChildren(
+        this.result,
+        head,
+        h(
+          'p',
+          { class: 'explorer-note' },
+          'This is a plain tar, not a container image: it has no manifest or index to read layers from.',
+        ),
+      );
       return;
     }
     const views = res.images.map((img) => new ImageView(img));
@@ -91,7 +128,10 @@ export class ExplorerPanel {
   }
 
   private showError(message: string): void {
-    replaceChildren(this.result, h('div', { class: 'explorer-error', attrs: { role: 'alert' } }, icon(ICONS.alert), h('p', null, message)));
+    replaceChildren(
+      this.result,
+      h('div', { class: 'explorer-error', attrs: { role: 'alert' } }, icon(ICONS.alert), h('p', null, message)),
+    );
   }
 
   private emptyState(): HTMLElement {
@@ -100,7 +140,11 @@ export class ExplorerPanel {
       { class: 'explorer-empty' },
       icon(ICONS.layers, 'icon icon-xl'),
       h('p', { class: 'explorer-empty-title' }, 'A container image is a tar of tars'),
-      h('p', { class: 'muted' }, 'Open an image to see its layers, the command that made each one, and which layer wrote every file. Type a path in your working directory, or a docker:// name.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Open an image to see its layers, the command that made each one, and which layer wrote every file. Type a path in your working directory, or a docker:// name.',
+      ),
     );
   }
 }

@@ -33,21 +33,24 @@ export class FileTree {
     this.element.addEventListener('keydown', (e) => this.keydown(e));
     this.element.addEventListener('click', (e) => this.click(e));
     // A small tree opens its top level; large ones start closed.
-    if ((root.children?.length ?? 0) <= 40) for (const c of root.children ?? []) if (c.children && c.children.length <= 12) this.expanded.add(c.path);
+    if ((root.children?.length ?? 0) <= 40)
+      for (const c of root.children ?? []) if (c.children && c.children.length <= 12) this.expanded.add(c.path);
     this.render();
   }
 
   /** Highlights the paths layer `layer` wrote and opens the directories that lead to them (when few enough). */
   highlight(layer: number | null, paths: string[] = []): void {
     this.highlightLayer = layer;
-    if (layer !== null && paths.length <= 200) for (const p of paths) for (const a of ancestorsOf(p)) this.expanded.add(a);
+    if (layer !== null && paths.length <= 200)
+      for (const p of paths) for (const a of ancestorsOf(p)) this.expanded.add(a);
     this.render();
   }
 
   private render(): void {
     this.rows = [];
     this.collect(this.root, 0);
-    if (this.focusedPath === null || !this.rows.some((r) => r.node.path === this.focusedPath)) this.focusedPath = this.rows[0]?.node.path ?? null;
+    if (this.focusedPath === null || !this.rows.some((r) => r.node.path === this.focusedPath))
+      this.focusedPath = this.rows[0]?.node.path ?? null;
     replaceChildren(this.element, ...this.rows.map((r) => this.rowElement(r)));
   }
 
@@ -58,7 +61,14 @@ export class FileTree {
       if (node.children && this.expanded.has(node.path)) this.collect(node, depth + 1);
     }
     if (children.length > MAX_CHILDREN_SHOWN) {
-      const more: TreeNode = { name: `… ${children.length - MAX_CHILDREN_SHOWN} more`, path: `${dir.path}\u0000more`, kind: 'more', size: 0, layer: -1, children: null };
+      const more: TreeNode = {
+        name: `… ${children.length - MAX_CHILDREN_SHOWN} more`,
+        path: `${dir.path}\u0000more`,
+        kind: 'more',
+        size: 0,
+        layer: -1,
+        children: null,
+      };
       this.rows.push({ node: more, depth: depth + 1, parent: dir === this.root ? null : dir });
     }
   }
@@ -73,9 +83,33 @@ export class FileTree {
     if (this.highlightLayer !== null && node.layer === this.highlightLayer) classes.push('is-highlight');
     if (node.kind === 'more') classes.push('is-more');
     const badges = [];
-    if (ghost) badges.push(h('span', { class: 'tree-badge whiteout-badge', attrs: { title: 'A whiteout in a later layer removed this path' } }, `removed in ${this.layerLabel(node.removedBy!)}`));
-    else if (node.layer >= 0) badges.push(h('span', { class: `layer-chip layer-c${node.layer % 8}`, attrs: { title: `Last written by ${this.layerLabel(node.layer)}` } }, this.layerLabel(node.layer)));
-    if (node.opaqueIn !== undefined) badges.push(h('span', { class: 'tree-badge', attrs: { title: 'An opaque whiteout hid everything lower layers put here' } }, `opaque in ${this.layerLabel(node.opaqueIn)}`));
+    if (ghost)
+      badges.push(
+        h(
+          'span',
+          { class: 'tree-badge whiteout-badge', attrs: { title: 'A whiteout in a later layer removed this path' } },
+          `removed in ${this.layerLabel(node.removedBy!)}`,
+        ),
+      );
+    else if (node.layer >= 0)
+      badges.push(
+        h(
+          'span',
+          {
+            class: `layer-chip layer-c${node.layer % 8}`,
+            attrs: { title: `Last written by ${this.layerLabel(node.layer)}` },
+          },
+          this.layerLabel(node.layer),
+        ),
+      );
+    if (node.opaqueIn !== undefined)
+      badges.push(
+        h(
+          'span',
+          { class: 'tree-badge', attrs: { title: 'An opaque whiteout hid everything lower layers put here' } },
+          `opaque in ${this.layerLabel(node.opaqueIn)}`,
+        ),
+      );
     const kindIcon = isDir ? ICONS.folder : node.kind === 'symlink' ? ICONS.link : ICONS.file;
     return h(
       'li',
@@ -159,7 +193,8 @@ export class FileTree {
     }
     e.preventDefault();
     this.focusedPath = this.rows[target]!.node.path;
-    for (const li of this.element.children) (li as HTMLElement).tabIndex = (li as HTMLElement).dataset['path'] === this.focusedPath ? 0 : -1;
+    for (const li of this.element.children)
+      (li as HTMLElement).tabIndex = (li as HTMLElement).dataset['path'] === this.focusedPath ? 0 : -1;
     this.focusRow();
   }
 

@@ -36,7 +36,12 @@ export class ImageView {
       this.summary(),
       h('h3', { class: 'explorer-h' }, 'Layers', h('span', { class: 'muted' }, ' · select one to see what it wrote')),
       this.chart,
-      h('div', { class: 'segmented', attrs: { role: 'group', 'aria-label': 'Show' } }, this.viewButtons.files, this.viewButtons.changes),
+      h(
+        'div',
+        { class: 'segmented', attrs: { role: 'group', 'aria-label': 'Show' } },
+        this.viewButtons.files,
+        this.viewButtons.changes,
+      ),
       this.lower,
     );
     this.renderChart();
@@ -55,7 +60,10 @@ export class ImageView {
   private summary(): HTMLElement {
     const img = this.image;
     const total = img.layers.reduce((n, l) => n + l.uncompressedSize, 0);
-    const tags = img.tags.length > 0 ? img.tags.map((t) => h('span', { class: 'chip chip-strong' }, t)) : [h('span', { class: 'chip' }, 'untagged')];
+    const tags =
+      img.tags.length > 0
+        ? img.tags.map((t) => h('span', { class: 'chip chip-strong' }, t))
+        : [h('span', { class: 'chip' }, 'untagged')];
     return h(
       'div',
       { class: 'image-summary' },
@@ -111,7 +119,15 @@ export class ImageView {
   }
 
   private segment(view: View, label: string): HTMLButtonElement {
-    return h('button', { class: 'segment', attrs: { type: 'button', 'aria-pressed': String(view === this.view) }, on: { click: () => this.show(view) } }, label);
+    return h(
+      'button',
+      {
+        class: 'segment',
+        attrs: { type: 'button', 'aria-pressed': String(view === this.view) },
+        on: { click: () => this.show(view) },
+      },
+      label,
+    );
   }
 
   private show(view: View): void {
@@ -127,12 +143,21 @@ export class ImageView {
     }
     const layer = this.selected === null ? null : this.image.layers[this.selected];
     if (!layer) {
-      replaceChildren(this.lower, h('p', { class: 'explorer-note' }, 'Select a layer above to see the paths it added, changed and removed.'));
+      replaceChildren(
+        this.lower,
+        h('p', { class: 'explorer-note' }, 'Select a layer above to see the paths it added, changed and removed.'),
+      );
       return;
     }
     replaceChildren(
       this.lower,
-      h('p', { class: 'explorer-note' }, icon(ICONS.layers), `L${layer.index + 1}: `, h('code', null, readableCommand(layer.createdBy) || '(no history entry)')),
+      h(
+        'p',
+        { class: 'explorer-note' },
+        icon(ICONS.layers),
+        `L${layer.index + 1}: `,
+        h('code', null, readableCommand(layer.createdBy) || '(no history entry)'),
+      ),
       changeList('Added', 'added', layer.added),
       changeList('Changed', 'changed', layer.changed),
       changeList('Removed', 'removed', layer.removed),

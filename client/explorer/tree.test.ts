@@ -29,7 +29,10 @@ test('the tree keeps each path’s layer, adds implied directories, sums sizes a
     ],
     whiteouts: [],
   });
-  assert.deepEqual(root.children!.map((c) => c.name), ['bin', 'usr', 'a-file', 'hello.txt']);
+  assert.deepEqual(
+    root.children!.map((c) => c.name),
+    ['bin', 'usr', 'a-file', 'hello.txt'],
+  );
   assert.equal(find(root, '/hello.txt')!.layer, 1);
   assert.equal(find(root, '/usr/')!.layer, -1, 'implied by a deeper path');
   assert.equal(find(root, '/usr/lib/')!.size, 50);
@@ -60,8 +63,17 @@ test('removed paths become ghost nodes; re-added ones do not; opaque folders are
 });
 
 test('a hostile path cannot smuggle an empty or root name into the tree', () => {
-  const root = buildTree({ paths: [{ path: '/', kind: 'dir', size: 0, layer: 0 }, { path: '//x//y', kind: 'file', size: 1, layer: 0 }], whiteouts: [{ path: '/', layer: 0 }] });
-  assert.deepEqual(root.children!.map((c) => c.name), ['x']);
+  const root = buildTree({
+    paths: [
+      { path: '/', kind: 'dir', size: 0, layer: 0 },
+      { path: '//x//y', kind: 'file', size: 1, layer: 0 },
+    ],
+    whiteouts: [{ path: '/', layer: 0 }],
+  });
+  assert.deepEqual(
+    root.children!.map((c) => c.name),
+    ['x'],
+  );
   assert.equal(find(root, '/x/y')!.size, 1);
 });
 

@@ -69,7 +69,14 @@ export function buildTree(image: Pick<ExplorerImage, 'paths' | 'whiteouts'>): Tr
     }
     const parent = dirNode(segments.slice(0, -1));
     const path = `/${segments.join('/')}`;
-    const node: TreeNode = { name: segments[segments.length - 1]!, path, kind: p.kind, size: p.size, layer: p.layer, children: null };
+    const node: TreeNode = {
+      name: segments[segments.length - 1]!,
+      path,
+      kind: p.kind,
+      size: p.size,
+      layer: p.layer,
+      children: null,
+    };
     index.set(path, node);
     parent.children!.push(node);
   }

@@ -14,7 +14,11 @@ export function unmetBanner(u: LessonSummary['unmet'][number]): HTMLElement {
     h(
       'div',
       { class: 'banner-text' },
-      h('p', { class: 'banner-title' }, `This lesson needs ${requirementName(u.requirement)}, which this host does not have`),
+      h(
+        'p',
+        { class: 'banner-title' },
+        `This lesson needs ${requirementName(u.requirement)}, which this host does not have`,
+      ),
       h('p', null, `${sentence(u.reason)} Commands that use it will fail until it is there.`),
     ),
   );
@@ -31,7 +35,13 @@ export function environmentErrorBanner(message: string, retry: (() => void) | nu
       { class: 'banner-text' },
       h('p', { class: 'banner-title' }, 'Your environment could not start'),
       h('p', null, sentence(message)),
-      retry ? h('div', { class: 'banner-actions' }, h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: retry } }, 'Try again')) : null,
+      retry
+        ? h(
+            'div',
+            { class: 'banner-actions' },
+            h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: retry } }, 'Try again'),
+          )
+        : null,
     ),
   );
 }
@@ -57,7 +67,12 @@ export function catchUpBanner(o: CatchUpOptions): HTMLElement {
       'div',
       { class: 'banner banner-info', attrs: { role: 'status' } },
       h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
-      h('div', { class: 'banner-text' }, h('p', { class: 'banner-title' }, `Catching up: replaying the commands of ${range}…`), h('p', null, 'Watch them run in the terminal. This page updates as each one finishes.')),
+      h(
+        'div',
+        { class: 'banner-text' },
+        h('p', { class: 'banner-title' }, `Catching up: replaying the commands of ${range}…`),
+        h('p', null, 'Watch them run in the terminal. This page updates as each one finishes.'),
+      ),
     );
   }
   return h(
@@ -68,12 +83,28 @@ export function catchUpBanner(o: CatchUpOptions): HTMLElement {
       'div',
       { class: 'banner-text' },
       h('p', { class: 'banner-title' }, 'Welcome back. This is a fresh environment.'),
-      h('p', null, `Your progress is saved, but the files and images from ${range} are not here any more. Replay those commands to pick up at “${o.target.title}”.`),
+      h(
+        'p',
+        null,
+        `Your progress is saved, but the files and images from ${range} are not here any more. Replay those commands to pick up at “${o.target.title}”.`,
+      ),
       h(
         'div',
         { class: 'banner-actions' },
-        h('button', { class: 'btn btn-primary btn-sm btn-catch-up', attrs: { type: 'button' }, on: { click: () => o.onCatchUp() } }, `Catch up (${range})`),
-        h('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click: () => o.onDismiss() } }, 'Not now'),
+        h(
+          'button',
+          {
+            class: 'btn btn-primary btn-sm btn-catch-up',
+            attrs: { type: 'button' },
+            on: { click: () => o.onCatchUp() },
+          },
+          `Catch up (${range})`,
+        ),
+        h(
+          'button',
+          { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click: () => o.onDismiss() } },
+          'Not now',
+        ),
       ),
     ),
   );

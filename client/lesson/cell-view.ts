@@ -33,7 +33,9 @@ export class CellView {
   ) {
     this.actions = h('div', { class: 'cell-actions' });
     this.result = h('div', { class: 'cell-result', attrs: { 'aria-live': 'polite' } });
-    const firstLine = cell.file ? `${fileActionLabel(cell.file.mode)} ${cell.file.path}` : (cell.command.split('\n')[0] ?? '');
+    const firstLine = cell.file
+      ? `${fileActionLabel(cell.file.mode)} ${cell.file.path}`
+      : (cell.command.split('\n')[0] ?? '');
     this.element = h(
       'div',
       {
@@ -71,7 +73,10 @@ export class CellView {
   private buttons(state: CellRunState): HTMLElement[] {
     const { cell } = this;
     const out: HTMLElement[] = [];
-    if (cell.terminal !== 1) out.push(h('span', { class: 'chip', attrs: { title: `Runs in terminal T${cell.terminal}` } }, `T${cell.terminal}`));
+    if (cell.terminal !== 1)
+      out.push(
+        h('span', { class: 'chip', attrs: { title: `Runs in terminal T${cell.terminal}` } }, `T${cell.terminal}`),
+      );
     const copy = h(
       'button',
       { class: 'btn btn-ghost btn-sm', attrs: { type: 'button', 'aria-label': `Copy command ${this.position}` } },
@@ -85,18 +90,32 @@ export class CellView {
       out.push(
         h(
           'button',
-          { class: 'btn btn-sm btn-stop', attrs: { type: 'button', 'aria-label': `Stop command ${this.position} (Ctrl-C)` }, on: { click: () => this.handlers.stop(cell) } },
+          {
+            class: 'btn btn-sm btn-stop',
+            attrs: { type: 'button', 'aria-label': `Stop command ${this.position} (Ctrl-C)` },
+            on: { click: () => this.handlers.stop(cell) },
+          },
           icon(ICONS.stop),
           h('span', { class: 'btn-label' }, 'Stop'),
         ),
       );
       return out;
     }
-    const label = cell.file ? fileActionLabel(cell.file.mode) : cell.kind === 'interrupt' ? 'Send Ctrl-C' : cell.kind === 'keys' ? 'Send keys' : 'Run';
+    const label = cell.file
+      ? fileActionLabel(cell.file.mode)
+      : cell.kind === 'interrupt'
+        ? 'Send Ctrl-C'
+        : cell.kind === 'keys'
+          ? 'Send keys'
+          : 'Run';
     out.push(
       h(
         'button',
-        { class: 'btn btn-sm btn-run', attrs: { type: 'button', 'aria-label': `${label}: command ${this.position}` }, on: { click: () => this.handlers.run(cell) } },
+        {
+          class: 'btn btn-sm btn-run',
+          attrs: { type: 'button', 'aria-label': `${label}: command ${this.position}` },
+          on: { click: () => this.handlers.run(cell) },
+        },
         icon(ICONS.play),
         h('span', { class: 'btn-label' }, label),
       ),
@@ -114,7 +133,12 @@ export class CellView {
         this.status('pending', 'Starting…');
         return;
       case 'queued':
-        this.status('pending', state.position > 0 ? `Queued: ${state.position} ahead in T${this.cell.terminal}` : `Queued in T${this.cell.terminal}`);
+        this.status(
+          'pending',
+          state.position > 0
+            ? `Queued: ${state.position} ahead in T${this.cell.terminal}`
+            : `Queued in T${this.cell.terminal}`,
+        );
         return;
       case 'running':
         this.status('pending', `Running in T${this.cell.terminal}…`);
@@ -126,7 +150,15 @@ export class CellView {
 
   private status(kind: string, text: string): void {
     this.result.hidden = false;
-    replaceChildren(this.result, h('div', { class: `cell-status cell-status-${kind}` }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), text));
+    replaceChildren(
+      this.result,
+      h(
+        'div',
+        { class: `cell-status cell-status-${kind}` },
+        h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        text,
+      ),
+    );
   }
 
   private done(result: Extract<CellRunState, { state: 'done' }>['result']): void {
@@ -144,14 +176,27 @@ export class CellView {
       this.result,
       output === ''
         ? h('p', { class: 'cell-no-output' }, 'No output')
-        : h('pre', { class: 'cell-output', attrs: { tabindex: 0, 'aria-label': `Output of command ${this.position}` } }, output),
+        : h(
+            'pre',
+            { class: 'cell-output', attrs: { tabindex: 0, 'aria-label': `Output of command ${this.position}` } },
+            output,
+          ),
       h(
         'div',
         { class: `cell-status cell-status-${outcome}` },
         icon(statusIcon),
-        h('span', { class: 'cell-exit', attrs: { 'data-exit-code': result.exitCode === null ? 'none' : String(result.exitCode) } }, exitText),
+        h(
+          'span',
+          {
+            class: 'cell-exit',
+            attrs: { 'data-exit-code': result.exitCode === null ? 'none' : String(result.exitCode) },
+          },
+          exitText,
+        ),
         h('span', { class: 'cell-duration' }, formatDuration(result.durationMs)),
-        result.truncated ? h('span', { class: 'cell-truncated' }, 'Output shortened; the terminal has all of it') : null,
+        result.truncated
+          ? h('span', { class: 'cell-truncated' }, 'Output shortened; the terminal has all of it')
+          : null,
       ),
     );
   }

@@ -26,7 +26,11 @@ export class CheckPanel {
     const noChecks = step.checks === 0;
     this.button = h(
       'button',
-      { class: 'btn btn-primary btn-check', attrs: { type: 'button' }, on: { click: () => this.handlers.check(this.step) } },
+      {
+        class: 'btn btn-primary btn-check',
+        attrs: { type: 'button' },
+        on: { click: () => this.handlers.check(this.step) },
+      },
       icon(ICONS.check),
       h('span', { class: 'btn-label' }, noChecks ? 'Mark as done' : 'Check'),
     );
@@ -41,7 +45,13 @@ export class CheckPanel {
           'div',
           null,
           h('h2', { class: 'checks-title', attrs: { id: headingId } }, 'Check your work'),
-          h('p', { class: 'checks-sub' }, noChecks ? 'This step has no checks. Mark it done when you have run its commands.' : `${step.checks === 1 ? 'One check looks' : `${step.checks} checks look`} at what your commands produced.`),
+          h(
+            'p',
+            { class: 'checks-sub' },
+            noChecks
+              ? 'This step has no checks. Mark it done when you have run its commands.'
+              : `${step.checks === 1 ? 'One check looks' : `${step.checks} checks look`} at what your commands produced.`,
+          ),
         ),
         this.button,
       ),
@@ -58,18 +68,34 @@ export class CheckPanel {
       return;
     }
     if (state.state === 'checking') {
-      replaceChildren(this.body, h('p', { class: 'checks-running' }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), 'Checking…'));
+      replaceChildren(
+        this.body,
+        h(
+          'p',
+          { class: 'checks-running' },
+          h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+          'Checking…',
+        ),
+      );
       return;
     }
     const { results, passed } = state.message;
-    replaceChildren(this.body, results.length > 0 ? h('ul', { class: 'check-results' }, ...results.map((r) => this.row(r))) : null, this.summary(passed));
+    replaceChildren(
+      this.body,
+      results.length > 0 ? h('ul', { class: 'check-results' }, ...results.map((r) => this.row(r))) : null,
+      this.summary(passed),
+    );
   }
 
   private row(r: CheckOutcome): HTMLElement {
     const explore = r.inspectSource
       ? h(
           'button',
-          { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click: () => this.handlers.explore(r.inspectSource!) } },
+          {
+            class: 'btn btn-ghost btn-sm',
+            attrs: { type: 'button' },
+            on: { click: () => this.handlers.explore(r.inspectSource!) },
+          },
           icon(ICONS.layers),
           h('span', { class: 'btn-label' }, 'Open in image explorer'),
         )
@@ -82,7 +108,13 @@ export class CheckPanel {
         'li',
         { class: 'check-result pass' },
         icon(ICONS.check, 'icon check-icon'),
-        h('div', { class: 'check-main' }, title, r.expected ? h('p', { class: 'check-expected' }, r.expected) : null, explore),
+        h(
+          'div',
+          { class: 'check-main' },
+          title,
+          r.expected ? h('p', { class: 'check-expected' }, r.expected) : null,
+          explore,
+        ),
       );
     }
     return h(
@@ -93,7 +125,14 @@ export class CheckPanel {
         'div',
         { class: 'check-main' },
         title,
-        h('dl', { class: 'check-facts' }, h('dt', null, 'Expected'), h('dd', null, r.expected), h('dt', null, 'Seen'), h('dd', null, r.seen)),
+        h(
+          'dl',
+          { class: 'check-facts' },
+          h('dt', null, 'Expected'),
+          h('dd', null, r.expected),
+          h('dt', null, 'Seen'),
+          h('dd', null, r.seen),
+        ),
         r.hint ? h('p', { class: 'check-hint' }, icon(ICONS.bulb), h('span', null, r.hint)) : null,
         explore,
       ),
@@ -101,7 +140,12 @@ export class CheckPanel {
   }
 
   private summary(passed: boolean): HTMLElement {
-    if (!passed) return h('p', { class: 'checks-summary fail' }, 'Not there yet. Fix what the failing checks describe, then check again.');
+    if (!passed)
+      return h(
+        'p',
+        { class: 'checks-summary fail' },
+        'Not there yet. Fix what the failing checks describe, then check again.',
+      );
     return h(
       'div',
       { class: 'checks-summary pass' },

@@ -22,33 +22,52 @@ export class HelpPanel {
 
   update(state: HelpState): void {
     const { hints, solution } = this.step;
-    const shown = hints.slice(0, state.hintsShown).map((hint, i) =>
-      h(
-        'div',
-        { class: 'hint-card' },
-        h('p', { class: 'hint-label' }, icon(ICONS.bulb), hints.length > 1 ? `Hint ${i + 1} of ${hints.length}` : 'Hint'),
-        h('div', { class: 'prose' }, renderMarkdown(hint, this.ctx)),
-      ),
-    );
+    const shown = hints
+      .slice(0, state.hintsShown)
+      .map((hint, i) =>
+        h(
+          'div',
+          { class: 'hint-card' },
+          h(
+            'p',
+            { class: 'hint-label' },
+            icon(ICONS.bulb),
+            hints.length > 1 ? `Hint ${i + 1} of ${hints.length}` : 'Hint',
+          ),
+          h('div', { class: 'prose' }, renderMarkdown(hint, this.ctx)),
+        ),
+      );
     const buttons: HTMLElement[] = [];
     if (state.hintsShown < hints.length) {
       const label = state.hintsShown === 0 ? 'Show a hint' : `Show hint ${state.hintsShown + 1} of ${hints.length}`;
       buttons.push(this.button(label, ICONS.bulb, () => this.onChange({ ...state, hintsShown: state.hintsShown + 1 })));
     }
     if (solution && !state.solutionShown) {
-      buttons.push(this.button('Show the solution', ICONS.book, () => this.onChange({ ...state, solutionShown: true })));
+      buttons.push(
+        this.button('Show the solution', ICONS.book, () => this.onChange({ ...state, solutionShown: true })),
+      );
     }
     replaceChildren(
       this.element,
       ...shown,
       solution && state.solutionShown
-        ? h('div', { class: 'hint-card solution-card' }, h('p', { class: 'hint-label' }, icon(ICONS.book), 'Solution'), h('div', { class: 'prose' }, renderMarkdown(solution, this.ctx)))
+        ? h(
+            'div',
+            { class: 'hint-card solution-card' },
+            h('p', { class: 'hint-label' }, icon(ICONS.book), 'Solution'),
+            h('div', { class: 'prose' }, renderMarkdown(solution, this.ctx)),
+          )
         : null,
       buttons.length > 0 ? h('div', { class: 'help-actions' }, ...buttons) : null,
     );
   }
 
   private button(label: string, glyph: string, click: () => void): HTMLElement {
-    return h('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click } }, icon(glyph), h('span', { class: 'btn-label' }, label));
+    return h(
+      'button',
+      { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, on: { click } },
+      icon(glyph),
+      h('span', { class: 'btn-label' }, label),
+    );
   }
 }

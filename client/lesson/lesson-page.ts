@@ -25,7 +25,13 @@ import { catchUpTarget, initialPageIndex, isPageOpen, lessonPages, type LessonPa
 import { progressMeter, stepper } from './stepper.ts';
 
 /** Errors from the server that mean the environment could not start: shown as a banner, not a passing toast. */
-const ENVIRONMENT_ERRORS = new Set(['REQUIRES_UNMET', 'CREATE_FAILED', 'IMAGE_BUILD_FAILED', 'TOO_MANY_SESSIONS', 'LESSON_NOT_FOUND']);
+const ENVIRONMENT_ERRORS = new Set([
+  'REQUIRES_UNMET',
+  'CREATE_FAILED',
+  'IMAGE_BUILD_FAILED',
+  'TOO_MANY_SESSIONS',
+  'LESSON_NOT_FOUND',
+]);
 
 /** A Run with no runQueued/runStarted after this long (ms) was typed without Enter (a no-newline cell): the
  *  cell stops saying "Starting…". A real run is acknowledged within milliseconds, or a second if T2 must open. */
@@ -70,7 +76,11 @@ export class LessonPageController implements Disposable {
 
     this.resetButton = h(
       'button',
-      { class: 'btn btn-ghost btn-sm', attrs: { type: 'button', title: 'Start over in a fresh environment' }, on: { click: () => void this.reset() } },
+      {
+        class: 'btn btn-ghost btn-sm',
+        attrs: { type: 'button', title: 'Start over in a fresh environment' },
+        on: { click: () => void this.reset() },
+      },
       icon(ICONS.reset),
       h('span', { class: 'btn-label' }, 'Reset'),
     );
@@ -79,7 +89,9 @@ export class LessonPageController implements Disposable {
       {
         class: 'btn btn-ghost btn-sm',
         attrs: { type: 'button', title: 'Download the lesson and your runs as a Jupyter notebook (.ipynb)' },
-        on: { click: () => downloadNotebook(lessonNotebook(this.lesson, this.state), notebookFileName(this.lesson.id)) },
+        on: {
+          click: () => downloadNotebook(lessonNotebook(this.lesson, this.state), notebookFileName(this.lesson.id)),
+        },
       },
       icon(ICONS.file),
       h('span', { class: 'btn-label' }, 'Download as notebook'),
@@ -90,10 +102,22 @@ export class LessonPageController implements Disposable {
     this.explorer = new ExplorerPanel(() => this.sessionId);
     // navigator.platform is deprecated but is still the only synchronous, permission-free hint for the key labels.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const clipboardHint = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘C / ⌘V to copy and paste' : 'Ctrl+Shift+C / V to copy and paste';
-    this.workbench = this.store.add(new Workbench(h('span', { class: 'tabbar-hint', attrs: { 'aria-hidden': 'true' } }, clipboardHint)));
-    const lessonPane = h('main', { class: 'lesson-pane', attrs: { id: 'main', tabindex: -1 } }, this.outline, this.banners, this.pageSlot);
-    const split = this.store.add(new SplitView(lessonPane, this.workbench.element, 'Resize the lesson and terminal panes'));
+    const clipboardHint = /Mac|iPhone|iPad/.test(navigator.platform)
+      ? '⌘C / ⌘V to copy and paste'
+      : 'Ctrl+Shift+C / V to copy and paste';
+    this.workbench = this.store.add(
+      new Workbench(h('span', { class: 'tabbar-hint', attrs: { 'aria-hidden': 'true' } }, clipboardHint)),
+    );
+    const lessonPane = h(
+      'main',
+      { class: 'lesson-pane', attrs: { id: 'main', tabindex: -1 } },
+      this.outline,
+      this.banners,
+      this.pageSlot,
+    );
+    const split = this.store.add(
+      new SplitView(lessonPane, this.workbench.element, 'Resize the lesson and terminal panes'),
+    );
     replaceChildren(root, h('div', { class: 'app app-lesson' }, this.topbar.element, split.element, toaster.element));
     document.title = `${lesson.title} · stepwise`;
 
@@ -110,14 +134,22 @@ export class LessonPageController implements Disposable {
         if (status === 'failed') this.renderBanners(); // offers Try again under the reason the server gave
       }),
     );
-    this.store.add(this.conn.onProtocolProblem((reason) => console.warn(`stepwise: ignored a server message: ${reason}`)));
+    this.store.add(
+      this.conn.onProtocolProblem((reason) => console.warn(`stepwise: ignored a server message: ${reason}`)),
+    );
     this.store.add(listen(window, 'hashchange', () => this.followHash()));
     this.status.update('connecting', 0);
     this.renderAll(false);
     this.conn.connect();
   }
 
-  static async mount(root: HTMLElement, lessonId: string, wantedPage: string | null, theme: ThemeController, toaster: Toaster): Promise<LessonPageController> {
+  static async mount(
+    root: HTMLElement,
+    lessonId: string,
+    wantedPage: string | null,
+    theme: ThemeController,
+    toaster: Toaster,
+  ): Promise<LessonPageController> {
     // The summary says which of the lesson's needs this host cannot meet; fetched alongside, so no wait is added.
     const [lesson, summaries] = await Promise.all([fetchLesson(lessonId), fetchLessons()]);
     const unmet = summaries.find((s) => s.id === lessonId)?.unmet ?? [];
@@ -275,7 +307,10 @@ export class LessonPageController implements Disposable {
   };
 
   private notConnected(): void {
-    this.toaster.show('Not connected to your environment right now. It reconnects by itself; try again in a moment.', 'error');
+    this.toaster.show(
+      'Not connected to your environment right now. It reconnects by itself; try again in a moment.',
+      'error',
+    );
   }
 
   private async reset(): Promise<void> {
@@ -353,7 +388,12 @@ export class LessonPageController implements Disposable {
     this.pageView = new PageView(
       page,
       {
-        label: page.kind === 'step' ? `Step ${stepNo} of ${this.lesson.steps.length}` : page.kind === 'intro' ? this.lesson.title : 'Well done',
+        label:
+          page.kind === 'step'
+            ? `Step ${stepNo} of ${this.lesson.steps.length}`
+            : page.kind === 'intro'
+              ? this.lesson.title
+              : 'Well done',
         prev: prev ? { title: prev.title } : null,
         next: next ? { title: next.title, open: isPageOpen(this.lesson, completed, next) } : null,
       },
@@ -374,7 +414,9 @@ export class LessonPageController implements Disposable {
   private renderBanners(): void {
     const items: HTMLElement[] = this.unmet.map(unmetBanner);
     if (this.environmentError) {
-      items.push(environmentErrorBanner(this.environmentError, this.conn.status === 'failed' ? () => this.conn.retry() : null));
+      items.push(
+        environmentErrorBanner(this.environmentError, this.conn.status === 'failed' ? () => this.conn.retry() : null),
+      );
     }
     if (this.catchUp) {
       const target = this.catchUp.target;

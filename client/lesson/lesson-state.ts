@@ -6,10 +6,7 @@ import type { CellRunState, CheckState, HelpState } from './run-state.ts';
 
 /** What a message changed, so the page redraws only that. */
 export type StateChange =
-  | { kind: 'cell'; cellId: string }
-  | { kind: 'check'; stepId: string }
-  | { kind: 'progress' }
-  | { kind: 'none' };
+  { kind: 'cell'; cellId: string } | { kind: 'check'; stepId: string } | { kind: 'progress' } | { kind: 'none' };
 
 const IDLE_CELL: CellRunState = { state: 'idle' };
 const IDLE_CHECK: CheckState = { state: 'idle' };

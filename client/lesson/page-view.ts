@@ -124,7 +124,12 @@ export class PageView {
           'button',
           { class: 'btn btn-ghost pager-prev', attrs: { type: 'button' }, on: { click: () => this.actions.prev() } },
           icon(ICONS.chevronLeft),
-          h('span', { class: 'pager-text' }, h('span', { class: 'pager-dir' }, 'Previous'), h('span', { class: 'pager-title' }, prev.title)),
+          h(
+            'span',
+            { class: 'pager-text' },
+            h('span', { class: 'pager-dir' }, 'Previous'),
+            h('span', { class: 'pager-title' }, prev.title),
+          ),
         )
       : h('span');
     let nextButton: HTMLElement = h('span');
@@ -136,7 +141,12 @@ export class PageView {
           attrs: { type: 'button', disabled: !next.open, 'aria-describedby': next.open ? undefined : 'pager-locked' },
           on: { click: () => this.actions.next() },
         },
-        h('span', { class: 'pager-text' }, h('span', { class: 'pager-dir' }, 'Next'), h('span', { class: 'pager-title' }, next.title)),
+        h(
+          'span',
+          { class: 'pager-text' },
+          h('span', { class: 'pager-dir' }, 'Next'),
+          h('span', { class: 'pager-title' }, next.title),
+        ),
         icon(next.open ? ICONS.chevronRight : ICONS.lock),
       );
     }
@@ -144,7 +154,9 @@ export class PageView {
       'nav',
       { class: 'pager', attrs: { 'aria-label': 'Step navigation' } },
       prevButton,
-      next && !next.open ? h('p', { class: 'pager-locked', attrs: { id: 'pager-locked' } }, this.state.lockedReason) : null,
+      next && !next.open
+        ? h('p', { class: 'pager-locked', attrs: { id: 'pager-locked' } }, this.state.lockedReason)
+        : null,
       nextButton,
     );
   }

@@ -26,7 +26,10 @@ function lesson(over: Partial<LessonView> = {}): LessonView {
 test('pages are intro, steps, finish; steps open in order as earlier ones complete', () => {
   const view = lesson();
   const pages = lessonPages(view);
-  assert.deepEqual(pages.map((p) => p.key), ['intro', 'a', 'b', 'c', 'finish']);
+  assert.deepEqual(
+    pages.map((p) => p.key),
+    ['intro', 'a', 'b', 'c', 'finish'],
+  );
   const open = (done: string[]) => pages.map((p) => isPageOpen(view, new Set(done), p));
   assert.deepEqual(open([]), [true, true, false, false, false]);
   assert.deepEqual(open(['a']), [true, true, true, false, false]);

@@ -9,9 +9,11 @@ export type LessonPage =
 
 export function lessonPages(view: LessonView): LessonPage[] {
   const pages: LessonPage[] = [];
-  if (view.intro && view.intro.length > 0) pages.push({ kind: 'intro', key: 'intro', title: 'Introduction', blocks: view.intro });
+  if (view.intro && view.intro.length > 0)
+    pages.push({ kind: 'intro', key: 'intro', title: 'Introduction', blocks: view.intro });
   for (const step of view.steps) pages.push({ kind: 'step', key: step.id, title: step.title, step });
-  if (view.finish && view.finish.length > 0) pages.push({ kind: 'finish', key: 'finish', title: 'Finish', blocks: view.finish });
+  if (view.finish && view.finish.length > 0)
+    pages.push({ kind: 'finish', key: 'finish', title: 'Finish', blocks: view.finish });
   return pages;
 }
 

@@ -20,16 +20,40 @@ export function stepper(m: StepperModel): HTMLElement {
     const done = m.complete(page);
     const current = i === m.current;
     const state = done ? 'done' : current ? 'current' : open ? 'open' : 'locked';
-    const mark = done ? icon(ICONS.check) : !open ? icon(ICONS.lock) : h('span', null, isStep ? String(stepNo) : page.kind === 'intro' ? 'i' : '✓');
+    const mark = done
+      ? icon(ICONS.check)
+      : !open
+        ? icon(ICONS.lock)
+        : h('span', null, isStep ? String(stepNo) : page.kind === 'intro' ? 'i' : '✓');
     const status = done ? 'complete' : open ? (current ? 'current' : 'open') : 'locked';
     const label = `${isStep ? `Step ${stepNo}: ` : ''}${page.title} (${status})`;
     const dot = open
       ? h(
           'button',
-          { class: 'stop-dot', attrs: { type: 'button', 'aria-label': label, title: page.title, 'aria-current': current ? 'step' : undefined }, on: { click: () => m.go(i) } },
+          {
+            class: 'stop-dot',
+            attrs: {
+              type: 'button',
+              'aria-label': label,
+              title: page.title,
+              'aria-current': current ? 'step' : undefined,
+            },
+            on: { click: () => m.go(i) },
+          },
           mark,
         )
-      : h('span', { class: 'stop-dot', attrs: { role: 'img', 'aria-label': label, title: `${page.title}: locked until the steps before it pass their checks` } }, mark);
+      : h(
+          'span',
+          {
+            class: 'stop-dot',
+            attrs: {
+              role: 'img',
+              'aria-label': label,
+              title: `${page.title}: locked until the steps before it pass their checks`,
+            },
+          },
+          mark,
+        );
     return h('li', { class: `stop stop-${state}` }, dot);
   });
   return h('ol', { class: 'stepper', attrs: { 'aria-label': 'Lesson outline' } }, ...items);
@@ -44,7 +68,16 @@ export function progressMeter(done: number, total: number): HTMLElement {
     { class: 'progress' },
     h(
       'span',
-      { class: 'progress-track', attrs: { role: 'progressbar', 'aria-label': 'Lesson progress', 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done } },
+      {
+        class: 'progress-track',
+        attrs: {
+          role: 'progressbar',
+          'aria-label': 'Lesson progress',
+          'aria-valuemin': 0,
+          'aria-valuemax': total,
+          'aria-valuenow': done,
+        },
+      },
       fill,
     ),
     h('span', { class: 'progress-text' }, `${done} of ${total} ${total === 1 ? 'step' : 'steps'}`),

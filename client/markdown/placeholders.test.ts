@@ -4,10 +4,15 @@ import { resolvePortPlaceholders, splitPortLinks } from './placeholders.ts';
 
 test('Katacoda and Killercoda port placeholders become /port/N/ paths', () => {
   assert.equal(
-    resolvePortPlaceholders('Open https://[[HOST_SUBDOMAIN]]-8080-[[KATACODA_HOST]].environments.katacoda.com/api/v1 now'),
+    resolvePortPlaceholders(
+      'Open https://[[HOST_SUBDOMAIN]]-8080-[[KATACODA_HOST]].environments.katacoda.com/api/v1 now',
+    ),
     'Open /port/8080/api/v1 now',
   );
-  assert.equal(resolvePortPlaceholders('[site]({{TRAFFIC_HOST1_80}}) and {{TRAFFIC_HOST2_3000}}/x'), '[site](/port/80/) and /port/3000/x');
+  assert.equal(
+    resolvePortPlaceholders('[site]({{TRAFFIC_HOST1_80}}) and {{TRAFFIC_HOST2_3000}}/x'),
+    '[site](/port/80/) and /port/3000/x',
+  );
   assert.equal(resolvePortPlaceholders('[[HOST_IP]] stays'), '[[HOST_IP]] stays');
 });
 

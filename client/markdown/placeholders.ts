@@ -3,7 +3,8 @@
 // finds `/port/N/` in prose text so it can be made a link. Pure: unit-tested under node.
 
 /** `https://[[HOST_SUBDOMAIN]]-80-[[KATACODA_HOST]].environments.katacoda.com/path` (any case, http or https). */
-const KATACODA_URL = /https?:\/\/\[\[HOST_SUBDOMAIN\]\]-(\d{1,5})-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?([^\s)"'<>\]]*)/gi;
+const KATACODA_URL =
+  /https?:\/\/\[\[HOST_SUBDOMAIN\]\]-(\d{1,5})-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?([^\s)"'<>\]]*)/gi;
 /** Killercoda's `{{TRAFFIC_HOST1_80}}`, optionally followed by a path. */
 const TRAFFIC_HOST = /\{\{TRAFFIC_HOST\d+_(\d{1,5})\}\}\/?([^\s)"'<>\]]*)/g;
 

@@ -34,7 +34,12 @@ export function cellSlots(root: ParentNode): CellSlot[] {
   for (const el of root.querySelectorAll<HTMLElement>(`[data-cell-slot], a[href^="${INLINE_CELL_HREF}"]`)) {
     const fenced = el.dataset['cellSlot'];
     if (fenced !== undefined) slots.push({ id: fenced, element: el, inline: false });
-    else slots.push({ id: decodeURIComponent((el.getAttribute('href') ?? '').slice(INLINE_CELL_HREF.length)), element: el, inline: true });
+    else
+      slots.push({
+        id: decodeURIComponent((el.getAttribute('href') ?? '').slice(INLINE_CELL_HREF.length)),
+        element: el,
+        inline: true,
+      });
   }
   return slots;
 }

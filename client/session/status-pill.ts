@@ -15,7 +15,11 @@ export class StatusPill {
       h('span', { class: 'status-dot', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: showText ? 'status-text' : 'visually-hidden' }, text),
       status === 'replaced' || status === 'incompatible'
-        ? h('button', { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => location.reload() } }, 'Reload')
+        ? h(
+            'button',
+            { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => location.reload() } },
+            'Reload',
+          )
         : null,
     );
   }
@@ -29,7 +33,11 @@ function describe(status: ConnectionStatus, failedTries: number): [tone: string,
       return ['ok', 'Connected', 'Connected to your environment'];
     case 'reconnecting':
       return failedTries >= UNREACHABLE_AFTER_TRIES
-        ? ['bad', 'Server unreachable, retrying…', 'The stepwise server does not answer. Your shells keep running there for a while.']
+        ? [
+            'bad',
+            'Server unreachable, retrying…',
+            'The stepwise server does not answer. Your shells keep running there for a while.',
+          ]
         : ['wait', 'Reconnecting…', 'The connection dropped; reconnecting to the same shells'];
     case 'replaced':
       return ['bad', 'Opened in another tab', 'This session continues in another tab or window'];

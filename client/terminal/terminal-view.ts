@@ -39,7 +39,10 @@ export class TerminalView implements Disposable {
     this.overlay = h('div', { class: 'terminal-overlay', attrs: { hidden: true, role: 'status' } });
     this.element = h(
       'div',
-      { class: 'terminal-pane', attrs: { role: 'tabpanel', id: `panel-t${index + 1}`, 'aria-label': `Terminal T${index + 1}` } },
+      {
+        class: 'terminal-pane',
+        attrs: { role: 'tabpanel', id: `panel-t${index + 1}`, 'aria-label': `Terminal T${index + 1}` },
+      },
       this.screen,
       this.overlay,
     );
@@ -133,7 +136,11 @@ export class TerminalView implements Disposable {
   /** The shell ended: say so over the screen and offer a restart. */
   showExited(exitCode: number | null, restart: () => void): void {
     const code = exitCode === null ? '' : ` with exit code ${exitCode}`;
-    const button = h('button', { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: restart } }, 'Restart shell');
+    const button = h(
+      'button',
+      { class: 'btn btn-primary', attrs: { type: 'button' }, on: { click: restart } },
+      'Restart shell',
+    );
     replaceChildren(
       this.overlay,
       h(

@@ -11,7 +11,11 @@ export interface ConfirmOptions {
 export function confirmDialog(opts: ConfirmOptions): Promise<boolean> {
   return new Promise((resolve) => {
     const cancel = h('button', { class: 'btn', attrs: { type: 'button', value: 'cancel' } }, 'Cancel');
-    const ok = h('button', { class: opts.danger ? 'btn btn-danger' : 'btn btn-primary', attrs: { type: 'button', value: 'ok' } }, opts.confirmLabel);
+    const ok = h(
+      'button',
+      { class: opts.danger ? 'btn btn-danger' : 'btn btn-primary', attrs: { type: 'button', value: 'ok' } },
+      opts.confirmLabel,
+    );
     const titleId = `dlg-${Math.random().toString(36).slice(2)}`;
     const dialog = h(
       'dialog',

@@ -25,7 +25,8 @@ export const ICONS = {
   external: 'M14 4h6v6 M20 4l-9 9 M18 14v6H4V6h6',
   trash: 'M4.5 7h15 M9 7V4.5h6V7 M6.5 7l1 13h9l1-13',
   book: 'M4 5.5A1.5 1.5 0 0 1 5.5 4H11v16H5.5A1.5 1.5 0 0 1 4 18.5z M20 5.5A1.5 1.5 0 0 0 18.5 4H13v16h5.5a1.5 1.5 0 0 0 1.5-1.5z',
-  docker: 'M3 12.5h17c.5 0 1-.4 1.2-.9.1-.4.3-.8.8-1 M4 12.5c0 4 3 6.5 8 6.5 4.5 0 7.5-2.3 8.5-6.5 M6 9.5h3v3H6z M9 9.5h3v3H9z M12 9.5h3v3h-3z M9 6.5h3v3H9z M12 6.5h3v3h-3z',
+  docker:
+    'M3 12.5h17c.5 0 1-.4 1.2-.9.1-.4.3-.8.8-1 M4 12.5c0 4 3 6.5 8 6.5 4.5 0 7.5-2.3 8.5-6.5 M6 9.5h3v3H6z M9 9.5h3v3H9z M12 9.5h3v3h-3z M9 6.5h3v3H9z M12 6.5h3v3h-3z',
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -65,7 +65,12 @@ export class SplitView implements Disposable {
 
   private key(e: KeyboardEvent): void {
     const step = e.shiftKey ? KEY_STEP_LARGE : KEY_STEP;
-    const moves: Record<string, number> = { ArrowLeft: -step, ArrowRight: step, Home: MIN_PERCENT - this.percent, End: MAX_PERCENT - this.percent };
+    const moves: Record<string, number> = {
+      ArrowLeft: -step,
+      ArrowRight: step,
+      Home: MIN_PERCENT - this.percent,
+      End: MAX_PERCENT - this.percent,
+    };
     const delta = moves[e.key];
     if (delta === undefined) return;
     e.preventDefault();

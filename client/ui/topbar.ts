@@ -13,7 +13,11 @@ export class Topbar implements Disposable {
   private readonly themeSub: Disposable;
 
   constructor(theme: ThemeController, crumbs: Child[]) {
-    this.themeButton = h('button', { class: 'btn-icon', attrs: { type: 'button' }, on: { click: () => theme.toggle() } });
+    this.themeButton = h('button', {
+      class: 'btn-icon',
+      attrs: { type: 'button' },
+      on: { click: () => theme.toggle() },
+    });
     const paint = () => {
       const dark = theme.current === 'dark';
       replaceChildren(this.themeButton, icon(dark ? ICONS.sun : ICONS.moon));
@@ -31,8 +35,17 @@ export class Topbar implements Disposable {
       h(
         'nav',
         { class: 'crumbs', attrs: { 'aria-label': 'Breadcrumb' } },
-        h('a', { class: 'brand', attrs: { href: '/', 'aria-label': 'stepwise: all lessons' } }, h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }), 'stepwise'),
-        ...crumbs.map((c) => (c ? h('span', { class: 'crumb' }, h('span', { class: 'crumb-sep', attrs: { 'aria-hidden': 'true' } }, '/'), c) : null)),
+        h(
+          'a',
+          { class: 'brand', attrs: { href: '/', 'aria-label': 'stepwise: all lessons' } },
+          h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }),
+          'stepwise',
+        ),
+        ...crumbs.map((c) =>
+          c
+            ? h('span', { class: 'crumb' }, h('span', { class: 'crumb-sep', attrs: { 'aria-hidden': 'true' } }, '/'), c)
+            : null,
+        ),
       ),
       this.middle,
       h('div', { class: 'topbar-right' }, this.actions, this.themeButton),

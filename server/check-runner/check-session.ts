@@ -2,7 +2,13 @@
 // sessions use), and its terminals (T1, T2, ...) opened on first use. Owns all of it; dispose() closes the
 // shells and, unless the user asked to keep it, disposes of the environment.
 import { randomBytes } from 'node:crypto';
-import { createLessonEnvironment, runScripts, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
+import {
+  createLessonEnvironment,
+  runScripts,
+  type Environment,
+  type Provider,
+  type TerminalSize,
+} from '../environment/index.ts';
 import { ShellTerminal } from '../terminal/index.ts';
 import type { CheckContext, LastRun } from '../checks/index.ts';
 import type { Lesson, Script } from '../lesson/index.ts';

@@ -63,17 +63,27 @@ async function lessonsAt(path: string): Promise<Lesson[]> {
 function validateStep(lessons: readonly Lesson[], step: number | undefined): void {
   if (step === undefined) return;
   for (const lesson of lessons) {
-    if (step > lesson.steps.length) throw new LessonPathProblem(`--step ${step}: ${lesson.id} has ${lesson.steps.length} step${lesson.steps.length === 1 ? '' : 's'}`);
+    if (step > lesson.steps.length)
+      throw new LessonPathProblem(
+        `--step ${step}: ${lesson.id} has ${lesson.steps.length} step${lesson.steps.length === 1 ? '' : 's'}`,
+      );
   }
 }
 
-export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io: CheckIo, signal?: AbortSignal): Promise<CheckCommandResult> {
+export async function runCheckCommand(
+  paths: string[],
+  opts: CheckRunOptions,
+  io: CheckIo,
+  signal?: AbortSignal,
+): Promise<CheckCommandResult> {
   let lessons: Lesson[];
   try {
     lessons = (await Promise.all(paths.map(lessonsAt))).flat();
     validateStep(lessons, opts.step);
     if (opts.ipynb !== undefined && lessons.length !== 1) {
-      throw new LessonPathProblem(`--ipynb ${opts.ipynb}: a notebook holds one lesson, and ${lessons.length} were given`);
+      throw new LessonPathProblem(
+        `--ipynb ${opts.ipynb}: a notebook holds one lesson, and ${lessons.length} were given`,
+      );
     }
   } catch (e: unknown) {
     if (!(e instanceof LessonPathProblem)) throw e;
@@ -84,7 +94,11 @@ export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io
   const provider = createProvider(opts.backend, { env: io.env });
   const unmet = [
     ...(await provider.providerUnmet()).map((u) => ({ lesson: `--backend ${opts.backend}`, ...u })),
-    ...(await Promise.all(lessons.map(async (l) => (await provider.unmet(l.environment)).map((u) => ({ lesson: l.id, ...u }))))).flat(),
+    ...(
+      await Promise.all(
+        lessons.map(async (l) => (await provider.unmet(l.environment)).map((u) => ({ lesson: l.id, ...u }))),
+      )
+    ).flat(),
   ];
   if (unmet.length > 0) {
     for (const u of unmet) io.err(`stepwise check: ${u.lesson} requires ${u.requirement}: ${u.reason}\n`);
@@ -100,13 +114,20 @@ export async function runCheckCommand(paths: string[], opts: CheckRunOptions, io
   let live: CheckSession | null = null;
   let onAbort = (): void => undefined;
   const aborted = new Promise<CheckCommandResult>((resolve) => {
-    onAbort = () => void (live?.dispose(opts.keep) ?? Promise.resolve()).finally(() => resolve({ kind: 'interrupted' }));
+    onAbort = () =>
+      void (live?.dispose(opts.keep) ?? Promise.resolve()).finally(() => resolve({ kind: 'interrupted' }));
   });
   const work = async (): Promise<CheckCommandResult> => {
     const runs: LessonRun[] = [];
     for (const lesson of lessons) {
       if (signal?.aborted) return aborted;
-      const lessonOpts = { provider, timeoutMs: opts.timeoutMs, keep: opts.keep, ...(opts.step ? { step: opts.step } : {}), onSession: (s: CheckSession | null) => (live = s) };
+      const lessonOpts = {
+        provider,
+        timeoutMs: opts.timeoutMs,
+        keep: opts.keep,
+        ...(opts.step ? { step: opts.step } : {}),
+        onSession: (s: CheckSession | null) => (live = s),
+      };
       runs.push(await runLesson(lesson, lessonOpts, reporter));
     }
     const summary = summarise(runs);

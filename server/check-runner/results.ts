@@ -74,7 +74,10 @@ export function summaryLine(s: Summary): string {
 
 /** A cell as a terminal transcript: the prompt line, its output, and how it ended. */
 export function cellTranscript(cell: CellRun): string {
-  const prompt = cell.command.split('\n').map((line, i) => `${i === 0 ? '$' : '>'} ${line}`).join('\n');
+  const prompt = cell.command
+    .split('\n')
+    .map((line, i) => `${i === 0 ? '$' : '>'} ${line}`)
+    .join('\n');
   if (cell.skipped !== undefined) return `${prompt}\n[not run: ${cell.skipped}]\n`;
   const output = cell.output === '' || cell.output.endsWith('\n') ? cell.output : `${cell.output}\n`;
   const end = cell.timedOut

@@ -6,11 +6,26 @@ import type { CellRun } from './results.ts';
 import { writeFileCell } from '../environment/index.ts';
 
 function base(cell: Cell): Omit<CellRun, 'exitCode' | 'output' | 'durationMs' | 'truncated' | 'timedOut' | 'ok'> {
-  return { cellId: cell.id, command: cell.command, terminal: cell.terminal, source: cell.source, expectExit: cell.expectExit };
+  return {
+    cellId: cell.id,
+    command: cell.command,
+    terminal: cell.terminal,
+    source: cell.source,
+    expectExit: cell.expectExit,
+  };
 }
 
 function notRun(cell: Cell, why: string): CellRun {
-  return { ...base(cell), exitCode: null, output: '', durationMs: 0, truncated: false, timedOut: false, ok: true, skipped: why };
+  return {
+    ...base(cell),
+    exitCode: null,
+    output: '',
+    durationMs: 0,
+    truncated: false,
+    timedOut: false,
+    ok: true,
+    skipped: why,
+  };
 }
 
 /** Why a cell is shown but not typed by `stepwise check`, or null for a cell it runs. */
@@ -27,7 +42,15 @@ export async function runCell(session: CheckSession, cell: Cell, timeoutMs: numb
   if (cell.kind === 'file') {
     // A file cell writes its text where the learner's button would: no terminal is involved.
     const w = await writeFileCell(session.env, cell);
-    return { ...base(cell), exitCode: w.exitCode, output: w.message, durationMs: w.durationMs, truncated: false, timedOut: false, ok: w.ok };
+    return {
+      ...base(cell),
+      exitCode: w.exitCode,
+      output: w.message,
+      durationMs: w.durationMs,
+      truncated: false,
+      timedOut: false,
+      ok: w.ok,
+    };
   }
   const shell = await session.terminal(cell.terminal);
   if (cell.kind === 'interrupt') {

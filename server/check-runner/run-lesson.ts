@@ -47,7 +47,14 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
   const steps = opts.step === undefined ? lesson.steps : lesson.steps.slice(0, opts.step);
   const isAsserted = (step: Step) => opts.step === undefined || step.index === opts.step;
   reporter.lessonStart(lesson, { backend: opts.provider.name, asserted: steps.filter(isAsserted).map((s) => s.index) });
-  const run: LessonRun = { lessonId: lesson.id, title: lesson.title, dir: lesson.dir, backend: opts.provider.name, steps: [], durationMs: 0 };
+  const run: LessonRun = {
+    lessonId: lesson.id,
+    title: lesson.title,
+    dir: lesson.dir,
+    backend: opts.provider.name,
+    steps: [],
+    durationMs: 0,
+  };
 
   const stopAll = (from: number, reason: string) => {
     run.error ??= reason;
@@ -60,14 +67,23 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
 
   const errors = lesson.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
-    stopAll(0, `the lesson has errors (run stepwise lint): ${errors.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}`);
+    stopAll(
+      0,
+      `the lesson has errors (run stepwise lint): ${errors.map((p) => `${p.file}:${p.line}: ${p.message}`).join('; ')}`,
+    );
   } else {
     let session: CheckSession | null = null;
     const t1 = performance.now();
     try {
       session = await CheckSession.open(opts.provider, lesson);
       opts.onSession?.(session);
-      reporter.phase(lesson, 'environment', `${opts.provider.name}, ${session.describe()}`, performance.now() - t1, true);
+      reporter.phase(
+        lesson,
+        'environment',
+        `${opts.provider.name}, ${session.describe()}`,
+        performance.now() - t1,
+        true,
+      );
     } catch (e: unknown) {
       stopAll(0, `no environment: ${stopReason(e)}`);
     }
@@ -82,7 +98,16 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
         for (const [i, step] of steps.entries()) {
           if (stopped !== null) break;
           try {
-            run.steps.push(await runStep(lesson, step, session, state, { asserted: isAsserted(step), cellTimeoutMs: opts.timeoutMs }, reporter));
+            run.steps.push(
+              await runStep(
+                lesson,
+                step,
+                session,
+                state,
+                { asserted: isAsserted(step), cellTimeoutMs: opts.timeoutMs },
+                reporter,
+              ),
+            );
           } catch (e: unknown) {
             stopAll(i, `${step.title}: ${stopReason(e)}`);
             break;
@@ -91,7 +116,8 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
       } finally {
         await session.dispose(opts.keep);
         opts.onSession?.(null);
-        if (opts.keep) reporter.phase(lesson, 'kept', `the environment is left for you: ${session.describe()}`, 0, true);
+        if (opts.keep)
+          reporter.phase(lesson, 'kept', `the environment is left for you: ${session.describe()}`, 0, true);
       }
     }
   }

@@ -37,7 +37,11 @@ function vacuousFailure(early: CheckOutcome[]): string {
   return `${early.length === 1 ? '1 check passes' : `${early.length} checks pass`} before the step runs, so ${early.length === 1 ? 'it proves' : 'they prove'} nothing: ${names}`;
 }
 
-async function timedChecks(step: Step, session: CheckSession, state: StepState): Promise<{ results: CheckOutcome[]; ms: number }> {
+async function timedChecks(
+  step: Step,
+  session: CheckSession,
+  state: StepState,
+): Promise<{ results: CheckOutcome[]; ms: number }> {
   const t0 = performance.now();
   const { results } = await runStepChecks(step, session.checkContext(state.lastRun));
   return { results, ms: performance.now() - t0 };

@@ -19,7 +19,7 @@ const PHRASES: Record<CoreErrorCode, string> = {
   SYMLINK_HOPS: 'has a chain of symlinked members that is too long to follow',
   MANIFEST_INVALID: 'has a manifest (manifest.json, index.json or an image config) that is not valid',
   MEMBER_MISSING: 'names a layer or config that is not inside it',
-  DIGEST_MISMATCH: "has a layer whose content does not match its digest",
+  DIGEST_MISMATCH: 'has a layer whose content does not match its digest',
   ENGINE_ERROR: 'could not be read from the Docker engine',
 };
 

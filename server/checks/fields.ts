@@ -15,7 +15,10 @@ export interface TextMatch {
 type Item<K extends TypedCheck['kind']> = Extract<TypedCheck, { kind: K }>['item'];
 
 /** The spec's fields typed for `kind`, or a sentence naming the first wrong field. */
-export function readFields<K extends TypedCheck['kind']>(spec: CheckSpec, kind: K): { ok: true; value: Item<K> } | { ok: false; problem: string } {
+export function readFields<K extends TypedCheck['kind']>(
+  spec: CheckSpec,
+  kind: K,
+): { ok: true; value: Item<K> } | { ok: false; problem: string } {
   try {
     const typed = typedCheck(spec);
     if (typed.kind !== kind) return { ok: false, problem: `the check is a ${typed.kind} check, not a ${kind} check` };

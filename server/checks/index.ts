@@ -45,7 +45,10 @@ export async function evaluateCheck(spec: CheckSpec, ctx: CheckContext): Promise
 }
 
 /** Evaluates a step's checks in order. A step without checks passes. */
-export async function runStepChecks(step: Step, ctx: CheckContext): Promise<{ passed: boolean; results: CheckOutcome[] }> {
+export async function runStepChecks(
+  step: Step,
+  ctx: CheckContext,
+): Promise<{ passed: boolean; results: CheckOutcome[] }> {
   const results: CheckOutcome[] = [];
   for (const spec of step.checks) results.push(await evaluateCheck(spec, ctx));
   return { passed: results.every((r) => r.passed), results };

@@ -24,7 +24,10 @@ test('the $VERIFICATION_FAILURE_REASON file is the reason when there is no FAIL:
 });
 
 test('without a reason, the last line of output says why', () => {
-  assert.equal(interpretScriptRun({ ...base, exitCode: 2, stderr: 'grep: x: No such file\n' }, 1000).reason, 'it exited 2: grep: x: No such file');
+  assert.equal(
+    interpretScriptRun({ ...base, exitCode: 2, stderr: 'grep: x: No such file\n' }, 1000).reason,
+    'it exited 2: grep: x: No such file',
+  );
   assert.equal(interpretScriptRun({ ...base, exitCode: 3 }, 1000).reason, 'it exited 3 without saying why');
 });
 

@@ -22,22 +22,33 @@ export interface ScriptVerdict {
 const FAIL_LINE = /^\s*FAIL:\s?(.*)$/;
 
 function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
 }
 
 export function interpretScriptRun(run: ScriptRun, timeoutMs: number): ScriptVerdict {
-  if (run.timedOut) return { passed: false, reason: `it was still running after ${formatSeconds(timeoutMs)} and was stopped` };
+  if (run.timedOut)
+    return { passed: false, reason: `it was still running after ${formatSeconds(timeoutMs)} and was stopped` };
   const printedDone = lines(run.stdout).some((l) => l.trim() === 'done');
-  if (run.exitCode === 0 || printedDone) return { passed: true, reason: printedDone ? 'it printed done' : 'it exited 0' };
-  const failLines = [...lines(run.stdout), ...lines(run.stderr)].flatMap((l) => {
-    const m = FAIL_LINE.exec(l);
-    return m ? [(m[1] ?? '').trim()] : [];
-  }).filter((r) => r !== '');
+  if (run.exitCode === 0 || printedDone)
+    return { passed: true, reason: printedDone ? 'it printed done' : 'it exited 0' };
+  const failLines = [...lines(run.stdout), ...lines(run.stderr)]
+    .flatMap((l) => {
+      const m = FAIL_LINE.exec(l);
+      return m ? [(m[1] ?? '').trim()] : [];
+    })
+    .filter((r) => r !== '');
   if (failLines.length > 0) return { passed: false, reason: failLines.join('; ') };
   const fromFile = (run.reasonFile ?? '').trim();
   if (fromFile !== '') return { passed: false, reason: fromFile };
   const last = [...lines(run.stderr), ...lines(run.stdout)].pop();
-  return { passed: false, reason: last === undefined ? `it exited ${run.exitCode} without saying why` : `it exited ${run.exitCode}: ${last.trim()}` };
+  return {
+    passed: false,
+    reason:
+      last === undefined ? `it exited ${run.exitCode} without saying why` : `it exited ${run.exitCode}: ${last.trim()}`,
+  };
 }
 
 export function formatSeconds(ms: number): string {

@@ -8,7 +8,10 @@ test('ranges read as plain words and include both ends', () => {
   assert.equal(describeRange({ min: 2 }, 'file'), 'at least 2 files');
   assert.equal(describeRange({ max: 0 }, 'entry', 'entries'), 'at most 0 entries');
   assert.equal(describeRange({ min: 1, max: 3 }, 'layer'), 'between 1 and 3 layers');
-  assert.deepEqual([inRange(3, { min: 1, max: 3 }), inRange(4, { min: 1, max: 3 }), inRange(0, 0)], [true, false, true]);
+  assert.deepEqual(
+    [inRange(3, { min: 1, max: 3 }), inRange(4, { min: 1, max: 3 }), inRange(0, 0)],
+    [true, false, true],
+  );
 });
 
 test('quoted text is one line, with control characters shown, and cut when long', () => {
@@ -19,7 +22,10 @@ test('quoted text is one line, with control characters shown, and cut when long'
 
 test('matchText: every contains must occur; a bad pattern is a finding, not an exception', () => {
   const f = matchText('hello world', { contains: ['hello', 'mars'], matches: '(' }, 'greeting.txt');
-  assert.deepEqual(f.map((x) => x.ok), [true, false, false]);
+  assert.deepEqual(
+    f.map((x) => x.ok),
+    [true, false, false],
+  );
   assert.equal(f[1]?.problem, 'greeting.txt does not contain "mars"; it holds "hello world"');
   assert.match(f[2]?.problem ?? '', /is not a valid regular expression/);
 });

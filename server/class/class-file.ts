@@ -22,7 +22,8 @@ export class ClassNameError extends CodedError<'BAD_CLASS_NAME'> {
 export function checkClassName(typed: string): string {
   const name = typed.normalize('NFC').trim();
   if (name === '') throw new ClassNameError('the class name is empty');
-  if ([...name].length > MAX_CLASS_NAME_CHARS) throw new ClassNameError(`the class name is longer than ${MAX_CLASS_NAME_CHARS} characters`);
+  if ([...name].length > MAX_CLASS_NAME_CHARS)
+    throw new ClassNameError(`the class name is longer than ${MAX_CLASS_NAME_CHARS} characters`);
   if (/[\u0000-\u001f\u007f-\u009f]/u.test(name)) throw new ClassNameError('the class name has a control character');
   return name;
 }
@@ -44,6 +45,7 @@ export function classFilePath(stateDir: string, name: string): string {
   const dir = resolve(stateDir, CLASSES_DIR_NAME);
   const file = classFileName(checkClassName(name));
   const path = join(dir, file);
-  if (basename(path) !== file || !path.startsWith(`${dir}${sep}`)) throw new ClassNameError(`class file ${file} would leave ${dir}`);
+  if (basename(path) !== file || !path.startsWith(`${dir}${sep}`))
+    throw new ClassNameError(`class file ${file} would leave ${dir}`);
   return path;
 }

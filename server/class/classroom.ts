@@ -79,13 +79,20 @@ export class Classroom implements Disposable {
     try {
       let record = store.classRecord();
       if (record === undefined) {
-        store.createClass({ name, code: newClassCode(), instructorTokenHash: hashSecret(instructorToken), createdAt: new Date().toISOString() });
+        store.createClass({
+          name,
+          code: newClassCode(),
+          instructorTokenHash: hashSecret(instructorToken),
+          createdAt: new Date().toISOString(),
+        });
         record = store.classRecord();
       } else {
-        if (record.name !== name) throw new ClassStoreError('CLASS_NAME_MISMATCH', `${store.file} holds class "${record.name}", not "${name}"`);
+        if (record.name !== name)
+          throw new ClassStoreError('CLASS_NAME_MISMATCH', `${store.file} holds class "${record.name}", not "${name}"`);
         store.setInstructorTokenHash(hashSecret(instructorToken));
       }
-      if (record === undefined) throw new ClassStoreError('CLASS_DB_UNREADABLE', `${store.file}: the class record was not written`);
+      if (record === undefined)
+        throw new ClassStoreError('CLASS_DB_UNREADABLE', `${store.file}: the class record was not written`);
       return new Classroom(store, record.name, record.code, opts);
     } catch (e: unknown) {
       store.close();
@@ -98,11 +105,18 @@ export class Classroom implements Disposable {
   }
 
   join(code: string, typedName: unknown): Joined {
-    if (!codeMatches(this.code, code)) throw new JoinError('BAD_CLASS_CODE', 'that is not this class\'s code; check it on the instructor\'s screen');
+    if (!codeMatches(this.code, code))
+      throw new JoinError('BAD_CLASS_CODE', "that is not this class's code; check it on the instructor's screen");
     const checked = checkLearnerName(typedName);
     if (!checked.ok) throw new JoinError('BAD_NAME', checked.reason);
     const secret = newSecret();
-    const learner = { id: newLearnerId(), name: checked.name, nameKey: nameKey(checked.name), secretHash: hashSecret(secret), joinedAt: this.now() };
+    const learner = {
+      id: newLearnerId(),
+      name: checked.name,
+      nameKey: nameKey(checked.name),
+      secretHash: hashSecret(secret),
+      joinedAt: this.now(),
+    };
     const added = this.store.addLearner(learner, this.maxLearners);
     if (!added.ok) {
       throw added.why === 'NAME_TAKEN'
@@ -181,10 +195,19 @@ export class Classroom implements Disposable {
     };
   }
 
-  learnerView(learner: LearnerRecord, progress: readonly ProgressRecord[] = this.store.progress(learner.id)): ClassLearnerView {
+  learnerView(
+    learner: LearnerRecord,
+    progress: readonly ProgressRecord[] = this.store.progress(learner.id),
+  ): ClassLearnerView {
     const lessons: ClassLearnerView['lessons'] = {};
     for (const lesson of this.opts.lessons()) lessons[lesson.id] = { steps: stepViews(lesson, progress) };
-    return { id: learner.id, name: learner.name, online: this.online.has(learner.id), joinedAt: learner.joinedAt, lessons };
+    return {
+      id: learner.id,
+      name: learner.name,
+      online: this.online.has(learner.id),
+      joinedAt: learner.joinedAt,
+      lessons,
+    };
   }
 
   learners(): LearnerRecord[] {
@@ -251,8 +274,18 @@ function stepViews(lesson: ClassLesson, progress: readonly ProgressRecord[]): Cl
   let previousPassed = true;
   return lesson.steps.map((step) => {
     const p = byStep.get(step.id);
-    const status: ClassStepView['status'] = p ? p.status : lesson.unlock === 'free' || previousPassed ? 'open' : 'locked';
+    const status: ClassStepView['status'] = p
+      ? p.status
+      : lesson.unlock === 'free' || previousPassed
+        ? 'open'
+        : 'locked';
     previousPassed = status === 'passed';
-    return { id: step.id, status, attempts: p?.attempts ?? 0, passedAt: p?.firstPassedAt ?? null, lastFailure: p?.lastFailureReason ?? null };
+    return {
+      id: step.id,
+      status,
+      attempts: p?.attempts ?? 0,
+      passedAt: p?.firstPassedAt ?? null,
+      lastFailure: p?.lastFailureReason ?? null,
+    };
   });
 }

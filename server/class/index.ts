@@ -1,5 +1,13 @@
 // Classes (DESIGN.md "Classes"): the class's database, joining, learner identity, progress and results.
-export { Classroom, JoinError, type ClassLesson, type ClassroomOptions, type JoinErrorCode, type Joined, type ResultRow } from './classroom.ts';
+export {
+  Classroom,
+  JoinError,
+  type ClassLesson,
+  type ClassroomOptions,
+  type JoinErrorCode,
+  type Joined,
+  type ResultRow,
+} from './classroom.ts';
 export { ClassNameError, checkClassName, classFilePath, CLASSES_DIR_NAME } from './class-file.ts';
 export { ClassStoreError } from './schema.ts';
 export { ClassStore, type LearnerRecord, type ProgressRecord } from './store.ts';

@@ -45,7 +45,10 @@ export function migrate(db: Database, file: string): void {
   const version = db.pragma('user_version', { simple: true });
   if (typeof version !== 'number') throw new ClassStoreError('CLASS_DB_UNREADABLE', `${file}: no schema version`);
   if (version > SCHEMA_VERSION) {
-    throw new ClassStoreError('CLASS_DB_NEWER', `${file} was written by a newer stepwise (schema ${version}; this one reads up to ${SCHEMA_VERSION})`);
+    throw new ClassStoreError(
+      'CLASS_DB_NEWER',
+      `${file} was written by a newer stepwise (schema ${version}; this one reads up to ${SCHEMA_VERSION})`,
+    );
   }
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {

@@ -11,14 +11,17 @@ export const CLASS_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const CODE_GROUP_CHARS = 4;
 
 export function newClassCode(): string {
-  const pick = () => Array.from({ length: CODE_GROUP_CHARS }, () => CLASS_CODE_ALPHABET[randomInt(CLASS_CODE_ALPHABET.length)]).join('');
+  const pick = () =>
+    Array.from({ length: CODE_GROUP_CHARS }, () => CLASS_CODE_ALPHABET[randomInt(CLASS_CODE_ALPHABET.length)]).join('');
   return `${pick()}-${pick()}`;
 }
 
 /** What a person typed, in the code's canonical form: upper case, no spaces, the dash where it belongs. */
 export function normaliseClassCode(typed: string): string {
   const bare = typed.toUpperCase().replace(/[\s-]/g, '');
-  return bare.length === CODE_GROUP_CHARS * 2 ? `${bare.slice(0, CODE_GROUP_CHARS)}-${bare.slice(CODE_GROUP_CHARS)}` : bare;
+  return bare.length === CODE_GROUP_CHARS * 2
+    ? `${bare.slice(0, CODE_GROUP_CHARS)}-${bare.slice(CODE_GROUP_CHARS)}`
+    : bare;
 }
 
 export function codeMatches(expected: string, typed: string): boolean {

@@ -16,7 +16,13 @@ async function withDir(fn: (dir: string) => Promise<void> | void): Promise<void>
   }
 }
 
-const learner = (id: string, name: string) => ({ id, name, nameKey: name.toLowerCase(), secretHash: 'ab'.repeat(32), joinedAt: `2026-01-01T00:00:0${id}Z` });
+const learner = (id: string, name: string) => ({
+  id,
+  name,
+  nameKey: name.toLowerCase(),
+  secretHash: 'ab'.repeat(32),
+  joinedAt: `2026-01-01T00:00:0${id}Z`,
+});
 
 test('a new database is private, in WAL mode at the current schema version, and keeps what was written', () =>
   withDir(async (dir) => {
@@ -38,10 +44,17 @@ test('a new database is private, in WAL mode at the current schema version, and 
 
     const again = ClassStore.open(file);
     assert.equal(again.classRecord()?.code, 'ABCD-EFGH');
-    assert.deepEqual(again.learners().map((l) => l.name), ['Ana', 'Bo']);
+    assert.deepEqual(
+      again.learners().map((l) => l.name),
+      ['Ana', 'Bo'],
+    );
     assert.equal(again.removeLearner('1'), true);
     assert.equal(again.removeLearner('1'), false);
-    assert.deepEqual(again.addLearner(learner('5', 'ANA'), 2), { ok: true }, 'a removed learner frees the name and the seat');
+    assert.deepEqual(
+      again.addLearner(learner('5', 'ANA'), 2),
+      { ok: true },
+      'a removed learner frees the name and the seat',
+    );
     again.close();
   }));
 
@@ -53,10 +66,19 @@ test('attempts count, a pass is for good, and the last failure reason is kept', 
     const key = { learnerId: '1', lessonId: 'l', stepId: 's' };
     assert.equal(store.recordAttempt({ ...key, passed: false, reason: 'no file', at: at(1) }).status, 'failed');
     const passed = store.recordAttempt({ ...key, passed: true, reason: null, at: at(2) });
-    assert.deepEqual([passed.status, passed.attempts, passed.firstPassedAt, passed.lastFailureReason], ['passed', 2, at(2), 'no file']);
+    assert.deepEqual(
+      [passed.status, passed.attempts, passed.firstPassedAt, passed.lastFailureReason],
+      ['passed', 2, at(2), 'no file'],
+    );
     const later = store.recordAttempt({ ...key, passed: false, reason: 'gone', at: at(3) });
-    assert.deepEqual([later.status, later.attempts, later.firstPassedAt, later.lastFailureReason], ['passed', 3, at(2), 'gone']);
-    assert.throws(() => store.recordAttempt({ ...key, learnerId: 'nobody', passed: true, reason: null, at: at(4) }), /FOREIGN KEY/);
+    assert.deepEqual(
+      [later.status, later.attempts, later.firstPassedAt, later.lastFailureReason],
+      ['passed', 3, at(2), 'gone'],
+    );
+    assert.throws(
+      () => store.recordAttempt({ ...key, learnerId: 'nobody', passed: true, reason: null, at: at(4) }),
+      /FOREIGN KEY/,
+    );
     store.close();
   }));
 
@@ -66,8 +88,14 @@ test('a file from a newer schema, or not a database at all, is refused with a co
     const db = new Database(newer);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => ClassStore.open(newer), (e: unknown) => e instanceof ClassStoreError && e.code === 'CLASS_DB_NEWER');
+    assert.throws(
+      () => ClassStore.open(newer),
+      (e: unknown) => e instanceof ClassStoreError && e.code === 'CLASS_DB_NEWER',
+    );
     const junk = join(dir, 'junk.sqlite');
-    await writeFile(junk, 'this is not sqlite, but it is somebody\'s file'.repeat(100));
-    assert.throws(() => ClassStore.open(junk), (e: unknown) => e instanceof ClassStoreError && e.code === 'CLASS_DB_UNREADABLE');
+    await writeFile(junk, "this is not sqlite, but it is somebody's file".repeat(100));
+    assert.throws(
+      () => ClassStore.open(junk),
+      (e: unknown) => e instanceof ClassStoreError && e.code === 'CLASS_DB_UNREADABLE',
+    );
   }));

@@ -43,7 +43,12 @@ export interface ProgressRecord {
 
 export type AddLearnerResult = { ok: true } | { ok: false; why: 'NAME_TAKEN' | 'CLASS_FULL' };
 
-const classRow = z.object({ name: z.string(), code: z.string(), instructor_token_hash: z.string(), created_at: z.string() });
+const classRow = z.object({
+  name: z.string(),
+  code: z.string(),
+  instructor_token_hash: z.string(),
+  created_at: z.string(),
+});
 const learnerRow = z.object({
   id: z.string(),
   name: z.string(),
@@ -83,13 +88,18 @@ export class ClassStore {
     } catch (e: unknown) {
       db.close();
       if (e instanceof ClassStoreError) throw e;
-      throw new ClassStoreError('CLASS_DB_UNREADABLE', `${file} is not a readable class database: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ClassStoreError(
+        'CLASS_DB_UNREADABLE',
+        `${file} is not a readable class database: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     return new ClassStore(file, db);
   }
 
   classRecord(): ClassRecord | undefined {
-    const row: unknown = this.db.prepare('SELECT name, code, instructor_token_hash, created_at FROM class WHERE id = 1').get();
+    const row: unknown = this.db
+      .prepare('SELECT name, code, instructor_token_hash, created_at FROM class WHERE id = 1')
+      .get();
     if (row === undefined) return undefined;
     const r = classRow.parse(row);
     return { name: r.name, code: r.code, instructorTokenHash: r.instructor_token_hash, createdAt: r.created_at };
@@ -107,16 +117,20 @@ export class ClassStore {
 
   /** Adds a learner unless the name is taken (by a learner not removed) or `maxLearners` are already in. */
   addLearner(learner: Omit<LearnerRecord, 'removed'>, maxLearners: number): AddLearnerResult {
-    return this.db.transaction((): AddLearnerResult => {
-      const taken: unknown = this.db.prepare('SELECT 1 FROM learner WHERE name_key = ? AND removed = 0').get(learner.nameKey);
-      if (taken !== undefined) return { ok: false, why: 'NAME_TAKEN' };
-      const count = z.number().parse(this.db.prepare('SELECT COUNT(*) FROM learner WHERE removed = 0').pluck().get());
-      if (count >= maxLearners) return { ok: false, why: 'CLASS_FULL' };
-      this.db
-        .prepare('INSERT INTO learner (id, name, name_key, secret_hash, joined_at) VALUES (?, ?, ?, ?, ?)')
-        .run(learner.id, learner.name, learner.nameKey, learner.secretHash, learner.joinedAt);
-      return { ok: true };
-    }).immediate();
+    return this.db
+      .transaction((): AddLearnerResult => {
+        const taken: unknown = this.db
+          .prepare('SELECT 1 FROM learner WHERE name_key = ? AND removed = 0')
+          .get(learner.nameKey);
+        if (taken !== undefined) return { ok: false, why: 'NAME_TAKEN' };
+        const count = z.number().parse(this.db.prepare('SELECT COUNT(*) FROM learner WHERE removed = 0').pluck().get());
+        if (count >= maxLearners) return { ok: false, why: 'CLASS_FULL' };
+        this.db
+          .prepare('INSERT INTO learner (id, name, name_key, secret_hash, joined_at) VALUES (?, ?, ?, ?, ?)')
+          .run(learner.id, learner.name, learner.nameKey, learner.secretHash, learner.joinedAt);
+        return { ok: true };
+      })
+      .immediate();
   }
 
   learner(id: string): LearnerRecord | undefined {
@@ -141,7 +155,14 @@ export class ClassStore {
    * One check attempt. A pass is for good (status stays passed, first_passed_at is the first pass); a failure
    * after it still counts an attempt and keeps its reason.
    */
-  recordAttempt(attempt: { learnerId: string; lessonId: string; stepId: string; passed: boolean; reason: string | null; at: string }): ProgressRecord {
+  recordAttempt(attempt: {
+    learnerId: string;
+    lessonId: string;
+    stepId: string;
+    passed: boolean;
+    reason: string | null;
+    at: string;
+  }): ProgressRecord {
     const { learnerId, lessonId, stepId, passed, reason, at } = attempt;
     this.db
       .prepare(
@@ -154,7 +175,15 @@ export class ClassStore {
            last_failure_reason = COALESCE(excluded.last_failure_reason, last_failure_reason),
            last_attempt_at = excluded.last_attempt_at`,
       )
-      .run({ learnerId, lessonId, stepId, status: passed ? 'passed' : 'failed', passedAt: passed ? at : null, reason: passed ? null : reason, at });
+      .run({
+        learnerId,
+        lessonId,
+        stepId,
+        status: passed ? 'passed' : 'failed',
+        passedAt: passed ? at : null,
+        reason: passed ? null : reason,
+        at,
+      });
     const row: unknown = this.db
       .prepare('SELECT * FROM progress WHERE learner_id = ? AND lesson_id = ? AND step_id = ?')
       .get(learnerId, lessonId, stepId);
@@ -176,7 +205,14 @@ export class ClassStore {
 }
 
 function toLearner(r: z.infer<typeof learnerRow>): LearnerRecord {
-  return { id: r.id, name: r.name, nameKey: r.name_key, secretHash: r.secret_hash, joinedAt: r.joined_at, removed: r.removed === 1 };
+  return {
+    id: r.id,
+    name: r.name,
+    nameKey: r.name_key,
+    secretHash: r.secret_hash,
+    joinedAt: r.joined_at,
+    removed: r.removed === 1,
+  };
 }
 
 function toProgress(r: z.infer<typeof progressRow>): ProgressRecord {

@@ -23,12 +23,14 @@ export function parseDuration(text: string): number {
   if (!m) throw new UsageError(`--timeout ${text}: expected a duration such as 90, 90s, 500ms or 2m`);
   const n = Number(m[1]);
   const ms = Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
-  if (ms <= 0 || ms > MAX_TIMEOUT_MS) throw new UsageError(`--timeout ${text}: must be more than 0 and at most ${MAX_TIMEOUT_MS / 60_000} minutes`);
+  if (ms <= 0 || ms > MAX_TIMEOUT_MS)
+    throw new UsageError(`--timeout ${text}: must be more than 0 and at most ${MAX_TIMEOUT_MS / 60_000} minutes`);
   return ms;
 }
 
 export function parseStep(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--step ${text}: expected a step number, 1 or more`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--step ${text}: expected a step number, 1 or more`);
   return Number(text);
 }
 

@@ -21,14 +21,23 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('run lessons in a real terminal: each check must fail before its step and pass after')
-    .argument('<path...>', 'lesson folders, lesson .md files, .ipynb notebooks, index.json files, or folders of lessons')
+    .argument(
+      '<path...>',
+      'lesson folders, lesson .md files, .ipynb notebooks, index.json files, or folders of lessons',
+    )
     .option('--backend <name>', 'where the lesson runs: local or docker', 'local')
     .option('--junit <file>', 'write a JUnit XML report: one testcase per step, the transcript in <system-out>')
-    .option('--ipynb <file>', 'write the run as a Jupyter notebook (nbformat 4.5, bash kernel): each cell with its output, exit code and duration, and the check results')
+    .option(
+      '--ipynb <file>',
+      'write the run as a Jupyter notebook (nbformat 4.5, bash kernel): each cell with its output, exit code and duration, and the check results',
+    )
     .option('--tap', 'print TAP version 13 on stdout')
     .option('--step <n>', 'run steps 1..N-1 without asserting, then assert step N')
     .option('--keep', 'leave the environment (folder or container) for debugging')
-    .option('--timeout <duration>', `how long each cell may run before it fails: 90, 90s, 500ms, 2m (default ${DEFAULT_TIMEOUT_MS / 1000}s)`)
+    .option(
+      '--timeout <duration>',
+      `how long each cell may run before it fails: 90, 90s, 500ms, 2m (default ${DEFAULT_TIMEOUT_MS / 1000}s)`,
+    )
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let opts;
       try {

@@ -19,7 +19,10 @@ export function registerInspect(program: Command): void {
   program
     .command('inspect')
     .description('Show what a tar, image archive, OCI layout directory or docker://REF holds, verifying every digest')
-    .argument('<source>', 'a tar or image archive (plain, gzip or zstd; - for stdin), an OCI layout directory, or docker://REF')
+    .argument(
+      '<source>',
+      'a tar or image archive (plain, gzip or zstd; - for stdin), an OCI layout directory, or docker://REF',
+    )
     .option('--json', 'print the stable JSON document (docs/inspect-json.md)')
     .option('--tree', 'print the merged filesystem with the layer that last wrote each path')
     .option('--layers', "print each layer's added, changed and removed paths")
@@ -33,7 +36,8 @@ export function registerInspect(program: Command): void {
 
 async function runInspect(source: string, flags: InspectFlags): Promise<number> {
   // Loaded on use, so other commands start without the core library (see server/cli.ts).
-  const { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, inspectStream, isCoreError, toInspectJson } = await import('../core/index.ts');
+  const { dockerClient, dockerEngineSource, DOCKER_SCHEME, inspect, inspectStream, isCoreError, toInspectJson } =
+    await import('../core/index.ts');
   const { renderText } = await import('./inspect/render-text.ts');
   const opts: InspectOptions = { files: Boolean(flags.tree || flags.layers || flags.files) };
   if (source.startsWith(DOCKER_SCHEME) && flags.dockerHost) {
@@ -49,10 +53,14 @@ async function runInspect(source: string, flags: InspectFlags): Promise<number> 
       const doc = toInspectJson(result, { files: Boolean(flags.files), changes: Boolean(flags.layers || flags.files) });
       process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
-      process.stdout.write(renderText(result, { tree: Boolean(flags.tree), layers: Boolean(flags.layers), files: Boolean(flags.files) }));
+      process.stdout.write(
+        renderText(result, { tree: Boolean(flags.tree), layers: Boolean(flags.layers), files: Boolean(flags.files) }),
+      );
     }
     if (flags.verify && !result.verified) {
-      process.stderr.write(`stepwise inspect: DIGEST_MISMATCH: ${source}: ${result.warnings[0] ?? 'not every digest matched'}\n`);
+      process.stderr.write(
+        `stepwise inspect: DIGEST_MISMATCH: ${source}: ${result.warnings[0] ?? 'not every digest matched'}\n`,
+      );
       return EXIT_FAILURE;
     }
     return EXIT_OK;
@@ -63,7 +71,10 @@ async function runInspect(source: string, flags: InspectFlags): Promise<number> 
 
 /** One line on stderr, with the error's code; never a stack trace. */
 function reportError(e: unknown, exitCode: number): number {
-  const what = e instanceof CoreError ? `${e.code}: ${e.message}` : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  const what =
+    e instanceof CoreError
+      ? `${e.code}: ${e.message}`
+      : `internal error: ${e instanceof Error ? e.message : String(e)}`;
   process.stderr.write(`stepwise inspect: ${what.replace(/\n/g, ' ')}\n`);
   return exitCode;
 }

@@ -12,7 +12,10 @@ export function registerLint(program: Command): void {
   program
     .command('lint')
     .description('check lessons for problems: errors, warnings and notes with file:line')
-    .argument('<path...>', 'lesson folders, lesson .md files, .ipynb notebooks, index.json files, or folders of lessons')
+    .argument(
+      '<path...>',
+      'lesson folders, lesson .md files, .ipynb notebooks, index.json files, or folders of lessons',
+    )
     .option('--json', 'print one JSON array with one object per lesson: its structure and problems')
     .option('--no-notes', 'leave notes out of the human output')
     .action(async (paths: string[], opts: LintOptions) => {

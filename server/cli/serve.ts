@@ -7,7 +7,11 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/n
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
-import { DEFAULT_LEARNER_ENGINES_MODE, LEARNER_ENGINE_MODES, type LearnerEnginesMode } from '../environment/learner-engine/levels.ts';
+import {
+  DEFAULT_LEARNER_ENGINES_MODE,
+  LEARNER_ENGINE_MODES,
+  type LearnerEnginesMode,
+} from '../environment/learner-engine/levels.ts';
 
 /** The port tried first when none is given; the next few are tried if it is taken. */
 export const DEFAULT_PORT = 8642;
@@ -54,7 +58,9 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (a non-loopback address needs the token)', DEFAULT_HOST)
     .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}, or the next free one)`, parsePort)
     .addOption(
-      new Option('--backend <name>', 'where learners\' shells run (local: a full shell on this machine; see below)').choices(BACKEND_NAMES).default('local' satisfies BackendName),
+      new Option('--backend <name>', "where learners' shells run (local: a full shell on this machine; see below)")
+        .choices(BACKEND_NAMES)
+        .default('local' satisfies BackendName),
     )
     .option('--no-token', 'no access token (only with a loopback --host): anyone on this machine can use it')
     .option('--watch', 'reload lessons when their files change, and refresh open pages')
@@ -71,8 +77,11 @@ export function registerServe(program: Command): void {
         .choices(LEARNER_ENGINE_MODES)
         .default(DEFAULT_LEARNER_ENGINES_MODE),
     )
-        .option('--class <name>', 'serve a class: learners join at /join with a class code; the token URL is the instructor\'s (kept across restarts by name)')
-    .option('--shared-host', 'allow --backend local in a class: every learner then gets a shell as this server\'s user')
+    .option(
+      '--class <name>',
+      "serve a class: learners join at /join with a class code; the token URL is the instructor's (kept across restarts by name)",
+    )
+    .option('--shared-host', "allow --backend local in a class: every learner then gets a shell as this server's user")
     .option('--max-learners <n>', 'learners one class admits', parsePositiveInteger)
     .action(async (dir: string, opts: ServeOptions, command: Command) => {
       // A class uses the docker provider unless --backend was given (local then needs --shared-host).
@@ -98,7 +107,8 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
   };
   const docker = opts.backend === 'docker' ? await dockerBackendWithEngines(opts.learnerEngines) : null;
   let server: RunningServer | null = null;
-  const ports = opts.port !== undefined ? [opts.port] : Array.from({ length: PORT_ATTEMPTS }, (_, i) => DEFAULT_PORT + i);
+  const ports =
+    opts.port !== undefined ? [opts.port] : Array.from({ length: PORT_ATTEMPTS }, (_, i) => DEFAULT_PORT + i);
   for (const port of ports) {
     try {
       server = await createServer({
@@ -111,13 +121,23 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
         limits,
         logger: log,
         ...(opts.class !== undefined
-          ? { class: { name: opts.class, sharedHost: opts.sharedHost ?? false, ...(opts.maxLearners !== undefined ? { maxLearners: opts.maxLearners } : {}) } }
+          ? {
+              class: {
+                name: opts.class,
+                sharedHost: opts.sharedHost ?? false,
+                ...(opts.maxLearners !== undefined ? { maxLearners: opts.maxLearners } : {}),
+              },
+            }
           : {}),
       });
       break;
     } catch (e: unknown) {
       if (e instanceof ServerConfigError && e.code === 'LISTEN_FAILED' && port !== ports.at(-1)) continue;
-      if (e instanceof ServerConfigError || isClassConfigError(e) || (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')) {
+      if (
+        e instanceof ServerConfigError ||
+        isClassConfigError(e) ||
+        (e instanceof Error && 'code' in e && e.code === 'REQUIRES_UNMET')
+      ) {
         process.stderr.write(`stepwise serve: ${e.message}\n`);
         await docker?.dispose();
         return EXIT_USAGE;
@@ -165,8 +185,17 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
 /** The docker backend with learners' own engines at the strongest level the probe finds and `mode` allows; the
  * level goes to stdout. Without a level, Docker lessons are refused with the policy's words (naming the flag). */
 async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
-  const { DockerBackend, dockerFromHost, dockerHostFromEnv, stateDir, providerOf, hostFacts, setUpLearnerEngines, describeDecision, dockerLessonRefusal } =
-    await import('../environment/index.ts');
+  const {
+    DockerBackend,
+    dockerFromHost,
+    dockerHostFromEnv,
+    stateDir,
+    providerOf,
+    hostFacts,
+    setUpLearnerEngines,
+    describeDecision,
+    dockerLessonRefusal,
+  } = await import('../environment/index.ts');
   const hostDocker = dockerFromHost(dockerHostFromEnv());
   const setup = await setUpLearnerEngines({ hostDocker, stateDir: join(stateDir(), 'learner-engines'), mode });
   process.stdout.write(`stepwise: ${describeDecision(setup.decision)}\n`);
@@ -182,13 +211,18 @@ async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
   return n;
 }
 
 /** A class's own errors at start (a bad class name, a database from a newer stepwise) are usage errors. */
 function isClassConfigError(e: unknown): e is Error {
-  return e instanceof Error && 'code' in e && ['BAD_CLASS_NAME', 'CLASS_DB_NEWER', 'CLASS_DB_UNREADABLE', 'CLASS_NAME_MISMATCH'].includes(String(e.code));
+  return (
+    e instanceof Error &&
+    'code' in e &&
+    ['BAD_CLASS_NAME', 'CLASS_DB_NEWER', 'CLASS_DB_UNREADABLE', 'CLASS_NAME_MISMATCH'].includes(String(e.code))
+  );
 }
 
 function parsePositiveInteger(value: string): number {

@@ -115,7 +115,10 @@ export class BlobScanner implements TarSink {
     this.compression = sniffCompression(head);
     if (this.compression === 'none' && this.expectedSize < MIN_TAR_BYTES) {
       this.tarFailed = true; // too small to be a tar; only hashed
-      this.error = new CoreError('TAR_TRUNCATED', `${this.label} (${this.expectedSize} bytes) is too short to be a tar`);
+      this.error = new CoreError(
+        'TAR_TRUNCATED',
+        `${this.label} (${this.expectedSize} bytes) is too short to be a tar`,
+      );
     }
     if (this.compression !== 'none') {
       const diffHash = createHash('sha256');
@@ -149,6 +152,8 @@ export class BlobScanner implements TarSink {
 
   private recordError(e: unknown): void {
     if (this.error) return;
-    this.error = isCoreError(e) ? e : new CoreError('TAR_BAD_HEADER', `${this.label}: ${e instanceof Error ? e.message : String(e)}`);
+    this.error = isCoreError(e)
+      ? e
+      : new CoreError('TAR_BAD_HEADER', `${this.label}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

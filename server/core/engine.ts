@@ -46,7 +46,8 @@ export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
  */
 export function dockerClient(host: string | undefined = process.env.DOCKER_HOST || undefined): Dockerode {
   if (!host) return engineClient({ socketPath: DEFAULT_DOCKER_SOCKET, agent: ENGINE_AGENT });
-  if (host.startsWith('unix://')) return engineClient({ socketPath: host.slice('unix://'.length), agent: ENGINE_AGENT });
+  if (host.startsWith('unix://'))
+    return engineClient({ socketPath: host.slice('unix://'.length), agent: ENGINE_AGENT });
   const url = URL.canParse(host) ? new URL(host) : null;
   if (!url || !['tcp:', 'http:', 'https:'].includes(url.protocol) || !url.hostname) {
     throw new CoreError('ENGINE_ERROR', `docker host "${host}" is not unix:///path or tcp://host:port`);
@@ -81,7 +82,8 @@ async function* translateStreamErrors(stream: AsyncIterable<Uint8Array>, ref: st
 
 function engineError(e: unknown, ref: string): CoreError {
   if (isCoreError(e)) return e;
-  const status = typeof e === 'object' && e !== null && 'statusCode' in e ? (e as { statusCode: unknown }).statusCode : undefined;
+  const status =
+    typeof e === 'object' && e !== null && 'statusCode' in e ? (e as { statusCode: unknown }).statusCode : undefined;
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
   if (status === 404) return new CoreError('SOURCE_NOT_FOUND', `no image "${ref}" in the Docker engine`);
   return new CoreError('ENGINE_ERROR', `exporting "${ref}" from the Docker engine failed: ${message}`);

@@ -41,8 +41,16 @@ interface Session {
   slots: ScanSlots; // layer scans at once, for sources with a second reader
 }
 
-const STREAM_READ: ReadPath = Object.freeze({ mode: 'single-pass', concurrency: 1, reason: 'a stream can be read only once' });
-const ENGINE_READ: ReadPath = Object.freeze({ mode: 'single-pass', concurrency: 1, reason: "the engine's export is a stream, read only once" });
+const STREAM_READ: ReadPath = Object.freeze({
+  mode: 'single-pass',
+  concurrency: 1,
+  reason: 'a stream can be read only once',
+});
+const ENGINE_READ: ReadPath = Object.freeze({
+  mode: 'single-pass',
+  concurrency: 1,
+  reason: "the engine's export is a stream, read only once",
+});
 
 export async function inspect(source: string, opts: InspectOptions = {}): Promise<InspectResult> {
   return readUntilAnswered(source, opts, true, (s) => inspectOnce(source, s));
@@ -52,8 +60,13 @@ export async function inspect(source: string, opts: InspectOptions = {}): Promis
  * Inspects an archive from a stream (e.g. a file read through a session backend). `label` names it. Given an
  * opener instead of a stream, it may open the archive twice: once more when a wanted file is a link.
  */
-export async function inspectStream(stream: ByteSource | ByteSourceOpener, label: string, opts: InspectOptions = {}): Promise<InspectResult> {
-  const read = async (s: Session, bytes: ByteSource): Promise<InspectResult> => fromContents(s, await readArchive(bytes, readOptions(s)));
+export async function inspectStream(
+  stream: ByteSource | ByteSourceOpener,
+  label: string,
+  opts: InspectOptions = {},
+): Promise<InspectResult> {
+  const read = async (s: Session, bytes: ByteSource): Promise<InspectResult> =>
+    fromContents(s, await readArchive(bytes, readOptions(s)));
   if (typeof stream === 'function') return readUntilAnswered(label, opts, true, async (s) => read(s, await stream()));
   return readUntilAnswered(label, opts, false, (s) => read(s, stream)); // one read: a stream cannot be rewound
 }
@@ -89,12 +102,25 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
     return finish(s, 'docker-engine', await resolveDockerArchive(contents, s.limits, s.warnings));
   }
   const info = await stat(source).catch((e: unknown) => {
-    const why = e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'no such file or directory' : e instanceof Error ? e.message : String(e);
+    const why =
+      e instanceof Error && 'code' in e && e.code === 'ENOENT'
+        ? 'no such file or directory'
+        : e instanceof Error
+          ? e.message
+          : String(e);
     throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
-    const store = await DirBlobStore.open(source, source, s.limits, s.budget, { signal: opts.signal, capture: s.capture, slots: s.slots });
-    s.read = { mode: 'parallel', concurrency: s.slots.size, reason: 'a layout directory holds each layer as its own file' };
+    const store = await DirBlobStore.open(source, source, s.limits, s.budget, {
+      signal: opts.signal,
+      capture: s.capture,
+      slots: s.slots,
+    });
+    s.read = {
+      mode: 'parallel',
+      concurrency: s.slots.size,
+      reason: 'a layout directory holds each layer as its own file',
+    };
     const index = await store.readJson('index.json', 'index.json').catch((e: unknown) => {
       throw e instanceof CoreError && e.code === 'MEMBER_MISSING'
         ? new CoreError('NOT_AN_ARCHIVE', `${source} is a directory without index.json, not an OCI layout`)
@@ -116,8 +142,12 @@ function session(source: string, opts: InspectOptions, asked: readonly string[],
     budget: new EntryBudget(limits.maxEntries),
     warnings: [],
     opts,
-    capture: files ? { wanted, maxFileBytes: limits.maxFileContentBytes, budget: new ByteBudget(limits.maxCapturedBytes) } : null,
-    fileRequest: files ? { asked, wanted, maxSymlinkHops: limits.maxSymlinkHops, maxCapturedBytes: limits.maxCapturedBytes } : null,
+    capture: files
+      ? { wanted, maxFileBytes: limits.maxFileContentBytes, budget: new ByteBudget(limits.maxCapturedBytes) }
+      : null,
+    fileRequest: files
+      ? { asked, wanted, maxSymlinkHops: limits.maxSymlinkHops, maxCapturedBytes: limits.maxCapturedBytes }
+      : null,
     needs: new Set(),
     read: STREAM_READ,
     slots: new ScanSlots(),
@@ -140,7 +170,11 @@ async function fromContents(s: Session, contents: ArchiveContents): Promise<Insp
   }
   if (contents.members.has('index.json')) {
     const index = memberJson(contents, 'index.json', s.limits, 'index.json');
-    return finish(s, 'oci-archive', await resolveOciIndex(new ArchiveBlobStore(contents, s.limits), index, s.limits, s.warnings));
+    return finish(
+      s,
+      'oci-archive',
+      await resolveOciIndex(new ArchiveBlobStore(contents, s.limits), index, s.limits, s.warnings),
+    );
   }
   const result = finish(s, 'tar', []);
   result.tar = { entries: contents.listing.length, compression: contents.compression };

@@ -95,7 +95,12 @@ function imageJson(i: Image, opts: InspectJsonOptions): ImageJson {
       Labels: c.Labels,
       architecture: c.architecture,
       os: c.os,
-      history: c.history.map((h) => ({ created: h.created, createdBy: h.createdBy, comment: h.comment, emptyLayer: h.emptyLayer })),
+      history: c.history.map((h) => ({
+        created: h.created,
+        createdBy: h.createdBy,
+        comment: h.comment,
+        emptyLayer: h.emptyLayer,
+      })),
     },
     layers: i.layers.map((l) => layerJson(l, opts)),
     fileCount: i.fileCount,
@@ -103,7 +108,11 @@ function imageJson(i: Image, opts: InspectJsonOptions): ImageJson {
   };
   if (opts.files && i.paths) {
     out.paths = i.paths.map((p) => p.path);
-    out.tree = i.paths.map((p) => (p.sparse ? { path: p.path, kind: p.kind, size: p.size, layer: p.layer, sparse: true as const } : { path: p.path, kind: p.kind, size: p.size, layer: p.layer }));
+    out.tree = i.paths.map((p) =>
+      p.sparse
+        ? { path: p.path, kind: p.kind, size: p.size, layer: p.layer, sparse: true as const }
+        : { path: p.path, kind: p.kind, size: p.size, layer: p.layer },
+    );
   }
   return out;
 }
@@ -122,6 +131,7 @@ function layerJson(l: Layer, opts: InspectJsonOptions): LayerJson {
     verified: l.verified,
     createdBy: l.createdBy,
   };
-  if (opts.changes && l.changes) out.changes = { added: [...l.changes.added], changed: [...l.changes.changed], removed: [...l.changes.removed] };
+  if (opts.changes && l.changes)
+    out.changes = { added: [...l.changes.added], changed: [...l.changes.changed], removed: [...l.changes.removed] };
   return out;
 }

@@ -14,7 +14,10 @@ export interface ListTarOptions {
 }
 
 /** Lists a tar stream (plain, gzip or zstd). Paths are absolute; directories end in '/'; the root is omitted. */
-export async function listTar(stream: ByteSource, opts: ListTarOptions = {}): Promise<{ entries: LayerEntry[]; compression: Compression }> {
+export async function listTar(
+  stream: ByteSource,
+  opts: ListTarOptions = {},
+): Promise<{ entries: LayerEntry[]; compression: Compression }> {
   const label = opts.label ?? 'tar stream';
   const limits = resolveLimits(opts.limits);
   const { compression, tar } = await openTar(stream, label, limits);

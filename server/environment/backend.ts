@@ -83,4 +83,6 @@ export interface Backend {
   list(): Promise<string[]>;
 }
 
-export class BackendError extends CodedError<'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED'> {}
+export class BackendError extends CodedError<
+  'REQUIRES_UNMET' | 'CREATE_FAILED' | 'NOT_FOUND' | 'EXEC_FAILED' | 'IMAGE_BUILD_FAILED'
+> {}

@@ -19,7 +19,11 @@ export function dockerFromHost(host: string): Docker {
   try {
     return dockerClient(host); // the core's parser and connection policy: one place for both
   } catch (e: unknown) {
-    if (isCoreError(e)) throw new DockerHostError('BAD_DOCKER_HOST', `unsupported DOCKER_HOST "${host}": use unix:///path/to/docker.sock or tcp://HOST:PORT`);
+    if (isCoreError(e))
+      throw new DockerHostError(
+        'BAD_DOCKER_HOST',
+        `unsupported DOCKER_HOST "${host}": use unix:///path/to/docker.sock or tcp://HOST:PORT`,
+      );
     throw e;
   }
 }

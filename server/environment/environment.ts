@@ -65,7 +65,9 @@ export class Environment {
 
   /** Where it is, for people: a folder (local) or a container (docker). */
   describe(): string {
-    return this.provider === 'local' ? `folder ${this.workdir}` : `container of session ${this.id} (working directory ${this.workdir})`;
+    return this.provider === 'local'
+      ? `folder ${this.workdir}`
+      : `container of session ${this.id} (working directory ${this.workdir})`;
   }
 
   /** Ends the whole unit: process group or container, engine, working directory. Idempotent: every call

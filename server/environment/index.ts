@@ -4,7 +4,15 @@
 // with ./names.ts alone, so that `--help` does not load node-pty and dockerode.
 export { BACKEND_NAMES, isBackendName, type BackendName } from './names.ts';
 export { BackendError } from './backend.ts';
-export type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from './backend.ts';
+export type {
+  Backend,
+  EnvironmentSpec,
+  ExecOptions,
+  ExecResult,
+  PtyHandle,
+  SessionEnv,
+  TerminalSize,
+} from './backend.ts';
 export { Environment } from './environment.ts';
 export { Provider } from './provider.ts';
 export { createProvider, hostFacts, providerOf, type CreateProviderOptions } from './providers/index.ts';
@@ -34,11 +42,22 @@ export {
 } from './files/env-tar.ts';
 export { expandTarget, normaliseTarget, type Expansion } from './files/env-glob.ts';
 export { materialize, TempArea, withTempArea, type Materialized } from './files/materialize.ts';
-export { DEFAULT_DOCKER_HOST, DockerHostError, dockerFromHost, dockerHostFromEnv, probeDockerHost } from './docker-host.ts';
+export {
+  DEFAULT_DOCKER_HOST,
+  DockerHostError,
+  dockerFromHost,
+  dockerHostFromEnv,
+  probeDockerHost,
+} from './docker-host.ts';
 export { stateDir } from './state-dir.ts';
 export { FILE_WRITE_TIMEOUT_MS, writeFileCell, type FileWriteOutcome } from './files/file-cell.ts';
 export { SHELL_TOO_OLD_EXIT } from './shell-integration.ts';
-export { ENV_PROBE_TIMEOUT_MS, PTY_INPUT_QUEUE_MAX_BYTES, SCRIPT_TIMEOUT_MS, SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';
+export {
+  ENV_PROBE_TIMEOUT_MS,
+  PTY_INPUT_QUEUE_MAX_BYTES,
+  SCRIPT_TIMEOUT_MS,
+  SETUP_COMMAND_TIMEOUT_MS,
+} from './limits.ts';
 export { DockerBackend } from './providers/docker.ts';
 export {
   describeDecision,

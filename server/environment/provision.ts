@@ -26,7 +26,10 @@ export interface ProvisionPhase {
 export type PhaseListener = (phase: ProvisionPhase) => void;
 
 /** Runs a command in the learner's first terminal, as they would see it typed (foreground scripts). */
-export type ForegroundRunner = (command: string, timeoutMs: number) => Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
+export type ForegroundRunner = (
+  command: string,
+  timeoutMs: number,
+) => Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
 
 /** Creates an environment named `id` with the lesson's assets in it. Nothing is left if it fails. */
 export async function createLessonEnvironment(provider: Provider, id: string, lesson: Lesson): Promise<Environment> {
@@ -41,7 +44,8 @@ export async function createLessonEnvironment(provider: Provider, id: string, le
   try {
     for (const asset of lesson.assets) {
       await env.copyIn(asset.file, asset.target);
-      if (asset.chmod) await env.exec(['chmod', asset.chmod, '--', asset.target], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
+      if (asset.chmod)
+        await env.exec(['chmod', asset.chmod, '--', asset.target], { timeoutMs: SETUP_COMMAND_TIMEOUT_MS });
     }
   } catch (e: unknown) {
     await env.dispose();
@@ -85,14 +89,16 @@ export async function runScripts(
     if (script.kind === 'background') {
       const run = await runScriptInEnv(env, script.path, opts.timeoutMs);
       if (run.timedOut) failure = `the ${name} was still running after the timeout`;
-      else if (run.exitCode !== 0) failure = `the ${name} exited ${run.exitCode}: ${quoteTail(run.stderr || run.stdout)}`;
+      else if (run.exitCode !== 0)
+        failure = `the ${name} exited ${run.exitCode}: ${quoteTail(run.stderr || run.stdout)}`;
     } else {
       // Under /tmp, never the learner's directory: the learner's files are theirs alone.
       const copy = `/tmp/stepwise-foreground-${randomBytes(8).toString('hex')}/${basename(script.path)}`;
       await env.copyIn(script.path, copy);
       const run = await opts.foreground(`bash ${shellQuote(copy)}`, opts.timeoutMs);
       if (run.timedOut) failure = `the ${name} was still running after the timeout`;
-      else if (run.exitCode !== 0) failure = `the ${name} exited ${run.exitCode ?? 'without a status'}: ${quoteTail(run.output)}`;
+      else if (run.exitCode !== 0)
+        failure = `the ${name} exited ${run.exitCode ?? 'without a status'}: ${quoteTail(run.output)}`;
     }
     opts.onPhase?.({ phase: script.kind, detail: script.path, ms: performance.now() - t0, ok: failure === null });
     if (failure !== null) return failure;

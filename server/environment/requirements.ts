@@ -5,7 +5,12 @@
 // server/lesson/requirements.ts, so lint says the same.
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { KNOWN_REQUIREMENTS, REFUSE_DOCKER_MESSAGE, unknownRequirementMessage, wrongBackendMessage } from '../lesson/index.ts';
+import {
+  KNOWN_REQUIREMENTS,
+  REFUSE_DOCKER_MESSAGE,
+  unknownRequirementMessage,
+  wrongBackendMessage,
+} from '../lesson/index.ts';
 import type { BackendName } from './names.ts';
 import { probeDockerHost } from './docker-host.ts';
 
@@ -81,14 +86,24 @@ export class Requirements {
   async providerUnmet(): Promise<Unmet[]> {
     if (this.provider !== 'docker') return [];
     const problem = await this.engineProblem.get();
-    return problem === null ? [] : [{ requirement: 'docker backend', reason: `it runs learners in containers and needs a Docker engine: ${problem}` }];
+    return problem === null
+      ? []
+      : [
+          {
+            requirement: 'docker backend',
+            reason: `it runs learners in containers and needs a Docker engine: ${problem}`,
+          },
+        ];
   }
 
   /** Why this host cannot give a lesson what it asks for; empty when it can. */
   async unmet(wants: EnvironmentWants): Promise<Unmet[]> {
     const unmet: Unmet[] = [];
     if (wants.backend !== undefined && wants.backend !== this.provider) {
-      unmet.push({ requirement: `${wants.backend} backend`, reason: wrongBackendMessage(wants.backend, this.provider) });
+      unmet.push({
+        requirement: `${wants.backend} backend`,
+        reason: wrongBackendMessage(wants.backend, this.provider),
+      });
     }
     for (const requirement of wants.requires) {
       if (!KNOWN_REQUIREMENTS.includes(requirement)) {
@@ -108,7 +123,11 @@ export class Requirements {
     const unmet: Unmet[] = [];
     const problem = await this.engineProblem.get();
     if (problem !== null) unmet.push({ requirement: 'docker', reason: problem });
-    if (!(await this.dockerCli.get())) unmet.push({ requirement: 'docker', reason: 'the docker command is not on PATH; the lesson types docker commands' });
+    if (!(await this.dockerCli.get()))
+      unmet.push({
+        requirement: 'docker',
+        reason: 'the docker command is not on PATH; the lesson types docker commands',
+      });
     return unmet;
   }
 

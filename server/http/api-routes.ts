@@ -28,9 +28,11 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.get('/lessons', async (req, res) => {
     const progress = progressOf(req);
     const summaries = await Promise.all(
-      deps.catalog.list().map(async (lesson) =>
-        lessonSummary(lesson, progress.completedSteps(lesson.id), await deps.provider.unmet(lesson.environment)),
-      ),
+      deps.catalog
+        .list()
+        .map(async (lesson) =>
+          lessonSummary(lesson, progress.completedSteps(lesson.id), await deps.provider.unmet(lesson.environment)),
+        ),
     );
     res.json(summaries);
   });

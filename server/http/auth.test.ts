@@ -13,7 +13,8 @@ test('tokens are long, random and compared exactly', () => {
 });
 
 test('loopback names', () => {
-  for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', '::1', 'app.localhost']) assert.ok(isLoopbackHost(h), h);
+  for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', '::1', 'app.localhost'])
+    assert.ok(isLoopbackHost(h), h);
   for (const h of ['0.0.0.0', '10.0.0.1', 'example.com', '127.0.0.1.evil.com', '::']) assert.ok(!isLoopbackHost(h), h);
 });
 

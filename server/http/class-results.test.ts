@@ -21,10 +21,14 @@ test('CSV fields are quoted as RFC 4180 says and cannot start a spreadsheet form
   assert.equal(csvField('a,b'), '"a,b"');
   assert.equal(csvField('say "hi"'), '"say ""hi"""');
   assert.equal(csvField('two\nlines'), '"two\nlines"');
-  for (const start of ['=', '+', '-', '@', '\t', '\r']) assert.ok(csvField(`${start}HYPERLINK("x")`).startsWith(`"'${start}`) || csvField(`${start}1`) === `'${start}1`);
+  for (const start of ['=', '+', '-', '@', '\t', '\r'])
+    assert.ok(csvField(`${start}HYPERLINK("x")`).startsWith(`"'${start}`) || csvField(`${start}1`) === `'${start}1`);
   assert.equal(csvField('=1+1'), "'=1+1");
   assert.equal(csvField('=A1,B1'), `"'=A1,B1"`);
-  const csv = resultsCsv([row({ learner: '=cmd|"/c calc"!A0' }), row({ step: 't', status: 'open', attempts: 0, firstPassedAt: null })]);
+  const csv = resultsCsv([
+    row({ learner: '=cmd|"/c calc"!A0' }),
+    row({ step: 't', status: 'open', attempts: 0, firstPassedAt: null }),
+  ]);
   const lines = csv.split('\r\n');
   assert.equal(lines[0], RESULTS_CSV_HEADER);
   assert.equal(lines[1], `"'=cmd|""/c calc""!A0",l,s,passed,1,2026-01-01T00:00:00.000Z`);
@@ -46,6 +50,12 @@ test('JUnit XML is well-formed whatever the names and reasons hold, one suite pe
     if (tag.name === 'failure') failures.push(attrs.message ?? '');
   });
   parser.write(xml).close();
-  assert.deepEqual(suites.map((s) => [s.name, s.tests, s.failures, s.skipped]), [['Ana', '2', '1', '0'], ['B"o<', '1', '0', '1']]);
+  assert.deepEqual(
+    suites.map((s) => [s.name, s.tests, s.failures, s.skipped]),
+    [
+      ['Ana', '2', '1', '0'],
+      ['B"o<', '1', '0', '1'],
+    ],
+  );
   assert.deepEqual(failures, ['expected <x> & "y"\\x01']);
 });

@@ -23,7 +23,12 @@ export interface ClassRouteDeps {
   limiter?: FailureLimiter;
 }
 
-const JOIN_STATUS: Record<JoinError['code'], number> = { BAD_CLASS_CODE: 403, NAME_TAKEN: 409, BAD_NAME: 400, CLASS_FULL: 403 };
+const JOIN_STATUS: Record<JoinError['code'], number> = {
+  BAD_CLASS_CODE: 403,
+  NAME_TAKEN: 409,
+  BAD_NAME: 400,
+  CLASS_FULL: 403,
+};
 const learnerIdParam = z.string().min(1).max(64);
 
 export function classRoutes(deps: ClassRouteDeps): Router {
@@ -31,7 +36,8 @@ export function classRoutes(deps: ClassRouteDeps): Router {
   const limiter = deps.limiter ?? new FailureLimiter();
   const address = (req: Request) => req.socket.remoteAddress ?? 'unknown';
   const refuseIfLimited = (req: Request) => {
-    if (limiter.blocked(address(req))) throw new HttpError(429, 'TOO_MANY_JOINS', 'too many failed attempts to join from this address; wait a minute');
+    if (limiter.blocked(address(req)))
+      throw new HttpError(429, 'TOO_MANY_JOINS', 'too many failed attempts to join from this address; wait a minute');
   };
   const setLearnerCookie = (res: Response, learnerId: string, secret: string) =>
     res.setHeader('Set-Cookie', tokenSetCookie(deps.learnerCookieName(), learnerCookieValue(learnerId, secret)));
@@ -65,7 +71,11 @@ export function classRoutes(deps: ClassRouteDeps): Router {
     const secret = key.slice(dot + 1);
     if (dot <= 0 || !deps.classroom.authenticate(learnerId, secret)) {
       limiter.fail(address(req));
-      throw new HttpError(403, 'BAD_REJOIN_LINK', 'this rejoin link is not valid in this class (the learner may have been removed); join again at /join');
+      throw new HttpError(
+        403,
+        'BAD_REJOIN_LINK',
+        'this rejoin link is not valid in this class (the learner may have been removed); join again at /join',
+      );
     }
     setLearnerCookie(res, learnerId, secret);
     res.setHeader('Cache-Control', 'no-store');

@@ -58,11 +58,11 @@ export function registerInspectRoute(app: Express, deps: InspectRouteDeps): void
     });
     running++;
     try {
-      const result = await inspectInEnvironment(
-        session.environment,
-        source,
-        { files: true, signal: abort.signal, limits: { maxEntries: EXPLORER_MAX_ENTRIES } },
-      );
+      const result = await inspectInEnvironment(session.environment, source, {
+        files: true,
+        signal: abort.signal,
+        limits: { maxEntries: EXPLORER_MAX_ENTRIES },
+      });
       const body: ExplorerResponse = toExplorerResponse(result);
       res.json(body);
     } catch (e: unknown) {
@@ -98,7 +98,8 @@ function describeFailure(e: unknown): { status: number; code: ErrorCode; message
     const status = e.code === 'SOURCE_NOT_FOUND' ? 404 : e.code === 'NO_ENGINE' ? 409 : 422;
     return { status, code: e.code, message: e.message };
   }
-  if (e instanceof EnvReadError) return { status: e.code === 'TOO_LARGE' ? 413 : 422, code: e.code, message: e.message };
+  if (e instanceof EnvReadError)
+    return { status: e.code === 'TOO_LARGE' ? 413 : 422, code: e.code, message: e.message };
   if (isCoreError(e)) return { status: CORE_STATUS[e.code] ?? 422, code: e.code, message: e.message };
   return null;
 }

@@ -20,7 +20,11 @@ export class FailureLimiter {
   private readonly windows = new Map<string, Window>(); // insertion order = oldest first
 
   constructor(
-    private readonly limits = { maxFailures: MAX_FAILED_JOINS_PER_WINDOW, windowMs: FAILED_JOIN_WINDOW_MS, maxTracked: MAX_TRACKED_ADDRESSES },
+    private readonly limits = {
+      maxFailures: MAX_FAILED_JOINS_PER_WINDOW,
+      windowMs: FAILED_JOIN_WINDOW_MS,
+      maxTracked: MAX_TRACKED_ADDRESSES,
+    },
     private readonly now: () => number = Date.now,
   ) {}
 

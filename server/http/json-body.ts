@@ -29,5 +29,9 @@ export function bodyOf<T>(req: Request, schema: z.ZodType<T>, code: ErrorCode = 
   const parsed = schema.safeParse(req.body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new HttpError(400, code, `bad request body: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+  throw new HttpError(
+    400,
+    code,
+    `bad request body: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  );
 }

@@ -19,7 +19,9 @@ const PLACEHOLDER_ORIGIN = 'http://placeholder';
 export function requireCookie(auth: PageAuth) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (auth.token !== null && !cookieCarriesToken(req.headers.cookie, auth.cookieName, auth.token)) {
-      next(new HttpError(401, 'UNAUTHORIZED', 'open the URL that `stepwise serve` printed (it carries the access token)'));
+      next(
+        new HttpError(401, 'UNAUTHORIZED', 'open the URL that `stepwise serve` printed (it carries the access token)'),
+      );
       return;
     }
     next();
@@ -55,7 +57,12 @@ export function pageRoutes(clientDir: string | null, extraPages: readonly string
   const router = Router();
   let indexHtml: Promise<string> | null = null;
   const page = async (_req: Request, res: Response) => {
-    if (!clientDir) throw new HttpError(503, 'CLIENT_NOT_BUILT', 'the browser app is not built: run `npm run build` in the stepwise folder');
+    if (!clientDir)
+      throw new HttpError(
+        503,
+        'CLIENT_NOT_BUILT',
+        'the browser app is not built: run `npm run build` in the stepwise folder',
+      );
     indexHtml ??= readFile(`${clientDir}index.html`, 'utf8');
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(await indexHtml);
@@ -63,6 +70,7 @@ export function pageRoutes(clientDir: string | null, extraPages: readonly string
   router.get('/', page);
   router.get('/lesson/*splat', page);
   for (const path of extraPages) router.get(path, page);
-  if (clientDir) router.use('/static', express.static(clientDir, { index: false, dotfiles: 'deny', fallthrough: false }));
+  if (clientDir)
+    router.use('/static', express.static(clientDir, { index: false, dotfiles: 'deny', fallthrough: false }));
   return router;
 }

@@ -41,7 +41,9 @@ test('hostile: a corrupt or wrongly shaped file is moved aside, not trusted and 
     const names = await readdir(dir);
     assert.equal(names.filter((n) => n.startsWith('progress.json.unreadable-')).length, 1, content);
     await store.markComplete('a', 's');
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { lessons: Record<string, { steps: Record<string, { completedAt: string }> }> };
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      lessons: Record<string, { steps: Record<string, { completedAt: string }> }>;
+    };
     assert.deepEqual(saved.lessons.a!.steps.s!.completedAt.length > 0, true);
   }
 });

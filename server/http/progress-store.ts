@@ -14,10 +14,7 @@ export const PROGRESS_FILE_NAME = 'progress.json';
 
 const progressFileSchema = z.object({
   version: z.literal(1),
-  lessons: z.record(
-    z.string(),
-    z.object({ steps: z.record(z.string(), z.object({ completedAt: z.string() })) }),
-  ),
+  lessons: z.record(z.string(), z.object({ steps: z.record(z.string(), z.object({ completedAt: z.string() })) })),
 });
 type ProgressFile = z.infer<typeof progressFileSchema>;
 

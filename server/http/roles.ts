@@ -29,7 +29,8 @@ export function learnerCookieValue(learnerId: string, secret: string): string {
 /** Who the cookies name. Like the token's, a learner cookie may come more than once (one planted by a page on
  *  another local port must not shadow the real one): any that authenticates counts. Never throws. */
 export function identify(cookieHeader: string | undefined, auth: RoleAuth): Principal | null {
-  if (auth.token === null || cookieCarriesToken(cookieHeader, auth.cookieName, auth.token)) return { role: 'instructor' };
+  if (auth.token === null || cookieCarriesToken(cookieHeader, auth.cookieName, auth.token))
+    return { role: 'instructor' };
   for (const value of cookieValues(cookieHeader, auth.learnerCookieName)) {
     const dot = value.indexOf('.');
     if (dot <= 0) continue;
@@ -61,7 +62,11 @@ function isInstructorOnly(req: Request): boolean {
 
 /** For the instructor's own routes, behind requireRole (a second lock on the same door). */
 export function requireInstructor(req: Request, _res: Response, next: NextFunction): void {
-  next(principalOf(req).role === 'instructor' ? undefined : new HttpError(403, 'INSTRUCTOR_ONLY', 'only the class\'s instructor may open this'));
+  next(
+    principalOf(req).role === 'instructor'
+      ? undefined
+      : new HttpError(403, 'INSTRUCTOR_ONLY', "only the class's instructor may open this"),
+  );
 }
 
 /** Class mode's gate, in place of the single-user cookie check: identify, then allow by role. */
@@ -73,11 +78,17 @@ export function requireRole(auth: RoleAuth) {
     }
     const principal = identify(req.headers.cookie, auth);
     if (!principal) {
-      next(new HttpError(401, 'UNAUTHORIZED', 'join the class at /join first (or open the URL that `stepwise serve` printed)'));
+      next(
+        new HttpError(
+          401,
+          'UNAUTHORIZED',
+          'join the class at /join first (or open the URL that `stepwise serve` printed)',
+        ),
+      );
       return;
     }
     if (principal.role === 'learner' && isInstructorOnly(req)) {
-      next(new HttpError(403, 'INSTRUCTOR_ONLY', 'only the class\'s instructor may open this'));
+      next(new HttpError(403, 'INSTRUCTOR_ONLY', "only the class's instructor may open this"));
       return;
     }
     principals.set(req, principal);

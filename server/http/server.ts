@@ -78,7 +78,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export class ServerConfigError extends CodedError<'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED' | 'CLASS_WITHOUT_TOKEN' | 'CLASS_ON_SHARED_HOST'> {}
+export class ServerConfigError extends CodedError<
+  'PUBLIC_BIND_WITHOUT_AUTH' | 'LISTEN_FAILED' | 'CLASS_WITHOUT_TOKEN' | 'CLASS_ON_SHARED_HOST'
+> {}
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
@@ -90,18 +92,21 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     );
   }
   if (opts.class && opts.token === false) {
-    throw new ServerConfigError('CLASS_WITHOUT_TOKEN', 'a class needs the instructor\'s token: drop --no-token');
+    throw new ServerConfigError('CLASS_WITHOUT_TOKEN', "a class needs the instructor's token: drop --no-token");
   }
   const log = opts.logger ?? silentLogger();
   const state = opts.stateDir ?? defaultStateDir();
   const provider =
     typeof opts.backend === 'object'
       ? opts.backend
-      : createProvider(opts.backend ?? 'local', { stateDir: state, ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}) });
+      : createProvider(opts.backend ?? 'local', {
+          stateDir: state,
+          ...(opts.dockerHost !== undefined ? { dockerHost: opts.dockerHost } : {}),
+        });
   if (opts.class && provider.name === 'local' && !opts.class.sharedHost) {
     throw new ServerConfigError(
       'CLASS_ON_SHARED_HOST',
-      'a class on the local backend gives every learner a shell as this server\'s user, able to read each other\'s ' +
+      "a class on the local backend gives every learner a shell as this server's user, able to read each other's " +
         'files: use --backend docker, or say --shared-host if that is what you want',
     );
   }
@@ -144,14 +149,23 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(hostAllowed(req.headers.host, { bindHost: host }) ? undefined : new HttpError(403, 'FORBIDDEN_HOST', 'this Host is not served here'));
+    next(
+      hostAllowed(req.headers.host, { bindHost: host })
+        ? undefined
+        : new HttpError(403, 'FORBIDDEN_HOST', 'this Host is not served here'),
+    );
   });
   app.use(securityHeaders());
   app.use(tokenExchange(auth));
   app.use(classroom ? requireRole(roleAuth) : requireCookie(auth));
   if (classroom) {
     app.use(
-      classRoutes({ classroom, sessions, learnerCookieName: () => roleAuth.learnerCookieName, baseUrl: () => baseUrlOf(host, listeningPort) }),
+      classRoutes({
+        classroom,
+        sessions,
+        learnerCookieName: () => roleAuth.learnerCookieName,
+        baseUrl: () => baseUrlOf(host, listeningPort),
+      }),
     );
   }
   app.use(
@@ -171,23 +185,40 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     }),
   );
   registerInspectRoute(app, { sessions, log, ...(classroom ? { ownerOf: learnerOf } : {}) });
-  app.use(pageRoutes(opts.clientDir === undefined ? findClientDir() : opts.clientDir, classroom ? ['/join', '/instructor'] : []));
-  app.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'NOT_FOUND', `nothing at ${req.path}`)));
+  app.use(
+    pageRoutes(
+      opts.clientDir === undefined ? findClientDir() : opts.clientDir,
+      classroom ? ['/join', '/instructor'] : [],
+    ),
+  );
+  app.use((req: Request, _res: Response, next: NextFunction) =>
+    next(new HttpError(404, 'NOT_FOUND', `nothing at ${req.path}`)),
+  );
   app.use(errorHandler(log));
 
   const server: Server = createHttpServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   server.on(
     'upgrade',
-    handleUpgrade(wss, auth, (ws, principal: Principal) => {
-      if (!classroom || principal.role === 'instructor') {
-        serveConnection(ws, { sessions, catalog, log, ...(classroom ? { classFeed: classroom } : {}) });
-        return;
-      }
-      const presence = classroom.connected(principal.learnerId);
-      ws.once('close', () => presence.dispose());
-      serveConnection(ws, { sessions, catalog, log, owner: { id: principal.learnerId, progress: classroom.progressFor(principal.learnerId) } });
-    }, log),
+    handleUpgrade(
+      wss,
+      auth,
+      (ws, principal: Principal) => {
+        if (!classroom || principal.role === 'instructor') {
+          serveConnection(ws, { sessions, catalog, log, ...(classroom ? { classFeed: classroom } : {}) });
+          return;
+        }
+        const presence = classroom.connected(principal.learnerId);
+        ws.once('close', () => presence.dispose());
+        serveConnection(ws, {
+          sessions,
+          catalog,
+          log,
+          owner: { id: principal.learnerId, progress: classroom.progressFor(principal.learnerId) },
+        });
+      },
+      log,
+    ),
   );
 
   try {
@@ -201,7 +232,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   } catch (e: unknown) {
     await sessions.closeAll();
     classroom?.dispose();
-    throw new ServerConfigError('LISTEN_FAILED', `cannot listen on ${host}:${opts.port ?? 0}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ServerConfigError(
+      'LISTEN_FAILED',
+      `cannot listen on ${host}:${opts.port ?? 0}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const port = (server.address() as AddressInfo).port;
   auth.cookieName = tokenCookieName(port);
@@ -248,7 +282,12 @@ function baseUrlOf(host: string, port: number): string {
   return `http://${urlHost(host)}:${port}/`;
 }
 
-function openClassroom(opts: ClassOptions, stateDir: string, catalog: LessonCatalog, instructorToken: string): Classroom {
+function openClassroom(
+  opts: ClassOptions,
+  stateDir: string,
+  catalog: LessonCatalog,
+  instructorToken: string,
+): Classroom {
   return Classroom.open(
     {
       stateDir,

@@ -41,13 +41,18 @@ test('hostile: at most MAX_TOKEN_COOKIES_COMPARED same-named cookies are compare
 test('property: no Cookie header makes the reader throw, and the real cookie is found wherever it sits', () => {
   const junkPair = fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 24 })).map(([k, v]) => `${k}=${v}`);
   fc.assert(
-    fc.property(fc.array(fc.oneof(junkPair, fc.string({ maxLength: 24 })), { maxLength: 10 }), fc.nat(10), (junk, at) => {
-      const header = junk.join('; ');
-      assert.doesNotThrow(() => cookieCarriesToken(header, NAME, TOKEN));
-      const withReal = [...junk.slice(0, at), `${NAME}=${TOKEN}`, ...junk.slice(at)].join('; ');
-      const sameNamedBefore = junk.slice(0, at).filter((p) => cookieValues(p, NAME).length > 0).length;
-      if (sameNamedBefore < MAX_TOKEN_COOKIES_COMPARED) assert.equal(cookieCarriesToken(withReal, NAME, TOKEN), true, withReal);
-    }),
+    fc.property(
+      fc.array(fc.oneof(junkPair, fc.string({ maxLength: 24 })), { maxLength: 10 }),
+      fc.nat(10),
+      (junk, at) => {
+        const header = junk.join('; ');
+        assert.doesNotThrow(() => cookieCarriesToken(header, NAME, TOKEN));
+        const withReal = [...junk.slice(0, at), `${NAME}=${TOKEN}`, ...junk.slice(at)].join('; ');
+        const sameNamedBefore = junk.slice(0, at).filter((p) => cookieValues(p, NAME).length > 0).length;
+        if (sameNamedBefore < MAX_TOKEN_COOKIES_COMPARED)
+          assert.equal(cookieCarriesToken(withReal, NAME, TOKEN), true, withReal);
+      },
+    ),
     { seed: 9, numRuns: 500 },
   );
 });

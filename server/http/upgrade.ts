@@ -32,7 +32,10 @@ export function handleUpgrade(
     try {
       upgrade(wss, auth, onConnection, req, socket, head);
     } catch (e: unknown) {
-      log.warn({ url: req.url, reason: e instanceof Error ? e.message : String(e) }, 'WebSocket upgrade refused: bad request');
+      log.warn(
+        { url: req.url, reason: e instanceof Error ? e.message : String(e) },
+        'WebSocket upgrade refused: bad request',
+      );
       if (!socket.destroyed) refuse(socket, 400, 'Bad Request', 'this WebSocket request could not be read');
     }
   };

@@ -82,7 +82,10 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   function roomToSend(): boolean {
     if (ws.readyState !== ws.OPEN) return false;
     if (ws.bufferedAmount <= MAX_SOCKET_BUFFERED_BYTES && pendingSends < MAX_PENDING_SENDS) return true;
-    deps.log.warn({ session: session?.id, buffered: ws.bufferedAmount, pendingSends }, 'client stopped reading its socket; dropped');
+    deps.log.warn(
+      { session: session?.id, buffered: ws.bufferedAmount, pendingSends },
+      'client stopped reading its socket; dropped',
+    );
     ws.terminate();
     return false;
   }
@@ -157,7 +160,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   function followClass(): void {
     const feed = deps.classFeed;
     if (!feed) {
-      closeWith(CLOSE_FORBIDDEN, 'only the class\'s instructor may follow the class');
+      closeWith(CLOSE_FORBIDDEN, "only the class's instructor may follow the class");
       return;
     }
     ready = Promise.resolve(null);
@@ -293,5 +296,10 @@ async function dispatch(session: Session, message: Exclude<ClientMessage, { type
 function truncateReason(reason: string): string {
   const bytes = Buffer.from(reason);
   if (bytes.length <= MAX_CLOSE_REASON_BYTES) return reason;
-  return bytes.subarray(0, MAX_CLOSE_REASON_BYTES - 3).toString('utf8').replace(/\uFFFD+$/, '') + '...';
+  return (
+    bytes
+      .subarray(0, MAX_CLOSE_REASON_BYTES - 3)
+      .toString('utf8')
+      .replace(/\uFFFD+$/, '') + '...'
+  );
 }

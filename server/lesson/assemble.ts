@@ -24,7 +24,13 @@ export function emptyLesson(id: string, dir: string, format: LessonFormat, title
   };
 }
 
-export function sectionToStep(section: Section, index: number, title: string, slugs: SlugAllocator, scripts: Script[] = []): Step {
+export function sectionToStep(
+  section: Section,
+  index: number,
+  title: string,
+  slugs: SlugAllocator,
+  scripts: Script[] = [],
+): Step {
   const step: Step = {
     id: slugs.next(title, `step-${index}`),
     index,
@@ -46,20 +52,32 @@ export function sectionToPage(section: Section, title: string | undefined, scrip
 }
 
 export function sectionIsEmpty(section: Section): boolean {
-  return section.blocks.length === 0 && section.checks.length === 0 && section.hints.length === 0 && section.solution === undefined;
+  return (
+    section.blocks.length === 0 &&
+    section.checks.length === 0 &&
+    section.hints.length === 0 &&
+    section.solution === undefined
+  );
 }
 
 /**
  * Every cell must aim at a terminal the lesson has: T1..T16, and no higher than `declared` when the lesson
  * declares a count. Sets environment.terminals to the declared count or the highest terminal used.
  */
-export function settleTerminals(lesson: Lesson, declared: { count: number; at: SourceRef } | undefined, problems: ProblemList): void {
+export function settleTerminals(
+  lesson: Lesson,
+  declared: { count: number; at: SourceRef } | undefined,
+  problems: ProblemList,
+): void {
   let highest = 1;
   for (const part of [lesson.intro, ...lesson.steps, lesson.finish]) {
     if (!part) continue;
     for (const cell of blockCells(part.blocks)) {
       if (cell.terminal < 1 || cell.terminal > MAX_TERMINALS) {
-        problems.error(cell.source, `cell aimed at T${cell.terminal}, a terminal that cannot exist: terminals are T1 to T${MAX_TERMINALS}`);
+        problems.error(
+          cell.source,
+          `cell aimed at T${cell.terminal}, a terminal that cannot exist: terminals are T1 to T${MAX_TERMINALS}`,
+        );
         cell.terminal = 1;
       } else if (declared && cell.terminal > declared.count) {
         problems.error(
@@ -69,7 +87,10 @@ export function settleTerminals(lesson: Lesson, declared: { count: number; at: S
       }
       highest = Math.max(highest, cell.terminal);
       if (cell.host !== undefined && cell.host > 1) {
-        problems.warning(cell.source, `HOST${cell.host}: stepwise gives each learner one host, so this cell runs there`);
+        problems.warning(
+          cell.source,
+          `HOST${cell.host}: stepwise gives each learner one host, so this cell runs there`,
+        );
       }
     }
   }

@@ -54,7 +54,10 @@ test('every kind parses, with its target, fields, hint and line', () => {
   assert.deepEqual(checks[2]?.fields.file, { path: '/release', contains: 'KatacodaPrivateBuild' });
   // typedCheck gives the same item back, typed by kind.
   const typed = checks.map(typedCheck);
-  assert.deepEqual(typed.map((t) => t.kind), [...CHECK_KINDS]);
+  assert.deepEqual(
+    typed.map((t) => t.kind),
+    [...CHECK_KINDS],
+  );
   const image = typed[2];
   assert.ok(image?.kind === 'image');
   assert.deepEqual(image.item.files, { min: 1, max: 400 });
@@ -63,11 +66,14 @@ test('every kind parses, with its target, fields, hint and line', () => {
 });
 
 test('an unknown kind, and an unknown field, are errors at their own lines', () => {
-  assert.deepEqual(problemsOf('- file: a\n  contians: x\n- fil: b\n- image: docker://x\n  file: {path: /a, bogus: 1}'), [
-    "11 error: unknown field 'contians' in file check (allowed: exists, absent, contains, matches, mode, type, hint)",
-    '12 error: unknown check kind \'fil\' (expected one of file, tar, image, command, output, script)',
-    "14 error: unknown field 'file.bogus' in image check (allowed: path, exists, contains, matches)",
-  ]);
+  assert.deepEqual(
+    problemsOf('- file: a\n  contians: x\n- fil: b\n- image: docker://x\n  file: {path: /a, bogus: 1}'),
+    [
+      "11 error: unknown field 'contians' in file check (allowed: exists, absent, contains, matches, mode, type, hint)",
+      "12 error: unknown check kind 'fil' (expected one of file, tar, image, command, output, script)",
+      "14 error: unknown field 'file.bogus' in image check (allowed: path, exists, contains, matches)",
+    ],
+  );
 });
 
 test('wrong values name the field, at the value line', () => {
@@ -93,7 +99,7 @@ test('wrong values name the field, at the value line', () => {
       ].join('\n'),
     ),
     [
-      "11 error: file check: 'mode': mode must be a quoted octal string such as \"0644\" (unquoted, YAML reads it as a number)",
+      '11 error: file check: \'mode\': mode must be a quoted octal string such as "0644" (unquoted, YAML reads it as a number)',
       "12 error: file check: 'exists: true' and 'absent: true' contradict each other",
       "16 error: output check: 'matches': not a valid regular expression",
       "18 error: command check: 'stdout': give 'contains' or 'matches'",
@@ -121,14 +127,23 @@ test('a required nested field that is missing is reported at its parent', () => 
 });
 
 test('bad YAML, a mapping instead of a list, duplicate keys and an empty block', () => {
-  assert.deepEqual(problemsOf('- file: a\n  contains: [unclosed'), ['11 error: bad YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);
-  assert.deepEqual(problemsOf('file: a\ncontains: b'), ["10 error: a check block is a YAML list: start each check with '- '"]);
+  assert.deepEqual(problemsOf('- file: a\n  contains: [unclosed'), [
+    '11 error: bad YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  ]);
+  assert.deepEqual(problemsOf('file: a\ncontains: b'), [
+    "10 error: a check block is a YAML list: start each check with '- '",
+  ]);
   assert.deepEqual(problemsOf('- file: a\n  file: b'), ['11 error: bad YAML: Map keys must be unique']);
   assert.deepEqual(problemsOf(''), ['10 warning: empty check block']);
 });
 
 test('hostile YAML: an alias bomb is refused, not expanded', () => {
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'];
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+  ];
   const problems = problemsOf(bomb.join('\n'));
   assert.equal(problems.length, 1);
   assert.match(problems[0] ?? '', /^10 error: bad YAML: .*alias/i);
@@ -137,8 +152,13 @@ test('hostile YAML: an alias bomb is refused, not expanded', () => {
 test('the JSON Schema has one strict alternative per kind', () => {
   const schema = checkListJsonSchema();
   assert.equal(schema.type, 'array');
-  const items = schema.items as { anyOf: { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> }[] };
-  assert.deepEqual(items.anyOf.map((a) => a.required), CHECK_KINDS.map((k) => [k]));
+  const items = schema.items as {
+    anyOf: { required: string[]; additionalProperties: boolean; properties: Record<string, unknown> }[];
+  };
+  assert.deepEqual(
+    items.anyOf.map((a) => a.required),
+    CHECK_KINDS.map((k) => [k]),
+  );
   for (const alternative of items.anyOf) {
     assert.equal(alternative.additionalProperties, false);
     assert.ok('hint' in alternative.properties);

@@ -49,8 +49,7 @@ async function walk(folder: string, depth: number, tree: LessonTree, insideLesso
     else if (entry.isFile() && isCourseFile(entry.name)) tree.courseFiles.push(path);
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(NOTEBOOK_SUFFIX)) {
       if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
-    }
-    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && (await startsWithFrontMatter(path))) {
+    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && (await startsWithFrontMatter(path))) {
       if (tree.lessons.length < MAX_LESSONS) tree.lessons.push(path);
     }
   }

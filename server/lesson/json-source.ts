@@ -17,7 +17,10 @@ export function parseJsonSource(text: string, file: string, problems: ProblemLis
     value = JSON.parse(text);
   } catch (e: unknown) {
     if (!(e instanceof SyntaxError)) throw e;
-    problems.error({ file, line: errorLine(text, e.message) }, `bad JSON: ${e.message.replace(/ in JSON at position \d+.*$/, '')}`);
+    problems.error(
+      { file, line: errorLine(text, e.message) },
+      `bad JSON: ${e.message.replace(/ in JSON at position \d+.*$/, '')}`,
+    );
     return null;
   }
   const lines = parseYamlSource(text, file, 1, new ProblemList());

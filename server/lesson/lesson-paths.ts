@@ -3,9 +3,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { errorText } from './text-file.ts';
 
-export type ResolvedPath =
-  | { ok: true; path: string; exists: boolean }
-  | { ok: false; reason: string };
+export type ResolvedPath = { ok: true; path: string; exists: boolean } | { ok: false; reason: string };
 
 /**
  * Resolves `name` against the lesson folder. An absolute path, `..` or a symlink leading out of the folder is

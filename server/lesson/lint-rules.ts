@@ -71,5 +71,6 @@ function normalise(path: string): string {
 async function checkScript(check: CheckSpec, dir: string, problems: ProblemList): Promise<void> {
   const resolved = await resolveInside(dir, check.target);
   if (!resolved.ok) problems.error(check.source, `script ${resolved.reason}`);
-  else if (!resolved.exists) problems.warning(check.source, `script '${check.target}' is missing from the lesson folder`);
+  else if (!resolved.exists)
+    problems.warning(check.source, `script '${check.target}' is missing from the lesson folder`);
 }

@@ -78,7 +78,10 @@ async function lintFolder(root: string): Promise<LintReport[]> {
     const lesson = unreadableLesson(
       root,
       root,
-      new LessonError('LESSON_NOT_A_LESSON', 'no lessons here: no lesson.md, index.json, or .md file with front matter'),
+      new LessonError(
+        'LESSON_NOT_A_LESSON',
+        'no lessons here: no lesson.md, index.json, or .md file with front matter',
+      ),
     );
     return [await lessonReport(root, lesson)];
   }
@@ -101,7 +104,11 @@ async function lessonReport(path: string, lesson: Lesson): Promise<LintReport> {
     id: lesson.id,
     format: lesson.format,
     title: lesson.title,
-    steps: lesson.steps.map((s) => ({ title: s.title, cells: blockCells(s.blocks).map(lintCell), checks: s.checks.length })),
+    steps: lesson.steps.map((s) => ({
+      title: s.title,
+      cells: blockCells(s.blocks).map(lintCell),
+      checks: s.checks.length,
+    })),
     problems: sortProblems([...lesson.problems, ...(await lintRules(lesson))]),
   };
   if (lesson.intro) report.intro = lintPage(lesson.intro);
@@ -128,7 +135,13 @@ function lintPage(page: Page): LintPage {
 }
 
 function lintCell(cell: Cell): LintCell {
-  const view: LintCell = { command: cell.command, kind: cell.kind, terminal: cell.terminal, noNewline: cell.noNewline === true, runnable: cell.runnable };
+  const view: LintCell = {
+    command: cell.command,
+    kind: cell.kind,
+    terminal: cell.terminal,
+    noNewline: cell.noNewline === true,
+    runnable: cell.runnable,
+  };
   if (cell.host !== undefined) view.host = cell.host;
   if (cell.file) view.file = { path: cell.file.path, mode: cell.file.mode };
   return view;

@@ -30,7 +30,9 @@ export function unreadableLesson(path: string, id: string, error: LessonError): 
   const lower = path.toLowerCase();
   const format = lower.endsWith('.md') ? 'native' : lower.endsWith(NOTEBOOK_SUFFIX) ? 'jupyter' : 'katacoda';
   const lesson = emptyLesson(id, resolve(path), format, id);
-  const message = error.message.startsWith(path) ? error.message.slice(path.length).replace(/^:\s*/, '') : error.message;
+  const message = error.message.startsWith(path)
+    ? error.message.slice(path.length).replace(/^:\s*/, '')
+    : error.message;
   lesson.problems = [{ file: path, line: 1, severity: 'error', message }];
   return lesson;
 }

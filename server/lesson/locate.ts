@@ -21,12 +21,18 @@ export async function locateLesson(path: string): Promise<LessonLocation> {
     if (await isFile(index)) return { format: 'katacoda', file: index, dir: path };
     const native = join(path, NATIVE_LESSON_FILE);
     if (await isFile(native)) return { format: 'native', file: native, dir: path };
-    throw new LessonError('LESSON_NOT_A_LESSON', `${path}: a lesson folder needs ${NATIVE_LESSON_FILE} or ${KATACODA_INDEX_FILE}`);
+    throw new LessonError(
+      'LESSON_NOT_A_LESSON',
+      `${path}: a lesson folder needs ${NATIVE_LESSON_FILE} or ${KATACODA_INDEX_FILE}`,
+    );
   }
   if (basename(path) === KATACODA_INDEX_FILE) return { format: 'katacoda', file: path, dir: dirname(path) };
   if (path.toLowerCase().endsWith('.md')) return { format: 'native', file: path, dir: dirname(path) };
   if (path.toLowerCase().endsWith(NOTEBOOK_SUFFIX)) return { format: 'jupyter', file: path, dir: dirname(path) };
-  throw new LessonError('LESSON_NOT_A_LESSON', `${path}: not a lesson (expected a .md file, a .ipynb notebook, index.json or a lesson folder)`);
+  throw new LessonError(
+    'LESSON_NOT_A_LESSON',
+    `${path}: not a lesson (expected a .md file, a .ipynb notebook, index.json or a lesson folder)`,
+  );
 }
 
 /**

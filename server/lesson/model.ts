@@ -35,8 +35,7 @@ export interface Cell {
 }
 
 export type Block =
-  | { type: 'prose'; markdown: string; source: SourceRef; cells?: Cell[] }
-  | { type: 'cell'; cell: Cell };
+  { type: 'prose'; markdown: string; source: SourceRef; cells?: Cell[] } | { type: 'cell'; cell: Cell };
 // A prose block's `cells` are the cells written inside it (an inline `cmd`{{exec}} in a sentence, or a fence nested
 // in a list item), in order. Their places are marked in `markdown`: an inline one as a link `[`cmd`](#cell/ID)`
 // (plain code when it already sat inside a link), a fenced one by the info-string word `cell=ID`. Clients render

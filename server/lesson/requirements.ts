@@ -26,10 +26,14 @@ export interface RequirementProblem {
 }
 
 /** The rules that need no host: unknown requirements, and the docker backend with `requires: [docker]`. */
-export function staticRequirementProblems(environment: { backend?: string; requires: readonly string[] }): RequirementProblem[] {
+export function staticRequirementProblems(environment: {
+  backend?: string;
+  requires: readonly string[];
+}): RequirementProblem[] {
   const problems: RequirementProblem[] = [];
   environment.requires.forEach((requirement, i) => {
-    if (!KNOWN_REQUIREMENTS.includes(requirement)) problems.push({ at: i, message: unknownRequirementMessage(requirement) });
+    if (!KNOWN_REQUIREMENTS.includes(requirement))
+      problems.push({ at: i, message: unknownRequirementMessage(requirement) });
   });
   if (environment.backend === 'docker' && environment.requires.includes('docker')) {
     problems.push({ at: 'backend', message: REFUSE_DOCKER_MESSAGE });

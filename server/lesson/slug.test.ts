@@ -12,7 +12,12 @@ test('slugs: lower case, accents folded, punctuation collapsed, bounded', () => 
 test('duplicate titles get -2, -3; an empty slug takes the fallback', () => {
   const slugs = new SlugAllocator();
   assert.deepEqual(
-    [slugs.next('Setup', 'step-1'), slugs.next('Setup', 'step-2'), slugs.next('setup!', 'step-3'), slugs.next('???', 'step-4')],
+    [
+      slugs.next('Setup', 'step-1'),
+      slugs.next('Setup', 'step-2'),
+      slugs.next('setup!', 'step-3'),
+      slugs.next('???', 'step-4'),
+    ],
     ['setup', 'setup-2', 'setup-3', 'step-4'],
   );
 });

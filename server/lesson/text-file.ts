@@ -17,7 +17,10 @@ export async function readLessonText(file: string): Promise<string> {
     throw new LessonError('LESSON_NOT_FOUND', `${file}: ${errorText(e)}`);
   }
   if (size > MAX_LESSON_FILE_BYTES) {
-    throw new LessonError('LESSON_TOO_LARGE', `${file}: ${size} bytes, more than the ${MAX_LESSON_FILE_BYTES}-byte limit`);
+    throw new LessonError(
+      'LESSON_TOO_LARGE',
+      `${file}: ${size} bytes, more than the ${MAX_LESSON_FILE_BYTES}-byte limit`,
+    );
   }
   try {
     return normaliseText(await readFile(file, 'utf8'));

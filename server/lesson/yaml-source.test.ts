@@ -14,7 +14,16 @@ test('lines of keys and values, offset by the base line', () => {
 
 test('an unclosed [ or { is reported where it opened, not where YAML noticed', () => {
   const problems = new ProblemList();
-  const text = ['- file: "a [quoted] b"', '  note: it\'s fine # a [ comment', '  contains: [never closed', '  hint: x', '- file: y'].join('\n');
+  const text = [
+    '- file: "a [quoted] b"',
+    "  note: it's fine # a [ comment",
+    '  contains: [never closed',
+    '  hint: x',
+    '- file: y',
+  ].join('\n');
   assert.equal(parseYamlSource(text, 'f.md', 1, problems), null);
-  assert.deepEqual(problems.items.map((p) => p.line), [3]);
+  assert.deepEqual(
+    problems.items.map((p) => p.line),
+    [3],
+  );
 });

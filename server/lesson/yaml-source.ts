@@ -55,7 +55,7 @@ export class YamlSource {
         const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
         if (!pair) return offset;
         const keyOffset = offsetOf(pair.key) ?? offset;
-        offset = last && which === 'key' ? keyOffset : offsetOf(pair.value) ?? keyOffset;
+        offset = last && which === 'key' ? keyOffset : (offsetOf(pair.value) ?? keyOffset);
         current = pair.value;
       } else if (isSeq(current) && typeof key === 'number') {
         const item: unknown = current.items[key];
@@ -85,11 +85,17 @@ function offsetOf(node: unknown): number | undefined {
  * Parses `text` (whose first line is line `baseLine` of `file`). Syntax errors and warnings go to `problems`;
  * returns null when the text is not valid YAML.
  */
-export function parseYamlSource(text: string, file: string, baseLine: number, problems: ProblemList): YamlSource | null {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  baseLine: number,
+  problems: ProblemList,
+): YamlSource | null {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const lineOfError = (pos: { line: number } | undefined) => baseLine + (pos ? pos.line : 1) - 1;
-  for (const w of doc.warnings) problems.warning({ file, line: lineOfError(w.linePos?.[0]) }, `YAML: ${firstLine(w.message)}`);
+  for (const w of doc.warnings)
+    problems.warning({ file, line: lineOfError(w.linePos?.[0]) }, `YAML: ${firstLine(w.message)}`);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const opener = /^Flow (sequence|map)/.test(e.message) ? unclosedFlowOpener(text, e.pos[0]) : null;

@@ -20,7 +20,10 @@ export function reportZodIssues(issues: readonly z.core.$ZodIssue[], ctx: IssueC
       const allowed = ctx.allowedKeys?.(path) ?? [];
       const hint = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
       for (const key of issue.keys) {
-        problems.error(ctx.where([...path, key], 'key'), `unknown field '${pathText([...path, key])}' in ${ctx.subject}${hint}`);
+        problems.error(
+          ctx.where([...path, key], 'key'),
+          `unknown field '${pathText([...path, key])}' in ${ctx.subject}${hint}`,
+        );
       }
       continue;
     }
@@ -35,7 +38,10 @@ export function reportZodIssues(issues: readonly z.core.$ZodIssue[], ctx: IssueC
         ? issue.message
         : `'${pathText(path)}': ${issue.message}`;
     // A missing field is reported at its parent; a bad value at the value itself.
-    problems.error(ctx.where(missing ? path.slice(0, -1) : path, missing ? 'key' : 'value'), `${ctx.subject}: ${message}`);
+    problems.error(
+      ctx.where(missing ? path.slice(0, -1) : path, missing ? 'key' : 'value'),
+      `${ctx.subject}: ${message}`,
+    );
   }
 }
 

@@ -25,7 +25,11 @@ export interface JoinResponse {
   /** Opening this URL in another browser signs that browser in as this learner. Keep it private. */
   rejoinUrl: string;
 }
-export const joinResponseSchema: z.ZodType<JoinResponse> = z.object({ learnerId: z.string(), name: z.string(), rejoinUrl: z.string() });
+export const joinResponseSchema: z.ZodType<JoinResponse> = z.object({
+  learnerId: z.string(),
+  name: z.string(),
+  rejoinUrl: z.string(),
+});
 
 export type StepStatusView = 'locked' | 'open' | 'passed' | 'failed';
 
@@ -75,7 +79,9 @@ export const classViewSchema: z.ZodType<ClassView> = z.object({
 export interface BroadcastRequest {
   message: string;
 }
-export const broadcastRequestSchema: z.ZodType<BroadcastRequest> = z.object({ message: z.string().trim().min(1).max(MAX_BROADCAST_CHARS) });
+export const broadcastRequestSchema: z.ZodType<BroadcastRequest> = z.object({
+  message: z.string().trim().min(1).max(MAX_BROADCAST_CHARS),
+});
 
 /** What changed in a class: a learner's row (joined, progress, online) or a learner removed. */
 export type ClassUpdate = { kind: 'learner'; learner: ClassLearnerView } | { kind: 'removed'; learnerId: string };

@@ -8,7 +8,10 @@ import { decodeServerMessage, encodeServerMessage } from './messages.ts';
 test('a Node system error goes out as INTERNAL, without its host path', async () => {
   const secret = '/home/someone/.ssh/id_ed25519-no-such-file';
   const systemError: unknown = await readFile(secret).catch((e: unknown) => e);
-  assert.ok(systemError instanceof Error && 'code' in systemError, 'readFile of a missing file rejects with a system error');
+  assert.ok(
+    systemError instanceof Error && 'code' in systemError,
+    'readFile of a missing file rejects with a system error',
+  );
   const described = describeError(systemError);
   assert.deepEqual(described, { code: 'INTERNAL', message: INTERNAL_MESSAGE });
   assert.doesNotMatch(JSON.stringify(described), /someone|ENOENT/);

@@ -24,7 +24,16 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
     rows: z.number().int(),
   }),
   z.object({ v: z.literal(1), type: z.literal('resize'), term, cols: z.number().int(), rows: z.number().int() }),
-  z.object({ v: z.literal(1), type: z.literal('ack'), term, bytes: z.number().int().min(0).max(2 ** 31) }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal('ack'),
+    term,
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
+  }),
   z.object({ v: z.literal(1), type: z.literal('run'), cellId: id }),
   /** Write a file cell's text at its path in the learner's environment. The lesson names the path and the
    *  text, never the client; the answer is runStarted and runResult for the cell, as for a run. */
@@ -100,9 +109,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type ServerMessageBody = DistributiveOmit<ServerMessage, 'v'>;
 export type ClientMessageBody = DistributiveOmit<ClientMessage, 'v'>;
 
-export type DecodeResult<T> =
-  | { ok: true; message: T }
-  | { ok: false; closeCode: number; reason: string };
+export type DecodeResult<T> = { ok: true; message: T } | { ok: false; closeCode: number; reason: string };
 
 function decode<T>(text: string, schema: z.ZodType<T>): DecodeResult<T> {
   let raw: unknown;
@@ -120,13 +127,21 @@ function decode<T>(text: string, schema: z.ZodType<T>): DecodeResult<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, closeCode: CLOSE_BAD_MESSAGE, reason: `invalid message: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
+    return {
+      ok: false,
+      closeCode: CLOSE_BAD_MESSAGE,
+      reason: `invalid message: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    };
   }
   return { ok: true, message: parsed.data };
 }
 
 /** The instructor's socket opens with this instead of a lesson's hello (DESIGN.md "Instructor live view"). */
-export const instructorHelloSchema = z.object({ v: z.literal(1), type: z.literal('hello'), role: z.literal('instructor') });
+export const instructorHelloSchema = z.object({
+  v: z.literal(1),
+  type: z.literal('hello'),
+  role: z.literal('instructor'),
+});
 export type InstructorHello = z.infer<typeof instructorHelloSchema>;
 
 /** A first message that is the instructor's hello, or null (then it is decoded as a client message). */

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { NOTEBOOK_CELL_ID, notebookFromTranscript, notebookSchema, sourceText } from './notebook.ts';
 import type { TranscriptCell } from './notebook.ts';
 
-const cell = (id: string, command: string): TranscriptCell => ({ id, command, kind: 'exec', terminal: 1, runnable: true, expectExit: 0 });
+const cell = (id: string, command: string): TranscriptCell => ({
+  id,
+  command,
+  kind: 'exec',
+  terminal: 1,
+  runnable: true,
+  expectExit: 0,
+});
 
 test('prose loses its cell marks and its cells follow it; a cell run twice takes its latest place', () => {
   const notebook = notebookFromTranscript({
@@ -13,7 +20,11 @@ test('prose loses its cell marks and its cells follow it; a cell run twice takes
       {
         title: 'One',
         blocks: [
-          { type: 'prose', markdown: 'Run [`ls`](#cell/s1.c1) now.\n\n1. Then:\n\n   ```bash cell=s1.c2\n   pwd\n   ```', cells: [cell('s1.c1', 'ls'), cell('s1.c2', 'pwd')] },
+          {
+            type: 'prose',
+            markdown: 'Run [`ls`](#cell/s1.c1) now.\n\n1. Then:\n\n   ```bash cell=s1.c2\n   pwd\n   ```',
+            cells: [cell('s1.c1', 'ls'), cell('s1.c2', 'pwd')],
+          },
           { type: 'cell', cell: cell('s1.c3', 'echo a\necho b') },
         ],
       },
@@ -36,7 +47,10 @@ test('prose loses its cell marks and its cells follow it; a cell run twice takes
     ],
   );
   const code = notebook.cells.flatMap((c) => (c.cell_type === 'code' ? [c] : []));
-  assert.deepEqual(code.map((c) => c.execution_count), [2, null, 1]);
+  assert.deepEqual(
+    code.map((c) => c.execution_count),
+    [2, null, 1],
+  );
   assert.deepEqual(code[2]?.outputs, [{ output_type: 'stream', name: 'stdout', text: ['a\n', 'b\n'] }]);
   assert.deepEqual(code[0]?.outputs, [], 'no output, no stream');
   assert.ok(notebook.cells.every((c) => NOTEBOOK_CELL_ID.test(c.id ?? '')));

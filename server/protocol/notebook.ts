@@ -17,19 +17,36 @@ const multiline = z.union([z.string(), z.array(z.string())]);
 /** nbformat 4.5 cell ids. */
 export const NOTEBOOK_CELL_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
-const streamOutput = z.looseObject({ output_type: z.literal('stream'), name: z.enum(['stdout', 'stderr']), text: multiline });
+const streamOutput = z.looseObject({
+  output_type: z.literal('stream'),
+  name: z.enum(['stdout', 'stderr']),
+  text: multiline,
+});
 const dataOutput = z.looseObject({
   output_type: z.enum(['display_data', 'execute_result']),
   data: z.record(z.string(), z.unknown()),
   metadata: z.record(z.string(), z.unknown()).optional(),
   execution_count: z.number().int().nullable().optional(),
 });
-const errorOutput = z.looseObject({ output_type: z.literal('error'), ename: z.string(), evalue: z.string(), traceback: z.array(z.string()) });
+const errorOutput = z.looseObject({
+  output_type: z.literal('error'),
+  ename: z.string(),
+  evalue: z.string(),
+  traceback: z.array(z.string()),
+});
 
-const cellBase = { id: z.string().regex(NOTEBOOK_CELL_ID).optional(), metadata: z.record(z.string(), z.unknown()).default({}), source: multiline };
+const cellBase = {
+  id: z.string().regex(NOTEBOOK_CELL_ID).optional(),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  source: multiline,
+};
 
 export const notebookCellSchema = z.discriminatedUnion('cell_type', [
-  z.looseObject({ cell_type: z.literal('markdown'), ...cellBase, attachments: z.record(z.string(), z.unknown()).optional() }),
+  z.looseObject({
+    cell_type: z.literal('markdown'),
+    ...cellBase,
+    attachments: z.record(z.string(), z.unknown()).optional(),
+  }),
   z.looseObject({ cell_type: z.literal('raw'), ...cellBase }),
   z.looseObject({
     cell_type: z.literal('code'),
@@ -46,7 +63,9 @@ export const notebookSchema = z.looseObject({
   nbformat_minor: z.number().int().min(0),
   metadata: z
     .looseObject({
-      kernelspec: z.looseObject({ name: z.string(), display_name: z.string().optional(), language: z.string().optional() }).optional(),
+      kernelspec: z
+        .looseObject({ name: z.string(), display_name: z.string().optional(), language: z.string().optional() })
+        .optional(),
       language_info: z.looseObject({ name: z.string() }).optional(),
       title: z.string().optional(),
     })
@@ -91,7 +110,9 @@ export interface TranscriptCell {
   expectExit: number;
   file?: { path: string; mode: 'replace' | 'append' | 'open' } | undefined;
 }
-export type TranscriptBlock = { type: 'prose'; markdown: string; cells?: readonly TranscriptCell[] | undefined } | { type: 'cell'; cell: TranscriptCell };
+export type TranscriptBlock =
+  | { type: 'prose'; markdown: string; cells?: readonly TranscriptCell[] | undefined }
+  | { type: 'cell'; cell: TranscriptCell };
 
 export interface TranscriptCheck {
   kind: string;
@@ -134,11 +155,22 @@ export function notebookFromTranscript(t: Transcript): Notebook {
   let markdownCount = 0;
   const markdown = (text: string, role?: MarkdownRole): void => {
     markdownCount++;
-    cells.push({ cell_type: 'markdown', id: `md-${markdownCount}`, metadata: role ? { stepwise: { role } } : {}, source: lines(text) });
+    cells.push({
+      cell_type: 'markdown',
+      id: `md-${markdownCount}`,
+      metadata: role ? { stepwise: { role } } : {},
+      source: lines(text),
+    });
   };
   const code = (cell: TranscriptCell): void => {
     const run = t.runs.get(cell.id);
-    const meta: StepwiseCellMeta = { cellId: cell.id, kind: cell.kind, terminal: cell.terminal, runnable: cell.runnable, expectExit: cell.expectExit };
+    const meta: StepwiseCellMeta = {
+      cellId: cell.id,
+      kind: cell.kind,
+      terminal: cell.terminal,
+      runnable: cell.runnable,
+      expectExit: cell.expectExit,
+    };
     if (cell.file) meta.file = { path: cell.file.path, mode: cell.file.mode };
     if (run) {
       meta.exitCode = run.exitCode;
@@ -174,7 +206,12 @@ export function notebookFromTranscript(t: Transcript): Notebook {
   return {
     nbformat: NBFORMAT,
     nbformat_minor: NBFORMAT_MINOR,
-    metadata: { kernelspec: BASH_KERNEL, language_info: { name: 'bash' }, title: t.title, stepwise: { lessonId: t.lessonId } },
+    metadata: {
+      kernelspec: BASH_KERNEL,
+      language_info: { name: 'bash' },
+      title: t.title,
+      stepwise: { lessonId: t.lessonId },
+    },
     cells,
   };
 }
@@ -192,7 +229,9 @@ export function checkResultsMarkdown(checks: NonNullable<TranscriptPage['checks'
 
 /** Prose without stepwise's cell marks: inline cell links become code, nested fences lose their `cell=ID` word. */
 function plainProse(markdown: string): string {
-  return markdown.replace(/\[(`+[^\]]*?`+)\]\(#cell\/[^)\s]+\)/g, '$1').replace(/^(\s*(?:>\s?)*(?:`{3,}|~{3,}).*?) cell=\S+[ \t]*$/gm, '$1');
+  return markdown
+    .replace(/\[(`+[^\]]*?`+)\]\(#cell\/[^)\s]+\)/g, '$1')
+    .replace(/^(\s*(?:>\s?)*(?:`{3,}|~{3,}).*?) cell=\S+[ \t]*$/gm, '$1');
 }
 
 /** nbformat's list-of-lines form: each line keeps its newline, the last one has none. */

@@ -27,8 +27,10 @@ export class AnsiStripper {
           else if (b >= 0x20 ? b !== 0x7f : b === 0x09 || b === 0x0a || b === 0x0d) out[n++] = b;
           break;
         case State.Escape:
-          if (b === 0x5b) this.state = State.Csi; // [
-          else if (b === 0x5d || b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.state = State.String; // ] P X ^ _
+          if (b === 0x5b)
+            this.state = State.Csi; // [
+          else if (b === 0x5d || b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f)
+            this.state = State.String; // ] P X ^ _
           else if (b >= 0x20 && b <= 0x2f) this.state = State.EscapeIntermediate;
           else if (b !== ESC) this.state = State.Ground;
           break;
@@ -36,7 +38,8 @@ export class AnsiStripper {
           if (b < 0x20 || b > 0x2f) this.state = State.Ground;
           break;
         case State.Csi:
-          if ((b >= 0x40 && b <= 0x7e) || b === 0x18 || b === 0x1a) this.state = State.Ground; // final, CAN, SUB
+          if ((b >= 0x40 && b <= 0x7e) || b === 0x18 || b === 0x1a)
+            this.state = State.Ground; // final, CAN, SUB
           else if (b === ESC) this.state = State.Escape;
           break;
         case State.String:

@@ -33,7 +33,8 @@ const PROTOCOL_MAX_TERMINALS = 16;
 export function sessionLimits(overrides: Partial<SessionLimits> = {}): SessionLimits {
   const limits = { ...DEFAULT_SESSION_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`session limit ${name} must be a number >= 0, not ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`session limit ${name} must be a number >= 0, not ${value}`);
   }
   if (limits.maxTerminalsPerSession < 1 || limits.maxTerminalsPerSession > PROTOCOL_MAX_TERMINALS) {
     throw new RangeError(`maxTerminalsPerSession must be 1..${PROTOCOL_MAX_TERMINALS}`);

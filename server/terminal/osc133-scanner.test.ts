@@ -34,7 +34,11 @@ test('finds markers with BEL and ST terminators, keeps other bytes in order', ()
 test('reassembles a marker split at every possible byte', () => {
   const text = 'x\x1b]133;D;130\x07y';
   for (let cut = 1; cut < text.length; cut++) {
-    assert.deepEqual(scan([text.slice(0, cut), text.slice(cut)]), ['x', { kind: 'D', exitCode: 130 }, 'y'], `cut at ${cut}`);
+    assert.deepEqual(
+      scan([text.slice(0, cut), text.slice(cut)]),
+      ['x', { kind: 'D', exitCode: 130 }, 'y'],
+      `cut at ${cut}`,
+    );
   }
   assert.deepEqual(scan(text.split('')), ['x', { kind: 'D', exitCode: 130 }, 'y'], 'one byte at a time');
 });

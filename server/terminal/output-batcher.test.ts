@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BATCH_MAX_BYTES, BATCH_WINDOW_MS, INPUT_ECHO_WINDOW_MS, OutputBatcher, type BatchClock } from './output-batcher.ts';
+import {
+  BATCH_MAX_BYTES,
+  BATCH_WINDOW_MS,
+  INPUT_ECHO_WINDOW_MS,
+  OutputBatcher,
+  type BatchClock,
+} from './output-batcher.ts';
 
 /** A clock the test moves by hand; scheduled callbacks run when their time is reached. */
 function manualClock(): BatchClock & { advance(ms: number): void } {

@@ -10,7 +10,10 @@ function capture(chunks: string[]) {
 }
 
 test('strips colours, cursor moves, titles and hyperlinks; CRLF becomes LF', () => {
-  const got = capture(['\x1b[1;31merror\x1b[0m: \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\\r\n', '\x1b]0;title\x07\x1b[2Kdone\r\n']);
+  const got = capture([
+    '\x1b[1;31merror\x1b[0m: \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\\r\n',
+    '\x1b]0;title\x07\x1b[2Kdone\r\n',
+  ]);
   assert.deepEqual(got, { output: 'error: link\ndone', truncated: false });
 });
 

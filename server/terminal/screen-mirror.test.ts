@@ -44,7 +44,10 @@ test('resizes apply at their place in the stream', async () => {
   const snap = await mirror.snapshot();
   assert.equal(snap.cols, 10);
   const lines = await replay(snap.data, 10, 5);
-  assert.ok(lines.includes('yyyyyyyyyy') && lines.includes('yyyyy'), `the later line wrapped at 10: ${JSON.stringify(lines)}`);
+  assert.ok(
+    lines.includes('yyyyyyyyyy') && lines.includes('yyyyy'),
+    `the later line wrapped at 10: ${JSON.stringify(lines)}`,
+  );
   mirror.dispose();
 });
 
@@ -77,11 +80,18 @@ test('dispose rejects waiting snapshots', async () => {
 test('the headless terminal starts on first need: not for output alone, but for a snapshot of it', async () => {
   const mirror = new ScreenMirror({ cols: 40, rows: 5 });
   const empty = await mirror.snapshot();
-  assert.deepEqual([empty.seq, empty.data, mirror.started], [0, '', false], 'nothing written: an empty screen, no terminal');
+  assert.deepEqual(
+    [empty.seq, empty.data, mirror.started],
+    [0, '', false],
+    'nothing written: an empty screen, no terminal',
+  );
   mirror.write(Buffer.from('prompt$ '));
   await new Promise((r) => setTimeout(r, 50)); // several parse intervals
   assert.equal(mirror.started, false, 'output only queues');
-  assert.deepEqual(mirror.outputSinceStart()?.map((b) => Buffer.from(b).toString()), ['prompt$ ']);
+  assert.deepEqual(
+    mirror.outputSinceStart()?.map((b) => Buffer.from(b).toString()),
+    ['prompt$ '],
+  );
   const snap = await mirror.snapshot();
   assert.equal(mirror.started, true);
   assert.equal(mirror.outputSinceStart(), null, 'once started, the raw output is no longer the whole story');
@@ -98,7 +108,11 @@ test('a resize before any output sets the starting size; one after output keeps 
   assert.equal(mirror.outputSinceStart(), null);
   const snap = await mirror.snapshot();
   assert.deepEqual([snap.cols, snap.rows], [30, 4]);
-  assert.deepEqual(await replay(snap.data, 30, 4), ['x'.repeat(20), 'x'.repeat(5)], 'drawn at 20 columns, then resized');
+  assert.deepEqual(
+    await replay(snap.data, 30, 4),
+    ['x'.repeat(20), 'x'.repeat(5)],
+    'drawn at 20 columns, then resized',
+  );
   mirror.dispose();
 });
 

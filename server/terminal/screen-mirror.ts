@@ -62,7 +62,10 @@ type Serializer = InstanceType<typeof xtermSerialize.SerializeAddon>;
 let xterm: { headless: typeof xtermHeadless; serialize: typeof xtermSerialize } | null = null;
 function loadXterm(): NonNullable<typeof xterm> {
   const require = createRequire(import.meta.url);
-  xterm ??= { headless: require('@xterm/headless') as typeof xtermHeadless, serialize: require('@xterm/addon-serialize') as typeof xtermSerialize };
+  xterm ??= {
+    headless: require('@xterm/headless') as typeof xtermHeadless,
+    serialize: require('@xterm/addon-serialize') as typeof xtermSerialize,
+  };
   return xterm;
 }
 
@@ -139,7 +142,8 @@ export class ScreenMirror implements Disposable {
 
   snapshot(atLeastSeq: number = this.received): Promise<ScreenSnapshot> {
     if (this.disposed) return Promise.reject(new Error('screen mirror is closed'));
-    if (!this.screen && this.received === 0) return Promise.resolve({ data: EMPTY_SCREEN, seq: 0, cols: this.size.cols, rows: this.size.rows });
+    if (!this.screen && this.received === 0)
+      return Promise.resolve({ data: EMPTY_SCREEN, seq: 0, cols: this.size.cols, rows: this.size.rows });
     this.start();
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq: atLeastSeq, resolve, reject });
@@ -163,7 +167,12 @@ export class ScreenMirror implements Disposable {
   private start(): void {
     if (this.screen || this.disposed) return;
     const { headless, serialize } = loadXterm();
-    const terminal = new headless.Terminal({ cols: this.size.cols, rows: this.size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    const terminal = new headless.Terminal({
+      cols: this.size.cols,
+      rows: this.size.rows,
+      scrollback: MIRROR_SCROLLBACK_LINES,
+      allowProposedApi: true,
+    });
     const serializer = new serialize.SerializeAddon();
     terminal.loadAddon(serializer);
     this.screen = { terminal, serializer };
@@ -177,14 +186,17 @@ export class ScreenMirror implements Disposable {
       this.timer = null;
       this.feed();
     } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        if (this.flooding) {
-          if (performance.now() - this.lastWriteAt < MIRROR_FLOOD_QUIET_MS) return this.schedule();
-          this.flooding = false;
-        }
-        this.feed();
-      }, this.flooding ? MIRROR_FLOOD_QUIET_MS : MIRROR_PARSE_INTERVAL_MS);
+      this.timer ??= setTimeout(
+        () => {
+          this.timer = null;
+          if (this.flooding) {
+            if (performance.now() - this.lastWriteAt < MIRROR_FLOOD_QUIET_MS) return this.schedule();
+            this.flooding = false;
+          }
+          this.feed();
+        },
+        this.flooding ? MIRROR_FLOOD_QUIET_MS : MIRROR_PARSE_INTERVAL_MS,
+      );
     }
   }
 

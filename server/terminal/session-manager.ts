@@ -73,18 +73,27 @@ export class SessionManager implements Disposable {
   async create(lesson: Lesson, size: TerminalSize, owner?: SessionOwner): Promise<Session> {
     if (this.store.isDisposed) throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
     if (this.sessions.size + this.creating >= this.deps.limits.maxSessions) {
-      throw new SessionError('TOO_MANY_SESSIONS', `this server already holds ${this.deps.limits.maxSessions} sessions; close another lesson tab first`);
+      throw new SessionError(
+        'TOO_MANY_SESSIONS',
+        `this server already holds ${this.deps.limits.maxSessions} sessions; close another lesson tab first`,
+      );
     }
     this.creating++;
     try {
       const id = randomBytes(16).toString('base64url');
-      const session = await Session.create(id, lesson, size, {
-        provider: this.deps.provider,
-        progress: owner?.progress ?? this.deps.progress,
-        limits: this.deps.limits,
-        checkStep: this.deps.checkStep,
-        log: this.deps.log,
-      }, owner?.id ?? null);
+      const session = await Session.create(
+        id,
+        lesson,
+        size,
+        {
+          provider: this.deps.provider,
+          progress: owner?.progress ?? this.deps.progress,
+          limits: this.deps.limits,
+          checkStep: this.deps.checkStep,
+          log: this.deps.log,
+        },
+        owner?.id ?? null,
+      );
       if (this.store.isDisposed) {
         session.dispose();
         await session.closed();

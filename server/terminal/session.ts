@@ -4,7 +4,17 @@
 // `output` checks), checks, Reset and Catch up. It outlives its client for a grace period; closing it is
 // one dispose(), which also destroys the environment.
 import type { Logger } from 'pino';
-import { createLessonEnvironment, PTY_INPUT_QUEUE_MAX_BYTES, writeFileCell, runScripts, runSetup, SCRIPT_TIMEOUT_MS, type Environment, type Provider, type TerminalSize } from '../environment/index.ts';
+import {
+  createLessonEnvironment,
+  PTY_INPUT_QUEUE_MAX_BYTES,
+  writeFileCell,
+  runScripts,
+  runSetup,
+  SCRIPT_TIMEOUT_MS,
+  type Environment,
+  type Provider,
+  type TerminalSize,
+} from '../environment/index.ts';
 import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
 import type { LastRun } from '../checks/index.ts';
 import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
@@ -17,7 +27,13 @@ import { CATCH_UP_CELL_TIMEOUT_MS, MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS, type 
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 
-import { findFileCell, findRunnableCell, findStep, replayableCellsBefore, stepOfCell } from './session/lesson-lookup.ts';
+import {
+  findFileCell,
+  findRunnableCell,
+  findStep,
+  replayableCellsBefore,
+  stepOfCell,
+} from './session/lesson-lookup.ts';
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -72,7 +88,13 @@ export class Session implements Disposable {
    * Makes the environment (assets copied in), opens T1 and starts the intro's scripts (runs and checks wait for
    * them). `owner` is who may attach to it: a class learner's id, or null for the server's one user.
    */
-  static async create(id: string, lesson: Lesson, size: TerminalSize, deps: SessionDeps, owner: string | null = null): Promise<Session> {
+  static async create(
+    id: string,
+    lesson: Lesson,
+    size: TerminalSize,
+    deps: SessionDeps,
+    owner: string | null = null,
+  ): Promise<Session> {
     const env = await createLessonEnvironment(deps.provider, id, lesson);
     const session = new Session(id, lesson, env, deps, size, owner);
     try {
@@ -123,7 +145,8 @@ export class Session implements Disposable {
     const previous = this.client;
     this.client = client;
     this.touch();
-    if (previous && previous !== client) previous.close(CLOSE_REPLACED, 'this session was opened in another connection');
+    if (previous && previous !== client)
+      previous.close(CLOSE_REPLACED, 'this session was opened in another connection');
     client.send({
       type: 'welcome',
       sessionId: this.id,
@@ -225,7 +248,10 @@ export class Session implements Disposable {
     this.refuseDuringReset();
     const step = findStep(this.lesson, stepId);
     if (this.checksRunning >= MAX_CONCURRENT_CHECKS) {
-      throw new SessionError('CHECKS_BUSY', `${MAX_CONCURRENT_CHECKS} checks are already running; wait for their results`);
+      throw new SessionError(
+        'CHECKS_BUSY',
+        `${MAX_CONCURRENT_CHECKS} checks are already running; wait for their results`,
+      );
     }
     await this.scriptsBefore(step);
     let verdict: Awaited<ReturnType<StepChecker>>;
@@ -256,37 +282,49 @@ export class Session implements Disposable {
    *  the intro's scripts. */
   async reset(): Promise<void> {
     this.touch();
-    await this.exclusive('reset', async () => {
-      const open = [...this.terminals.keys()];
-      this.closeTerminals();
-      await this.env.dispose();
-      this.scriptRuns = new Map();
-      this.generation++;
-      this.env = await createLessonEnvironment(this.deps.provider, `${this.id}-${this.generation}`, this.lesson);
-      this.lastRun = undefined;
-      const setupError = await runSetup(this.env, this.lesson);
-      if (setupError !== null) this.deps.log.warn({ session: this.id, why: setupError }, 'lesson setup failed');
-      for (const term of open.length > 0 ? open : [0]) await this.terminal(term);
-      this.send(setupError ? { type: 'resetDone', ok: false, message: setupError } : { type: 'resetDone', ok: true });
-      if (setupError === null) void this.scriptsBefore(null);
-    }, 'resetDone');
+    await this.exclusive(
+      'reset',
+      async () => {
+        const open = [...this.terminals.keys()];
+        this.closeTerminals();
+        await this.env.dispose();
+        this.scriptRuns = new Map();
+        this.generation++;
+        this.env = await createLessonEnvironment(this.deps.provider, `${this.id}-${this.generation}`, this.lesson);
+        this.lastRun = undefined;
+        const setupError = await runSetup(this.env, this.lesson);
+        if (setupError !== null) this.deps.log.warn({ session: this.id, why: setupError }, 'lesson setup failed');
+        for (const term of open.length > 0 ? open : [0]) await this.terminal(term);
+        this.send(setupError ? { type: 'resetDone', ok: false, message: setupError } : { type: 'resetDone', ok: true });
+        if (setupError === null) void this.scriptsBefore(null);
+      },
+      'resetDone',
+    );
   }
 
   /** Replays the runnable cells of the steps before `stepId`, stopping at the first unexpected exit status. */
   async catchUp(stepId: string): Promise<void> {
     this.touch();
     const target = findStep(this.lesson, stepId);
-    await this.exclusive('catchUp', async () => {
-      for (const cell of replayableCellsBefore(this.lesson, target)) {
-        const result = await this.runCell(cell, CATCH_UP_CELL_TIMEOUT_MS);
-        if (!result || result.exitCode !== cell.expectExit) {
-          const seen = result ? `exit status ${result.exitCode ?? 'unknown'}` : 'no result';
-          this.send({ type: 'catchUpDone', ok: false, message: `stopped at ${cell.id} (${cell.command.split('\n')[0]}): ${seen}, expected ${cell.expectExit}` });
-          return;
+    await this.exclusive(
+      'catchUp',
+      async () => {
+        for (const cell of replayableCellsBefore(this.lesson, target)) {
+          const result = await this.runCell(cell, CATCH_UP_CELL_TIMEOUT_MS);
+          if (!result || result.exitCode !== cell.expectExit) {
+            const seen = result ? `exit status ${result.exitCode ?? 'unknown'}` : 'no result';
+            this.send({
+              type: 'catchUpDone',
+              ok: false,
+              message: `stopped at ${cell.id} (${cell.command.split('\n')[0]}): ${seen}, expected ${cell.expectExit}`,
+            });
+            return;
+          }
         }
-      }
-      this.send({ type: 'catchUpDone', ok: true });
-    }, 'catchUpDone');
+        this.send({ type: 'catchUpDone', ok: true });
+      },
+      'catchUpDone',
+    );
   }
 
   /** Closes the terminals and destroys the environment. Idempotent; `closed()` resolves when it is gone. */
@@ -312,7 +350,9 @@ export class Session implements Disposable {
    * step starts in the state the scripts leave. A failing script is told to the client; the learner goes on.
    */
   private scriptsBefore(step: Step | null): Promise<void> {
-    const pages: { key: string; scripts: readonly Script[] }[] = [{ key: 'intro', scripts: this.lesson.intro?.scripts ?? [] }];
+    const pages: { key: string; scripts: readonly Script[] }[] = [
+      { key: 'intro', scripts: this.lesson.intro?.scripts ?? [] },
+    ];
     if (step) pages.push({ key: `step:${step.id}`, scripts: step.scripts });
     let chain = Promise.resolve();
     for (const page of pages) {
@@ -349,12 +389,16 @@ export class Session implements Disposable {
     await this.scriptsBefore(stepOfCell(this.lesson, cell)); // Run and Catch up alike
     const live = await this.terminal(cell.terminal - 1);
     // Keys, Ctrl-C and no-newline cells are typed, not run: they end at once, with no status to report.
-    const typed = () => this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
+    const typed = () =>
+      this.send({ type: 'runResult', cellId: cell.id, exitCode: null, output: '', durationMs: 0, truncated: false });
     if (live.shell.inputFull && cell.kind !== 'interrupt') {
       throw new SessionError('RUN_QUEUE_FULL', `T${cell.terminal}'s input is full: the program in it is not reading`);
     }
     if (live.shell.queuedRuns >= MAX_QUEUED_RUNS) {
-      throw new SessionError('RUN_QUEUE_FULL', `${MAX_QUEUED_RUNS} runs already wait on T${cell.terminal}; wait for them, or press Ctrl-C`);
+      throw new SessionError(
+        'RUN_QUEUE_FULL',
+        `${MAX_QUEUED_RUNS} runs already wait on T${cell.terminal}; wait for them, or press Ctrl-C`,
+      );
     }
     switch (cell.kind) {
       case 'interrupt':
@@ -403,9 +447,22 @@ export class Session implements Disposable {
   private async runFileCell(cell: Cell): Promise<CellRunResult> {
     this.send({ type: 'runStarted', cellId: cell.id });
     const outcome = await writeFileCell(this.env, cell);
-    this.send({ type: 'runResult', cellId: cell.id, exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false });
+    this.send({
+      type: 'runResult',
+      cellId: cell.id,
+      exitCode: outcome.exitCode,
+      output: outcome.message,
+      durationMs: outcome.durationMs,
+      truncated: false,
+    });
     if (!outcome.ok) this.send({ type: 'error', code: 'FILE_NOT_WRITTEN', message: `${cell.id}: ${outcome.message}` });
-    return { exitCode: outcome.exitCode, output: outcome.message, durationMs: outcome.durationMs, truncated: false, timedOut: false };
+    return {
+      exitCode: outcome.exitCode,
+      output: outcome.message,
+      durationMs: outcome.durationMs,
+      truncated: false,
+      timedOut: false,
+    };
   }
 
   /** The terminal at `term`, opened (and shown to the client) if it is not open yet. */
@@ -416,7 +473,10 @@ export class Session implements Disposable {
     if (live) return Promise.resolve(live);
     if (term < 0 || term >= this.deps.limits.maxTerminalsPerSession) {
       return Promise.reject(
-        new SessionError('TOO_MANY_TERMINALS', `T${term + 1} is beyond this server's ${this.deps.limits.maxTerminalsPerSession} terminals per session`),
+        new SessionError(
+          'TOO_MANY_TERMINALS',
+          `T${term + 1} is beyond this server's ${this.deps.limits.maxTerminalsPerSession} terminals per session`,
+        ),
       );
     }
     const store = this.terminalStore;
@@ -427,7 +487,9 @@ export class Session implements Disposable {
         shell.dispose();
         throw new TerminalError('DISPOSED', `T${term + 1} was closed while it opened`);
       }
-      const created = store.add(new LiveTerminal(shell, term, this.size, (t, exitCode) => this.send({ type: 'exited', term: t, exitCode })));
+      const created = store.add(
+        new LiveTerminal(shell, term, this.size, (t, exitCode) => this.send({ type: 'exited', term: t, exitCode })),
+      );
       this.watchShell(shell);
       this.terminals.set(term, created);
       if (this.client) await created.attach(this.client);
@@ -461,8 +523,13 @@ export class Session implements Disposable {
     if (!this.store.isDisposed) this.terminalStore = this.store.add(new DisposableStore());
   }
 
-  private async exclusive(name: 'reset' | 'catchUp', work: () => Promise<void>, doneType: 'resetDone' | 'catchUpDone'): Promise<void> {
-    if (this.operation) throw new SessionError('BUSY', `a ${this.operation === 'reset' ? 'reset' : 'catch-up'} is already running`);
+  private async exclusive(
+    name: 'reset' | 'catchUp',
+    work: () => Promise<void>,
+    doneType: 'resetDone' | 'catchUpDone',
+  ): Promise<void> {
+    if (this.operation)
+      throw new SessionError('BUSY', `a ${this.operation === 'reset' ? 'reset' : 'catch-up'} is already running`);
     this.operation = name;
     try {
       await work();
@@ -476,7 +543,8 @@ export class Session implements Disposable {
 
   /** While Reset swaps the environment, nothing may start in the old one or the half-made new one. */
   private refuseDuringReset(): void {
-    if (this.operation === 'reset') throw new SessionError('BUSY', 'the environment is being reset; try again when it is done');
+    if (this.operation === 'reset')
+      throw new SessionError('BUSY', 'the environment is being reset; try again when it is done');
   }
 
   private send(message: ServerMessageBody): void {
@@ -489,7 +557,9 @@ export class Session implements Disposable {
 }
 
 /** The first failed check, in one line: what it looked at, what it expected and what it saw. */
-function failureReason(results: readonly { target: string; passed: boolean; expected: string; seen: string }[]): string {
+function failureReason(
+  results: readonly { target: string; passed: boolean; expected: string; seen: string }[],
+): string {
   const failed = results.find((r) => !r.passed);
   return failed ? `${failed.target}: expected ${failed.expected}; saw ${failed.seen}` : 'a check failed';
 }

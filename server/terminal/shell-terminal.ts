@@ -126,9 +126,19 @@ export class ShellTerminal implements Disposable {
 
   run(command: string, opts: RunOptions = {}): Promise<CellRunResult> {
     if (this.state === 'exited') return Promise.reject(this.exitedError());
-    if (this.store.isDisposed) return Promise.reject(new TerminalError('DISPOSED', `terminal T${this.term + 1} is closed`));
+    if (this.store.isDisposed)
+      return Promise.reject(new TerminalError('DISPOSED', `terminal T${this.term + 1} is closed`));
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, opts, resolve, reject, startedAt: 0, capture: null, timedOut: false, timers: new DisposableStore() });
+      this.queue.push({
+        command,
+        opts,
+        resolve,
+        reject,
+        startedAt: 0,
+        capture: null,
+        timedOut: false,
+        timers: new DisposableStore(),
+      });
       this.pump();
     });
   }
@@ -198,13 +208,28 @@ export class ShellTerminal implements Disposable {
       waits.add(this._onReady.event(() => done()));
       waits.add(
         this._onExit.event(({ exitCode }) => {
-          const said = new AnsiStripper().strip(Buffer.concat(this.early ?? [])).toString('utf8').trim().slice(-500);
+          const said = new AnsiStripper()
+            .strip(Buffer.concat(this.early ?? []))
+            .toString('utf8')
+            .trim()
+            .slice(-500);
           const why = exitCode === SHELL_TOO_OLD_EXIT ? '' : ` (exit status ${exitCode ?? 'unknown'})`;
-          done(new TerminalError('SHELL_START_FAILED', `the shell of T${this.term + 1} exited before its first prompt${why}${said ? `: ${said}` : ''}`));
+          done(
+            new TerminalError(
+              'SHELL_START_FAILED',
+              `the shell of T${this.term + 1} exited before its first prompt${why}${said ? `: ${said}` : ''}`,
+            ),
+          );
         }),
       );
       waits.timeout(
-        () => done(new TerminalError('SHELL_START_FAILED', `the shell of T${this.term + 1} showed no prompt within ${SHELL_START_TIMEOUT_MS} ms`)),
+        () =>
+          done(
+            new TerminalError(
+              'SHELL_START_FAILED',
+              `the shell of T${this.term + 1} showed no prompt within ${SHELL_START_TIMEOUT_MS} ms`,
+            ),
+          ),
         SHELL_START_TIMEOUT_MS,
       );
     });
@@ -314,7 +339,10 @@ export class ShellTerminal implements Disposable {
   }
 
   private exitedError(): TerminalError {
-    return new TerminalError('SHELL_EXITED', `the shell of T${this.term + 1} has exited (status ${this.exitCode ?? 'unknown'}); restart the terminal`);
+    return new TerminalError(
+      'SHELL_EXITED',
+      `the shell of T${this.term + 1} has exited (status ${this.exitCode ?? 'unknown'}); restart the terminal`,
+    );
   }
 }
 

@@ -85,7 +85,8 @@ export interface BrowserOptions {
 }
 
 export async function launchBrowser(opts: BrowserOptions = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`);
   const profile = await mkdtemp(join(tmpdir(), 'stepwise-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -121,7 +122,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   // Let a change made just before (a theme switch, say) reach the screen: two frames, then settle.
-  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
   await page.screenshot({ path, animations: 'disabled' });
   return path;
 }
@@ -137,7 +140,8 @@ export async function waitForTerminal(page: Page, pattern: RegExp, n = 1, timeou
   for (;;) {
     const text = await terminalText(page, n);
     if (pattern.test(text)) return text;
-    if (Date.now() - started > timeoutMs) throw new Error(`T${n} never showed ${pattern} within ${timeoutMs} ms; it shows:\n${text}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`T${n} never showed ${pattern} within ${timeoutMs} ms; it shows:\n${text}`);
     await page.waitForTimeout(100);
   }
 }

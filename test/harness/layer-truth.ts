@@ -87,7 +87,8 @@ export function expectedFile(rows: readonly LayerRow[]): ExpectedFile {
   let found: ExpectedFile = { found: false, layer: -1, row: null, content: null };
   rows.forEach((row, layer) => {
     if (row.removes) found = { found: false, layer: -1, row: null, content: null };
-    if (row.writes) found = { found: true, layer, row, content: row.content === null ? null : Buffer.from(row.content, 'base64') };
+    if (row.writes)
+      found = { found: true, layer, row, content: row.content === null ? null : Buffer.from(row.content, 'base64') };
   });
   return found;
 }

@@ -21,7 +21,11 @@ export function rawStatus(port: number, request: string | Buffer): Promise<numbe
     };
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no answer within ${RAW_EXCHANGE_TIMEOUT_MS} ms to ${JSON.stringify(request.toString().slice(0, 200))}`));
+      reject(
+        new Error(
+          `no answer within ${RAW_EXCHANGE_TIMEOUT_MS} ms to ${JSON.stringify(request.toString().slice(0, 200))}`,
+        ),
+      );
     }, RAW_EXCHANGE_TIMEOUT_MS);
     socket.on('data', (chunk: Buffer) => {
       head += chunk.toString('latin1');

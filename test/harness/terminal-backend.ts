@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Backend, SessionEnv } from '../../server/environment/backend.ts';
-import { createProvider, hostFacts, isBackendName, providerOf, type BackendName, type Provider } from '../../server/environment/index.ts';
+import {
+  createProvider,
+  hostFacts,
+  isBackendName,
+  providerOf,
+  type BackendName,
+  type Provider,
+} from '../../server/environment/index.ts';
 import { LocalBackend } from '../../server/environment/providers/local.ts';
 import { DockerBackend } from '../../server/environment/providers/docker.ts';
 import { SESSION_LABEL } from '../../server/environment/providers/docker-container-spec.ts';
@@ -36,14 +43,20 @@ export function createTestBackend(stateDir: string, scope: string): Backend {
 
 /** The same, as the provider the server and the check runner use. `dockerHost` is the engine local shells
  *  and the requirement checks see (null: none). */
-export function createTestProvider(stateDir: string, scope: string, dockerHost: string | null = process.env[ENV_DOCKER_HOST] ?? null): Provider {
+export function createTestProvider(
+  stateDir: string,
+  scope: string,
+  dockerHost: string | null = process.env[ENV_DOCKER_HOST] ?? null,
+): Provider {
   if (testBackendName() === 'docker') {
     return createProvider('docker', { dockerHost: requireDockerHost(), scope });
   }
   return providerOf(new LocalBackend({ baseDir: join(stateDir, 'sessions'), dockerHost }), hostFacts(dockerHost));
 }
 
-const ContainerListSchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable().optional() }));
+const ContainerListSchema = z.array(
+  z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable().optional() }),
+);
 
 /**
  * The containers of the given sessions that still exist, described, on the docker backend; none elsewhere. A session's
@@ -55,7 +68,8 @@ export async function leftoverContainers(backend: Backend, sessionIds: Set<strin
   const left: string[] = [];
   for (const c of ContainerListSchema.parse(raw)) {
     const envId = c.Labels?.[SESSION_LABEL] ?? '';
-    if ([...sessionIds].some((id) => envId === id || envId.startsWith(`${id}-`))) left.push(`container ${c.Id.slice(0, 12)} of ${envId}`);
+    if ([...sessionIds].some((id) => envId === id || envId.startsWith(`${id}-`)))
+      left.push(`container ${c.Id.slice(0, 12)} of ${envId}`);
   }
   return left;
 }

@@ -96,7 +96,11 @@ export class TestClient {
   }
 
   /** hello → welcome (and the snapshot of each terminal). */
-  async hello(lessonId: string, sessionId?: string, size = { cols: 100, rows: 30 }): Promise<Extract<ServerMessage, { type: 'welcome' }>> {
+  async hello(
+    lessonId: string,
+    sessionId?: string,
+    size = { cols: 100, rows: 30 },
+  ): Promise<Extract<ServerMessage, { type: 'welcome' }>> {
     this.send({ type: 'hello', lessonId, ...(sessionId ? { sessionId } : {}), ...size });
     const welcome = await this.next((m) => m.type === 'welcome' || m.type === 'error');
     if (welcome.type !== 'welcome') throw new Error(`hello refused: ${JSON.stringify(welcome)}`);
@@ -108,16 +112,22 @@ export class TestClient {
   async run(cellId: string): Promise<Extract<ServerMessage, { type: 'runResult' }>> {
     const from = this.messages.length;
     this.send({ type: 'run', cellId });
-    return this.next((m) => m.type === 'runResult' && m.cellId === cellId, from) as Promise<Extract<ServerMessage, { type: 'runResult' }>>;
+    return this.next((m) => m.type === 'runResult' && m.cellId === cellId, from) as Promise<
+      Extract<ServerMessage, { type: 'runResult' }>
+    >;
   }
 
   /** The first message matching, looking from index `from` (default: any so far). */
   async next(predicate: Predicate, from = 0, timeoutMs = WAIT_MS): Promise<ServerMessage> {
     let found: ServerMessage | undefined;
-    await this.until(() => {
-      found = this.messages.slice(from).find(predicate);
-      return found !== undefined;
-    }, timeoutMs, `a message matching ${predicate.toString()}`);
+    await this.until(
+      () => {
+        found = this.messages.slice(from).find(predicate);
+        return found !== undefined;
+      },
+      timeoutMs,
+      `a message matching ${predicate.toString()}`,
+    );
     return found!;
   }
 
@@ -154,7 +164,11 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; last messages: ${JSON.stringify(this.messages.slice(-3))}`,
+          ),
+        );
       }, timeoutMs);
       const poll = setInterval(() => {
         if (check()) waiter.resolve();

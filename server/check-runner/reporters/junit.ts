@@ -23,7 +23,9 @@ function testcase(step: StepRun): string {
   const open = `    <testcase classname="${escapeAttr(step.lessonId)}" name="${escapeAttr(stepName(step))}" time="${seconds(step.durationMs)}" file="${escapeAttr(step.source.file)}" line="${step.source.line}">`;
   const parts = [open];
   if (step.status === 'failed' || step.status === 'vacuous') {
-    parts.push(`      <failure type="${step.status}" message="${escapeAttr(step.failure ?? step.status)}">${escapeText(failureBody(step))}</failure>`);
+    parts.push(
+      `      <failure type="${step.status}" message="${escapeAttr(step.failure ?? step.status)}">${escapeText(failureBody(step))}</failure>`,
+    );
   } else if (step.status === 'unasserted') {
     parts.push(`      <skipped message="run without asserting, to build up the environment for --step"/>`);
   }

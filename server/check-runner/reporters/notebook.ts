@@ -12,7 +12,8 @@ export function notebookFromRun(lesson: Lesson, run: LessonRun): Notebook {
   const runs = new Map<string, TranscriptRun>();
   for (const step of run.steps) {
     for (const cell of step.cells) {
-      if (cell.skipped === undefined) runs.set(cell.cellId, { exitCode: cell.exitCode, output: cell.output, durationMs: cell.durationMs });
+      if (cell.skipped === undefined)
+        runs.set(cell.cellId, { exitCode: cell.exitCode, output: cell.output, durationMs: cell.durationMs });
     }
   }
   const page = (p: Page): TranscriptPage => ({ title: p.title, blocks: p.blocks });

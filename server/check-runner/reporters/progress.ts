@@ -19,7 +19,11 @@ function firstLine(command: string): string {
 }
 
 function indent(text: string, prefix: string): string {
-  return text.replace(/\n$/, '').split('\n').map((l) => `${prefix}${l}`).join('\n');
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
 }
 
 function clipLines(text: string, max: number): string {
@@ -37,7 +41,10 @@ export class ProgressReporter implements Reporter {
 
   lessonStart(lesson: Lesson, info: { backend: string; asserted: number[] }): void {
     const steps = lesson.steps.length;
-    const which = info.asserted.length === steps ? `${steps} step${steps === 1 ? '' : 's'}` : `step ${info.asserted.join(', ')} of ${steps}`;
+    const which =
+      info.asserted.length === steps
+        ? `${steps} step${steps === 1 ? '' : 's'}`
+        : `step ${info.asserted.join(', ')} of ${steps}`;
     this.line(`${lesson.id}: ${lesson.title} (${which}, ${info.backend} backend)`);
   }
 
@@ -65,9 +72,18 @@ export class ProgressReporter implements Reporter {
   }
 
   cellEnd(cell: CellRun): void {
-    const how = cell.skipped !== undefined ? `not run: ${cell.skipped}` : cell.timedOut ? 'TIMED OUT' : cell.exitCode === null ? 'interrupted' : `exit ${cell.exitCode}`;
+    const how =
+      cell.skipped !== undefined
+        ? `not run: ${cell.skipped}`
+        : cell.timedOut
+          ? 'TIMED OUT'
+          : cell.exitCode === null
+            ? 'interrupted'
+            : `exit ${cell.exitCode}`;
     const term = cell.terminal === 1 ? '' : ` [T${cell.terminal}]`;
-    this.line(`    ${cell.ok ? '' : 'FAILED '}${cell.cellId}${term} $ ${firstLine(cell.command)}  → ${how} (${formatMs(cell.durationMs)})`);
+    this.line(
+      `    ${cell.ok ? '' : 'FAILED '}${cell.cellId}${term} $ ${firstLine(cell.command)}  → ${how} (${formatMs(cell.durationMs)})`,
+    );
   }
 
   stepEnd(step: StepRun): void {
@@ -79,7 +95,8 @@ export class ProgressReporter implements Reporter {
   private details(step: StepRun): void {
     const { vacuous, failed } = culpritChecks(step);
     // The cell that failed; else, for a failing check, the step's last cell: what the check looked at.
-    const cell = failingCell(step) ?? (failed.length > 0 ? step.cells.filter((c) => c.skipped === undefined).pop() : undefined);
+    const cell =
+      failingCell(step) ?? (failed.length > 0 ? step.cells.filter((c) => c.skipped === undefined).pop() : undefined);
     if (cell !== undefined) {
       this.line(`    transcript of ${cell.cellId} (${cell.source.file}:${cell.source.line}):`);
       this.line(indent(clipLines(cellTranscript(cell), MAX_TRANSCRIPT_LINES), '      | '));

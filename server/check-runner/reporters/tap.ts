@@ -7,7 +7,10 @@ import type { Reporter } from './reporter.ts';
 
 /** A test point description may not contain '#' (it starts a directive) or a line break. */
 function description(step: StepRun): string {
-  return `${step.lessonId} ${stepName(step)}`.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  return `${step.lessonId} ${stepName(step)}`
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/#/g, '\\#');
 }
 
 function diagnostics(step: StepRun): string {
@@ -20,7 +23,12 @@ function diagnostics(step: StepRun): string {
   };
   if (vacuous.length > 0) doc.passedBeforeStep = vacuous.map((o) => ({ check: `${o.kind} ${o.target}`, seen: o.seen }));
   if (failed.length > 0) {
-    doc.failedChecks = failed.map((o) => ({ check: `${o.kind} ${o.target}`, expected: o.expected, seen: o.seen, ...(o.hint ? { hint: o.hint } : {}) }));
+    doc.failedChecks = failed.map((o) => ({
+      check: `${o.kind} ${o.target}`,
+      expected: o.expected,
+      seen: o.seen,
+      ...(o.hint ? { hint: o.hint } : {}),
+    }));
   }
   if (cell !== undefined) doc.transcript = cellTranscript(cell);
   else if (step.cells.length > 0) doc.transcript = step.cells.map(cellTranscript).join('');

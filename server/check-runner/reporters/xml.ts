@@ -1,7 +1,8 @@
 // XML 1.0 text and attribute escaping. Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/F)
 // cannot be escaped at all, so they are written as visible "\xNN" / "\uNNNN" text instead.
 
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function visible(c: string): string {
   const code = c.charCodeAt(0);

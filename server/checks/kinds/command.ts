@@ -20,10 +20,16 @@ export async function evaluateCommand(spec: CheckSpec, ctx: CheckContext): Promi
   const f = fields.value;
   const timeoutMs = toMs(f.timeout, DEFAULT_COMMAND_TIMEOUT_MS);
   const run = await ctx.environment.exec(['bash', '-c', spec.target], { timeoutMs });
-  if (run.timedOut) return verdict.stop('finishes', `it was still running after ${formatSeconds(timeoutMs)} and was stopped`);
+  if (run.timedOut)
+    return verdict.stop('finishes', `it was still running after ${formatSeconds(timeoutMs)} and was stopped`);
   const wantExit = f.exit ?? 0;
   const said = tail(run.stderr) || tail(run.stdout);
-  verdict.expect(`exits ${wantExit}`, run.exitCode === wantExit, `it exited ${run.exitCode}${said ? `, saying ${quote(said)}` : ''}`, `it exited ${run.exitCode}`);
+  verdict.expect(
+    `exits ${wantExit}`,
+    run.exitCode === wantExit,
+    `it exited ${run.exitCode}${said ? `, saying ${quote(said)}` : ''}`,
+    `it exited ${run.exitCode}`,
+  );
   verdict.add(...streamFindings(run.stdout, f.stdout, 'stdout'), ...streamFindings(run.stderr, f.stderr, 'stderr'));
   return verdict.outcome();
 }

@@ -18,31 +18,44 @@ const KIND_WORDS: Record<EnvEntryKind, string> = {
   other: 'a special file (device or pipe)',
 };
 
-
 /** "0644" for 0o644: how authors write modes. */
 export function modeString(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-
 /** The findings for one existing-or-not path; null when it does not exist. */
 async function examine(ctx: CheckContext, path: string, f: FileCheck): Promise<Finding[] | null> {
   const needContent = f.contains !== undefined || f.matches !== undefined;
   const want: EnvEntryKind | undefined = f.type;
-  const read = await readEnvEntry(ctx.environment, path, { maxBytes: needContent ? MAX_CONTENT_BYTES : 0, follow: want !== 'symlink' });
+  const read = await readEnvEntry(ctx.environment, path, {
+    maxBytes: needContent ? MAX_CONTENT_BYTES : 0,
+    follow: want !== 'symlink',
+  });
   if (read === null) return null;
   const { entry } = read;
   const findings: Finding[] = [{ phrase: 'exists', ok: true, problem: '', fact: `${path} exists` }];
   if (want !== undefined) {
-    findings.push({ phrase: `is ${KIND_WORDS[want]}`, ok: entry.kind === want, problem: `${path} is ${KIND_WORDS[entry.kind]}` });
+    findings.push({
+      phrase: `is ${KIND_WORDS[want]}`,
+      ok: entry.kind === want,
+      problem: `${path} is ${KIND_WORDS[entry.kind]}`,
+    });
   }
   if (f.mode !== undefined) {
     const wanted = parseInt(f.mode, 8);
-    findings.push({ phrase: `has mode ${modeString(wanted)}`, ok: entry.mode === wanted, problem: `${path} has mode ${modeString(entry.mode)}` });
+    findings.push({
+      phrase: `has mode ${modeString(wanted)}`,
+      ok: entry.mode === wanted,
+      problem: `${path} has mode ${modeString(entry.mode)}`,
+    });
   }
   if (needContent) {
     if (read.content === undefined) {
-      findings.push({ phrase: 'has content to read', ok: false, problem: `${path} is ${KIND_WORDS[entry.kind]}, which has no content to read` });
+      findings.push({
+        phrase: 'has content to read',
+        ok: false,
+        problem: `${path} is ${KIND_WORDS[entry.kind]}, which has no content to read`,
+      });
     } else {
       const text = read.content.toString('utf8');
       const what = read.truncated ? `the first ${MAX_CONTENT_BYTES} bytes of ${path}` : path;
@@ -74,7 +87,12 @@ export async function evaluateFile(spec: CheckSpec, ctx: CheckContext): Promise<
   if (wantAbsent) {
     verdict.setSubject('no path');
     const n = expansion.paths.length;
-    verdict.expect(`matches ${spec.target}`, n === 0, `${n === 1 ? 'one path matches' : `${n} paths match`} ${spec.target}: ${expansion.paths.slice(0, 5).join(', ')}`, `nothing matches ${spec.target}`);
+    verdict.expect(
+      `matches ${spec.target}`,
+      n === 0,
+      `${n === 1 ? 'one path matches' : `${n} paths match`} ${spec.target}: ${expansion.paths.slice(0, 5).join(', ')}`,
+      `nothing matches ${spec.target}`,
+    );
     return verdict.outcome();
   }
   return anyMatch(verdict, spec.target, expansion, (path) => examine(ctx, path, f));

@@ -27,7 +27,9 @@ export async function anyMatch(
   if (best === null) return verdict.stop('exists', `nothing matches ${glob}`);
   verdict.add(...best);
   const examined = Math.min(expansion.paths.length, MAX_GLOB_EXAMINED);
-  verdict.explain(`${plural(expansion.paths.length, 'path')} match ${glob} (${listSome(expansion.paths)}); none of the ${examined} examined fits`);
+  verdict.explain(
+    `${plural(expansion.paths.length, 'path')} match ${glob} (${listSome(expansion.paths)}); none of the ${examined} examined fits`,
+  );
   return verdict.outcome();
 }
 

@@ -7,7 +7,10 @@ import { Verdict } from '../verdict.ts';
 
 export async function evaluateOutput(spec: CheckSpec, ctx: CheckContext): Promise<CheckOutcome> {
   const last = ctx.lastRun;
-  const verdict = new Verdict(spec, last === undefined ? 'the last command run' : `the output of the last command run (${last.cellId})`);
+  const verdict = new Verdict(
+    spec,
+    last === undefined ? 'the last command run' : `the output of the last command run (${last.cellId})`,
+  );
   const fields = readFields(spec, 'output');
   if (!fields.ok) return verdict.stop('is a valid check', fields.problem);
   if (last === undefined) return verdict.stop('exists', 'no command has been run yet');

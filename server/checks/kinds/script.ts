@@ -17,7 +17,8 @@ export async function locateScript(lessonDir: string, target: string): Promise<{
   try {
     real = await realpath(candidate);
   } catch (e: unknown) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { problem: `the verify script ${target} is missing from the lesson folder` };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { problem: `the verify script ${target} is missing from the lesson folder` };
     throw e;
   }
   const root = await realpath(lessonDir);
@@ -37,6 +38,11 @@ export async function evaluateScript(spec: CheckSpec, ctx: CheckContext): Promis
   const located = await locateScript(ctx.lessonDir, spec.target);
   if ('problem' in located) return verdict.stop('exists', located.problem);
   const result = interpretScriptRun(await runScriptInEnv(ctx.environment, located.path, limitMs), limitMs);
-  verdict.expect('passes (exits 0 or prints done)', result.passed, `it failed: ${result.reason}`, `it passed: ${result.reason}`);
+  verdict.expect(
+    'passes (exits 0 or prints done)',
+    result.passed,
+    `it failed: ${result.reason}`,
+    `it passed: ${result.reason}`,
+  );
   return verdict.outcome();
 }

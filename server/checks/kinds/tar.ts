@@ -33,7 +33,12 @@ export function tarHas(paths: readonly string[], name: string): boolean {
 function assess(path: string, entries: LayerEntry[], compression: string, f: TarCheck): Finding[] {
   const names = entries.map((e) => e.path.replace(/^\//, ''));
   const findings: Finding[] = [
-    { phrase: 'is a tar archive', ok: true, problem: '', fact: `${path} is a tar archive with ${plural(entries.length, 'entry', 'entries')}` },
+    {
+      phrase: 'is a tar archive',
+      ok: true,
+      problem: '',
+      fact: `${path} is a tar archive with ${plural(entries.length, 'entry', 'entries')}`,
+    },
   ];
   for (const name of f.has ?? []) {
     findings.push({
@@ -53,7 +58,11 @@ function assess(path: string, entries: LayerEntry[], compression: string, f: Tar
     const want = f.compressed;
     const ok = want === true ? compression !== 'none' : want === false ? compression === 'none' : compression === want;
     const phrase = want === true ? 'is compressed' : want === false ? 'is not compressed' : `is ${want}-compressed`;
-    findings.push({ phrase, ok, problem: compression === 'none' ? `${path} is not compressed` : `${path} is ${compression}-compressed` });
+    findings.push({
+      phrase,
+      ok,
+      problem: compression === 'none' ? `${path} is not compressed` : `${path} is ${compression}-compressed`,
+    });
   }
   return findings;
 }
@@ -61,7 +70,13 @@ function assess(path: string, entries: LayerEntry[], compression: string, f: Tar
 async function examine(ctx: CheckContext, path: string, f: TarCheck): Promise<Finding[] | null> {
   return withEnvEntry(ctx.environment, path, true, async (entry, content) => {
     if (entry.kind !== 'file') {
-      return [{ phrase: 'is a tar archive', ok: false, problem: `${path} is ${entry.kind === 'dir' ? 'a directory' : 'not a regular file'}, not a tar archive` }];
+      return [
+        {
+          phrase: 'is a tar archive',
+          ok: false,
+          problem: `${path} is ${entry.kind === 'dir' ? 'a directory' : 'not a regular file'}, not a tar archive`,
+        },
+      ];
     }
     try {
       const listed = await listTar(content, { label: path });

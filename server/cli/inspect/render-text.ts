@@ -33,7 +33,14 @@ function shortDigest(d: string | null): string {
 
 function table(rows: string[][], indent: string): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => indent + r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function configValue(value: unknown): string {
@@ -45,10 +52,14 @@ function configValue(value: unknown): string {
 export function renderText(r: InspectResult, opts: TextOptions): string {
   const out: string[] = [];
   out.push(`Source:    ${r.source}`);
-  out.push(`Format:    ${r.format}${r.tar ? ` (${r.tar.compression === 'none' ? 'uncompressed' : r.tar.compression})` : ''}`);
+  out.push(
+    `Format:    ${r.format}${r.tar ? ` (${r.tar.compression === 'none' ? 'uncompressed' : r.tar.compression})` : ''}`,
+  );
   out.push(`Verified:  ${r.format === 'tar' ? 'n/a (a plain tar declares no digests)' : r.verified ? 'yes' : 'NO'}`);
   for (const w of r.warnings) out.push(`  ! ${w}`);
-  out.push(`Read:      ${r.read.mode === 'parallel' ? `in parallel, up to ${r.read.concurrency} layers at once` : 'in one pass'} (${r.read.reason})`);
+  out.push(
+    `Read:      ${r.read.mode === 'parallel' ? `in parallel, up to ${r.read.concurrency} layers at once` : 'in one pass'} (${r.read.reason})`,
+  );
   if (r.tar) {
     out.push(`Entries:   ${r.tar.entries}`);
     if (r.tar.paths && (opts.tree || opts.files)) out.push('', ...renderPaths(r.tar.paths, opts.tree, '  ', false));
@@ -87,7 +98,9 @@ function renderImage(image: Image, index: number, count: number, opts: TextOptio
   out.push(...table(rows, '    '));
   if (opts.layers) out.push(...renderChanges(image));
   if (image.paths && (opts.tree || opts.files)) {
-    out.push(opts.tree ? '  Tree (L<n>: the layer that last wrote the path; "implied": a parent no layer lists):' : '  Paths:');
+    out.push(
+      opts.tree ? '  Tree (L<n>: the layer that last wrote the path; "implied": a parent no layer lists):' : '  Paths:',
+    );
     out.push(...renderPaths(image.paths, opts.tree, '    ', true));
   }
   return out;
@@ -98,7 +111,9 @@ function renderChanges(image: Image): string[] {
   image.layers.forEach((l, i) => {
     const c = l.changes;
     if (!c) return;
-    out.push(`    Layer ${i} ${shortDigest(l.digest)}: +${c.added.length} added, ~${c.changed.length} changed, -${c.removed.length} removed`);
+    out.push(
+      `    Layer ${i} ${shortDigest(l.digest)}: +${c.added.length} added, ~${c.changed.length} changed, -${c.removed.length} removed`,
+    );
     for (const p of c.added) out.push(`      + ${p}`);
     for (const p of c.changed) out.push(`      ~ ${p}`);
     for (const p of c.removed) out.push(`      - ${p}`);
@@ -114,7 +129,8 @@ function renderPaths(paths: readonly MergedPath[], tree: boolean, indent: string
     const depth = trimmed.split('/').length - 2;
     const name = trimmed.slice(trimmed.lastIndexOf('/') + 1) + (p.kind === 'dir' ? '/' : '');
     const layer = !layers ? '' : p.layer < 0 ? '  [implied]' : `  [L${p.layer}]`;
-    const detail = p.kind === 'dir' ? '' : `  ${p.kind === 'file' ? formatBytes(p.size) : p.kind}${p.sparse ? ' (sparse)' : ''}`;
+    const detail =
+      p.kind === 'dir' ? '' : `  ${p.kind === 'file' ? formatBytes(p.size) : p.kind}${p.sparse ? ' (sparse)' : ''}`;
     return `${indent}${'  '.repeat(depth)}${name}${layer}${detail}`;
   });
 }

@@ -27,7 +27,11 @@ function declaredBlobDigest(ref: string): string | null {
   return blob ? `${blob[1]}:${blob[2]}` : null;
 }
 
-export async function resolveDockerArchive(contents: ArchiveContents, limits: Limits, warnings: string[]): Promise<ResolvedImage[]> {
+export async function resolveDockerArchive(
+  contents: ArchiveContents,
+  limits: Limits,
+  warnings: string[],
+): Promise<ResolvedImage[]> {
   const manifestBytes = memberJson(contents, 'manifest.json', limits, 'manifest.json');
   const entries = parseJson(DockerManifestSchema, manifestBytes, `${contents.label}: manifest.json`);
   const hints = await ociHints(contents, limits, warnings);
@@ -71,7 +75,11 @@ function resolveEntry(
 }
 
 /** The OCI view of the same archive, by config digest. Best effort: its faults are warnings, not errors. */
-async function ociHints(contents: ArchiveContents, limits: Limits, warnings: string[]): Promise<Map<string, ResolvedImage>> {
+async function ociHints(
+  contents: ArchiveContents,
+  limits: Limits,
+  warnings: string[],
+): Promise<Map<string, ResolvedImage>> {
   const hints = new Map<string, ResolvedImage>();
   if (!contents.members.has('index.json')) return hints;
   try {

@@ -25,7 +25,10 @@ export function resolveMember(contents: ArchiveContents, ref: string, limits: Li
   let hops = 0;
   const hop = (): void => {
     if (++hops > limits.maxSymlinkHops) {
-      throw new CoreError('SYMLINK_HOPS', `${what} "${ref}" takes more than ${limits.maxSymlinkHops} symlink hops in ${contents.label}`);
+      throw new CoreError(
+        'SYMLINK_HOPS',
+        `${what} "${ref}" takes more than ${limits.maxSymlinkHops} symlink hops in ${contents.label}`,
+      );
     }
   };
   restart: for (;;) {
@@ -46,7 +49,10 @@ export function resolveMember(contents: ArchiveContents, ref: string, limits: Li
       if (kind === 'hardlink' && last) {
         hop();
         if (linkTarget.startsWith('/') || linkTarget.split('/').includes('..')) {
-          throw new CoreError('TAR_LINK_ESCAPE', `hardlink ${member.rel} in ${contents.label} points outside the archive`);
+          throw new CoreError(
+            'TAR_LINK_ESCAPE',
+            `hardlink ${member.rel} in ${contents.label} points outside the archive`,
+          );
         }
         parts = splitReference(linkTarget, [], `hardlink ${member.rel}`);
         continue restart;
@@ -62,12 +68,19 @@ export function memberJson(contents: ArchiveContents, ref: string, limits: Limit
   const member = resolveMember(contents, ref, limits, what);
   if (member.json) return member.json;
   const { kind, size } = member.entry;
-  if (kind !== 'file') throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is a ${kind}, not a file`);
+  if (kind !== 'file')
+    throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is a ${kind}, not a file`);
   if (size > limits.maxJsonBytes) {
-    throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is ${size} bytes, over the ${limits.maxJsonBytes}-byte limit for JSON`);
+    throw new CoreError(
+      'MANIFEST_INVALID',
+      `${what} "${ref}" is ${size} bytes, over the ${limits.maxJsonBytes}-byte limit for JSON`,
+    );
   }
   if (member.jsonDropped) {
-    throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" was not kept: metadata members exceed ${limits.maxMetadataBytes} bytes in total`);
+    throw new CoreError(
+      'MANIFEST_INVALID',
+      `${what} "${ref}" was not kept: metadata members exceed ${limits.maxMetadataBytes} bytes in total`,
+    );
   }
   if (size === 0) throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" is empty`);
   throw new CoreError('MANIFEST_INVALID', `${what} "${ref}" in ${contents.label} is not JSON`);
@@ -76,8 +89,16 @@ export function memberJson(contents: ArchiveContents, ref: string, limits: Limit
 /** A member read as a layer; its tar error, if any, is raised now that it is known to be one. */
 export function memberLayer(contents: ArchiveContents, ref: string, limits: Limits, what: string): BlobScan {
   const member = resolveMember(contents, ref, limits, what);
-  if (member.entry.kind !== 'file') throw new CoreError('MEMBER_MISSING', `${what} "${ref}" in ${contents.label} is a ${member.entry.kind}, not a file`);
-  if (member.notTar) throw new CoreError(member.notTar.code, `${what} "${ref}" in ${contents.label} is not a tar: ${member.notTar.reason}`);
+  if (member.entry.kind !== 'file')
+    throw new CoreError(
+      'MEMBER_MISSING',
+      `${what} "${ref}" in ${contents.label} is a ${member.entry.kind}, not a file`,
+    );
+  if (member.notTar)
+    throw new CoreError(
+      member.notTar.code,
+      `${what} "${ref}" in ${contents.label} is not a tar: ${member.notTar.reason}`,
+    );
   if (!member.scan) throw new CoreError('TAR_TRUNCATED', `${what} "${ref}" in ${contents.label} is empty`);
   if (member.scan.error) throw member.scan.error;
   return member.scan;

@@ -14,7 +14,14 @@ import { PARALLEL_MIN_MEMBER_BYTES, type ScanSlots } from '../scan-slots.ts';
 import { BLOCK } from '../tar/header.ts';
 import type { TarEntry } from '../tar/reader.ts';
 import { checkLooksLikeTar } from './open-tar.ts';
-import { archiveTarReader, memberLabel, readArchive, type ArchiveContents, type Member, type ReadArchiveOptions } from './read-archive.ts';
+import {
+  archiveTarReader,
+  memberLabel,
+  readArchive,
+  type ArchiveContents,
+  type Member,
+  type ReadArchiveOptions,
+} from './read-archive.ts';
 
 export interface FileArchive {
   contents: ArchiveContents;
@@ -28,17 +35,35 @@ export async function readArchiveFile(path: string, opts: ReadArchiveOptions, sl
     const head = await readAt(file, 0, Math.min(BLOCK, size));
     const compression = sniffCompression(head);
     if (compression !== 'none') {
-      const contents = await readArchive(file.createReadStream({ highWaterMark: FILE_READ_CHUNK_BYTES, autoClose: false }), opts);
-      return { contents, read: { mode: 'single-pass', concurrency: 1, reason: `the archive is ${compression}-compressed as a whole, so its members cannot be read apart` } };
+      const contents = await readArchive(
+        file.createReadStream({ highWaterMark: FILE_READ_CHUNK_BYTES, autoClose: false }),
+        opts,
+      );
+      return {
+        contents,
+        read: {
+          mode: 'single-pass',
+          concurrency: 1,
+          reason: `the archive is ${compression}-compressed as a whole, so its members cannot be read apart`,
+        },
+      };
     }
     checkLooksLikeTar(head, opts.label);
-    return { contents: await readMembersApart(file, size, opts, slots), read: { mode: 'parallel', concurrency: slots.size, reason: 'a file can be read by more than one reader' } };
+    return {
+      contents: await readMembersApart(file, size, opts, slots),
+      read: { mode: 'parallel', concurrency: slots.size, reason: 'a file can be read by more than one reader' },
+    };
   } finally {
     await file.close();
   }
 }
 
-async function readMembersApart(file: FileHandle, fileSize: number, opts: ReadArchiveOptions, slots: ScanSlots): Promise<ArchiveContents> {
+async function readMembersApart(
+  file: FileHandle,
+  fileSize: number,
+  opts: ReadArchiveOptions,
+  slots: ScanSlots,
+): Promise<ArchiveContents> {
   const contents: ArchiveContents = { label: opts.label, compression: 'none', members: new Map(), listing: [] };
   // Stops the second readers when the main one fails, so none outlives this call.
   const stop = new AbortController();
@@ -49,7 +74,13 @@ async function readMembersApart(file: FileHandle, fileSize: number, opts: ReadAr
     const start = entry.offset + BLOCK; // a non-sparse entry's data follows its own header block
     if (entry.sparse || entry.size < PARALLEL_MIN_MEMBER_BYTES || start + entry.size > fileSize) return null; // a truncated member is the main reader's error to report
     return slots.acquire().then((release) => {
-      const scanner = new BlobScanner(memberLabel(opts.label, member.rel), entry.size, opts.limits, opts.budget, opts.capture ?? null);
+      const scanner = new BlobScanner(
+        memberLabel(opts.label, member.rel),
+        entry.size,
+        opts.limits,
+        opts.budget,
+        opts.capture ?? null,
+      );
       const scan = (async () => {
         try {
           for await (const chunk of readRange(file, start, entry.size, opts.label, member.rel)) {
@@ -96,7 +127,9 @@ async function readMembersApart(file: FileHandle, fileSize: number, opts: ReadAr
   }
   // In member order, so the error reported is the one a single pass would have met first; a scan that was only
   // stopped because another failed does not hide the failure itself.
-  const failures = (await Promise.allSettled(scans)).flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const failures = (await Promise.allSettled(scans)).flatMap((s) =>
+    s.status === 'rejected' ? [s.reason as unknown] : [],
+  );
   const failure = failures.find((e) => e !== stop.signal.reason) ?? failures[0];
   if (failure !== undefined) throw failure;
   finish();
@@ -111,11 +144,18 @@ async function readAt(file: FileHandle, position: number, length: number): Promi
 }
 
 /** One member's bytes, read positionally from the shared handle; a short read means the file changed under us. */
-async function* readRange(file: FileHandle, start: number, length: number, label: string, rel: string): AsyncGenerator<Buffer> {
+async function* readRange(
+  file: FileHandle,
+  start: number,
+  length: number,
+  label: string,
+  rel: string,
+): AsyncGenerator<Buffer> {
   const end = start + length;
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const chunk = await readAt(file, pos, Math.min(FILE_READ_CHUNK_BYTES, end - pos));
-    if (chunk.length === 0) throw new CoreError('TAR_TRUNCATED', `${label} is truncated at byte ${pos} inside member "${rel}"`);
+    if (chunk.length === 0)
+      throw new CoreError('TAR_TRUNCATED', `${label} is truncated at byte ${pos} inside member "${rel}"`);
     pos += chunk.length;
     yield chunk;
   }

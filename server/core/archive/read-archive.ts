@@ -46,8 +46,14 @@ export interface ReadArchiveOptions {
 // Shared, so that a plain tar of many small files keeps one object per reason, not one per member.
 type NotTar = NonNullable<Member['notTar']>;
 const NOT_TAR_EMPTY: NotTar = Object.freeze({ code: 'TAR_TRUNCATED', reason: 'it is empty' });
-const NOT_TAR_SHORT: NotTar = Object.freeze({ code: 'TAR_TRUNCATED', reason: 'it is shorter than one 512-byte tar block' });
-const NOT_TAR_HEADER: NotTar = Object.freeze({ code: 'TAR_BAD_CHECKSUM', reason: 'its first block is not a tar header' });
+const NOT_TAR_SHORT: NotTar = Object.freeze({
+  code: 'TAR_TRUNCATED',
+  reason: 'it is shorter than one 512-byte tar block',
+});
+const NOT_TAR_HEADER: NotTar = Object.freeze({
+  code: 'TAR_BAD_CHECKSUM',
+  reason: 'its first block is not a tar header',
+});
 
 /** Members that may hold metadata: top-level files (manifest.json, index.json, <id>.json) and OCI blobs. */
 const METADATA_PATH = /^(?:[^/]+|blobs\/[a-z0-9]+\/[A-Za-z0-9=_-]+)$/;
@@ -84,7 +90,11 @@ export async function readArchive(source: ByteSource, opts: ReadArchiveOptions):
  * The tar reader over an archive's own entries, filling `contents.members`; `finish` fills the listing once the
  * reader has ended. With a detacher, big layer members may be read by a second reader (see read-archive-file.ts).
  */
-export function archiveTarReader(contents: ArchiveContents, opts: ReadArchiveOptions, detach: Detacher | null): { reader: TarReader; finish(): void } {
+export function archiveTarReader(
+  contents: ArchiveContents,
+  opts: ReadArchiveOptions,
+  detach: Detacher | null,
+): { reader: TarReader; finish(): void } {
   const { label, limits } = opts;
   const collector = new EntryCollector(label, opts.budget, false);
   let metadataBytes = 0;
@@ -113,7 +123,15 @@ export function archiveTarReader(contents: ArchiveContents, opts: ReadArchiveOpt
         return true;
       };
       const handOff = detach ? () => detach(member, e) : null;
-      return new MemberSink(member, memberLabel(label, rel), mayBeJson ? keepJson : null, limits, opts.budget, opts.capture ?? null, handOff);
+      return new MemberSink(
+        member,
+        memberLabel(label, rel),
+        mayBeJson ? keepJson : null,
+        limits,
+        opts.budget,
+        opts.capture ?? null,
+        handOff,
+      );
     },
   });
   return {

@@ -143,7 +143,11 @@ class ZstdDecoder extends BaseDecoder {
       this.guard.write(chunk);
       this.zstd.push(chunk);
     } catch (e: unknown) {
-      this.fail(isCoreError(e) ? e : new CoreError('DECOMPRESS_FAILED', `${this.label}: zstd data is corrupt (${messageOf(e)})`));
+      this.fail(
+        isCoreError(e)
+          ? e
+          : new CoreError('DECOMPRESS_FAILED', `${this.label}: zstd data is corrupt (${messageOf(e)})`),
+      );
     }
   }
 
@@ -152,7 +156,9 @@ class ZstdDecoder extends BaseDecoder {
       try {
         this.zstd.push(new Uint8Array(0), true);
       } catch (e: unknown) {
-        this.fail(new CoreError('DECOMPRESS_FAILED', `${this.label}: zstd data is truncated or corrupt (${messageOf(e)})`));
+        this.fail(
+          new CoreError('DECOMPRESS_FAILED', `${this.label}: zstd data is truncated or corrupt (${messageOf(e)})`),
+        );
       }
     }
     if (this.failure) throw this.failure;

@@ -15,7 +15,10 @@ export type ByteSource = AsyncIterable<Uint8Array>;
  * Reads until `n` bytes are seen (or the end) and returns them with a source that replays them first. `close`
  * releases the underlying source when `rest` will not be read to its end.
  */
-export async function peekHead(source: ByteSource, n: number): Promise<{ head: Uint8Array; rest: ByteSource; close(): Promise<void> }> {
+export async function peekHead(
+  source: ByteSource,
+  n: number,
+): Promise<{ head: Uint8Array; rest: ByteSource; close(): Promise<void> }> {
   const iterator = source[Symbol.asyncIterator]();
   const close = async (): Promise<void> => {
     await iterator.return?.();
@@ -55,7 +58,12 @@ export async function peekHead(source: ByteSource, n: number): Promise<{ head: U
 }
 
 /** Decompresses a whole source. Throws DECOMPRESS_FAILED for corrupt data and DECOMPRESS_RATIO for bombs. */
-export function decompressSource(source: ByteSource, compression: Compression, label: string, limits: Limits): ByteSource {
+export function decompressSource(
+  source: ByteSource,
+  compression: Compression,
+  label: string,
+  limits: Limits,
+): ByteSource {
   if (compression === 'none') return source;
   const counter = { in: 0, out: 0 };
   async function* counted(): ByteSource {
@@ -93,7 +101,10 @@ async function* gunzipSource(source: ByteSource, label: string, check: (c: Uint8
 
 function asDecompressError(e: unknown, label: string, what: string): CoreError {
   if (isCoreError(e)) return e;
-  return new CoreError('DECOMPRESS_FAILED', `${label}: ${what} data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+  return new CoreError(
+    'DECOMPRESS_FAILED',
+    `${label}: ${what} data is corrupt (${e instanceof Error ? e.message : String(e)})`,
+  );
 }
 
 async function* unzstdSource(source: ByteSource, label: string, check: (c: Uint8Array) => Uint8Array): ByteSource {

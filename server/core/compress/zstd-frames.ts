@@ -64,7 +64,7 @@ export class ZstdFrameGuard {
           this.need = 5; // magic + frame header descriptor
           return;
         }
-        if (((magic & SKIPPABLE_MASK) >>> 0) === SKIPPABLE_MAGIC) {
+        if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
           this.state = 'header';
           this.need = 8; // magic + 4-byte size
           return;
@@ -99,7 +99,10 @@ export class ZstdFrameGuard {
           window = base + (base / 8) * (wd & 7);
         }
         if (window > MAX_ZSTD_WINDOW_BYTES) {
-          throw new CoreError('DECOMPRESS_FAILED', `${this.label}: zstd window of ${window} bytes exceeds ${MAX_ZSTD_WINDOW_BYTES}`);
+          throw new CoreError(
+            'DECOMPRESS_FAILED',
+            `${this.label}: zstd window of ${window} bytes exceeds ${MAX_ZSTD_WINDOW_BYTES}`,
+          );
         }
         this.checksumBytes = (fhd >> 2) & 1 ? 4 : 0;
         return this.enter('block-header');

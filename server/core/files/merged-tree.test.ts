@@ -5,7 +5,13 @@ import type { EntryKind, LayerEntry, MergedPath } from '../model.ts';
 import { canonicalPath, MergedTree } from './merged-tree.ts';
 
 function tree(entries: [path: string, kind: EntryKind, linkTarget?: string][]): MergedTree {
-  const layer: LayerEntry[] = entries.map(([path, kind, linkTarget]) => ({ path, kind, size: 0, mode: 0o644, ...(linkTarget ? { linkTarget } : {}) }));
+  const layer: LayerEntry[] = entries.map(([path, kind, linkTarget]) => ({
+    path,
+    kind,
+    size: 0,
+    mode: 0o644,
+    ...(linkTarget ? { linkTarget } : {}),
+  }));
   const paths: MergedPath[] = layer.map((e) => ({ path: e.path, kind: e.kind, size: 0, layer: 0 }));
   return new MergedTree(paths, [layer], 4);
 }

@@ -9,8 +9,7 @@ export interface TreeNode {
 }
 
 export type Walk =
-  | { found: true; node: TreeNode }
-  | { found: false; key: string; why: 'missing' | 'not-a-directory' | 'symlink-loop' };
+  { found: true; node: TreeNode } | { found: false; key: string; why: 'missing' | 'not-a-directory' | 'symlink-loop' };
 
 const ROOT: MergedPath = { path: '/', kind: 'dir', size: 0, layer: -1 };
 
@@ -47,7 +46,8 @@ export class MergedTree {
     let links = this.links[layer];
     if (!links) {
       links = new Map();
-      for (const e of this.layers[layer] ?? []) if (e.linkTarget !== undefined) links.set(pathKey(e.path), e.linkTarget);
+      for (const e of this.layers[layer] ?? [])
+        if (e.linkTarget !== undefined) links.set(pathKey(e.path), e.linkTarget);
       this.links[layer] = links;
     }
     return links.get(key) ?? '';

@@ -18,7 +18,8 @@ export interface FileRequest {
 }
 
 /** Said when a link's target was not captured, and reading the source again was not possible or did not help. */
-export const NEEDS_ANOTHER_READ = 'it is a link, and its target needs a second read of the source, which can be read only once (or changed between reads)';
+export const NEEDS_ANOTHER_READ =
+  'it is a link, and its target needs a second read of the source, which can be read only once (or changed between reads)';
 
 /** An asked path made canonical and absolute; '..' stops at the root. */
 export function wantedPath(path: string): string {
@@ -52,7 +53,13 @@ export function readWantedFiles(
   return { files, needs };
 }
 
-function readOne(path: string, tree: MergedTree, layers: readonly LayerFiles[], request: FileRequest, needs: Set<string>): ImageFile {
+function readOne(
+  path: string,
+  tree: MergedTree,
+  layers: readonly LayerFiles[],
+  request: FileRequest,
+  needs: Set<string>,
+): ImageFile {
   const here = tree.walk(path, false);
   if (!here.found) {
     const file: ImageFile = { path, found: false, kind: null, layer: -1, size: 0, truncated: false };
@@ -64,7 +71,10 @@ function readOne(path: string, tree: MergedTree, layers: readonly LayerFiles[], 
   if (kind === 'symlink' || kind === 'hardlink') file.linkTarget = tree.linkTarget(here.node.key, layer);
   const target = kind === 'symlink' ? tree.walk(path, true) : here;
   if (!target.found) {
-    file.noContent = target.why === 'symlink-loop' ? loopWords(request) : `it is a symlink to ${file.linkTarget}, which is not in the image`;
+    file.noContent =
+      target.why === 'symlink-loop'
+        ? loopWords(request)
+        : `it is a symlink to ${file.linkTarget}, which is not in the image`;
     return file;
   }
   const source = contentSource(target, tree, layers, request, kind === 'symlink' ? 'it leads to' : 'it is');
@@ -99,7 +109,13 @@ type Source = { noContent: string } | { need: string } | { need?: undefined; cap
  * Where the content of a found path lives: its own layer's copy, or, for a hardlink, that layer's copy of the
  * target. `lead` starts the reason when there is none: "it is" a directory, or "it leads to" one.
  */
-function contentSource(at: Walk & { found: true }, tree: MergedTree, layers: readonly LayerFiles[], request: FileRequest, lead: string): Source {
+function contentSource(
+  at: Walk & { found: true },
+  tree: MergedTree,
+  layers: readonly LayerFiles[],
+  request: FileRequest,
+  lead: string,
+): Source {
   const { key, path } = at.node;
   if (path.kind === 'hardlink') {
     const linked = pathKey(canonicalPath(tree.linkTarget(key, path.layer)));

@@ -57,9 +57,13 @@ export function buildImage(r: ResolvedImage, withFiles: boolean, fileRequest: Fi
     const digestOk = l.declaredDigest === null || l.declaredDigest === l.scan.digest;
     const sizeOk = l.declaredSize === null || l.declaredSize === l.scan.size;
     const diffOk = declaredDiffId !== null && declaredDiffId === l.scan.diffId;
-    if (!digestOk) problems.push(`layer ${i} (${l.ref}): blob digest ${l.scan.digest} does not match the declared ${l.declaredDigest}`);
+    if (!digestOk)
+      problems.push(
+        `layer ${i} (${l.ref}): blob digest ${l.scan.digest} does not match the declared ${l.declaredDigest}`,
+      );
     if (!sizeOk) problems.push(`layer ${i} (${l.ref}): blob is ${l.scan.size} bytes, declared ${l.declaredSize}`);
-    if (!diffOk) problems.push(`layer ${i} (${l.ref}): diff_id ${l.scan.diffId} does not match the config's ${declaredDiffId}`);
+    if (!diffOk)
+      problems.push(`layer ${i} (${l.ref}): diff_id ${l.scan.diffId} does not match the config's ${declaredDiffId}`);
     const layer: Layer = {
       digest: l.scan.digest,
       declaredDigest: l.declaredDigest,
@@ -92,7 +96,11 @@ export function buildImage(r: ResolvedImage, withFiles: boolean, fileRequest: Fi
   if (withFiles) image.paths = merged.paths;
   let needs = new Set<string>();
   if (fileRequest) {
-    const read = readWantedFiles(fileRequest, r.layers.map((l) => l.scan), merged.paths);
+    const read = readWantedFiles(
+      fileRequest,
+      r.layers.map((l) => l.scan),
+      merged.paths,
+    );
     image.files = read.files;
     needs = read.needs;
   }

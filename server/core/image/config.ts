@@ -14,14 +14,12 @@ export function toImageConfig(raw: RawImageConfig): ImageConfig {
     Labels: c?.Labels ?? null,
     architecture: raw.architecture ?? null,
     os: raw.os ?? null,
-    history: (raw.history ?? []).map(
-      (h): HistoryEntry => ({
-        created: h.created ?? null,
-        createdBy: h.created_by ?? null,
-        comment: h.comment ?? null,
-        emptyLayer: h.empty_layer === true,
-      }),
-    ),
+    history: (raw.history ?? []).map((h): HistoryEntry => ({
+      created: h.created ?? null,
+      createdBy: h.created_by ?? null,
+      comment: h.comment ?? null,
+      emptyLayer: h.empty_layer === true,
+    })),
   };
 }
 

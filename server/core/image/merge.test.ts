@@ -6,7 +6,9 @@ import { mergeLayers } from './merge.ts';
 
 function e(path: string, size = 0, kind?: EntryKind): LayerEntry {
   const base = path.slice(path.lastIndexOf('/', path.length - 2) + 1);
-  const k: EntryKind = kind ?? (path.endsWith('/') ? 'dir' : base === '.wh..wh..opq' ? 'opaque' : base.startsWith('.wh.') ? 'whiteout' : 'file');
+  const k: EntryKind =
+    kind ??
+    (path.endsWith('/') ? 'dir' : base === '.wh..wh..opq' ? 'opaque' : base.startsWith('.wh.') ? 'whiteout' : 'file');
   return { path, kind: k, size, mode: 0o644 };
 }
 
@@ -16,7 +18,12 @@ function pathsOf(layers: LayerEntry[][]): Record<string, number> {
 
 describe('mergeLayers', () => {
   it('records the layer that last wrote each path, and implied parents as -1', () => {
-    assert.deepEqual(pathsOf([[e('/a/b/c', 1)], [e('/a/b/c', 2), e('/x', 1)]]), { '/a/': -1, '/a/b/': -1, '/a/b/c': 1, '/x': 1 });
+    assert.deepEqual(pathsOf([[e('/a/b/c', 1)], [e('/a/b/c', 2), e('/x', 1)]]), {
+      '/a/': -1,
+      '/a/b/': -1,
+      '/a/b/c': 1,
+      '/x': 1,
+    });
   });
 
   it('.wh.X removes X and its subtree from lower layers', () => {
@@ -30,7 +37,10 @@ describe('mergeLayers', () => {
   });
 
   it('.wh..wh..opq hides lower children of its directory but not its own layer', () => {
-    const merged = pathsOf([[e('/d/'), e('/d/old', 1), e('/d/sub/'), e('/d/sub/x', 1)], [e('/d/'), e('/d/new', 1), e('/d/.wh..wh..opq')]]);
+    const merged = pathsOf([
+      [e('/d/'), e('/d/old', 1), e('/d/sub/'), e('/d/sub/x', 1)],
+      [e('/d/'), e('/d/new', 1), e('/d/.wh..wh..opq')],
+    ]);
     assert.deepEqual(merged, { '/d/': 1, '/d/new': 1 });
   });
 
@@ -54,9 +64,13 @@ describe('mergeLayers', () => {
     assert.deepEqual(r.changes[0]!.removed, []);
   });
 
-  it("counts wasted bytes as dive does: every copy of a path written by two or more layers", () => {
+  it('counts wasted bytes as dive does: every copy of a path written by two or more layers', () => {
     // /f: 10 + 20 (both copies); /g: 4 + a whiteout of a file (0); /d: a whiteout of a 6-byte directory.
-    const r = mergeLayers([[e('/f', 10), e('/g', 4), e('/d/'), e('/d/x', 6)], [e('/f', 20), e('/.wh.g'), e('/.wh.d')], [e('/d', 1)]]);
+    const r = mergeLayers([
+      [e('/f', 10), e('/g', 4), e('/d/'), e('/d/x', 6)],
+      [e('/f', 20), e('/.wh.g'), e('/.wh.d')],
+      [e('/d', 1)],
+    ]);
     assert.equal(r.wastedBytes, 10 + 20 + 4 + 6 + 1);
   });
 });

@@ -86,7 +86,8 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
       if (e.kind === 'opaque') {
         const dir = find(dirParts);
         if (dir?.children) {
-          for (const [name, child] of dir.children) removed.set(`${dirPath}${name}`, `${dirPath}${name}${child.kind === 'dir' ? '/' : ''}`);
+          for (const [name, child] of dir.children)
+            removed.set(`${dirPath}${name}`, `${dirPath}${name}${child.kind === 'dir' ? '/' : ''}`);
           dir.children.clear();
         }
         continue;
@@ -113,10 +114,14 @@ export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): MergeRe
         existing.size = e.size;
         existing.layer = layer;
       } else {
-        parent.children!.set(name, newNode(e.kind, e.size, layer, existing ? existing.createdIn : layer, e.sparse === true));
+        parent.children!.set(
+          name,
+          newNode(e.kind, e.size, layer, existing ? existing.createdIn : layer, e.sparse === true),
+        );
       }
       const key = e.path.endsWith('/') ? e.path.slice(0, -1) : e.path;
-      if (removed.delete(key)) changed.add(e.path); // deleted and written again in one layer: a change
+      if (removed.delete(key))
+        changed.add(e.path); // deleted and written again in one layer: a change
       else if (existing !== undefined && existing.createdIn < layer) changed.add(e.path);
       else if (!changed.has(e.path)) added.add(e.path);
     }

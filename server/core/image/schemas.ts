@@ -45,7 +45,10 @@ export const DockerManifestSchema = z.array(
     RepoTags: z.array(z.string()).nullish(),
     Layers: z.array(z.string()),
     LayerSources: z
-      .record(z.string(), z.looseObject({ mediaType: z.string().optional(), size: z.number().optional(), digest: Digest }))
+      .record(
+        z.string(),
+        z.looseObject({ mediaType: z.string().optional(), size: z.number().optional(), digest: Digest }),
+      )
       .nullish(),
   }),
 );

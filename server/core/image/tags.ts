@@ -6,7 +6,9 @@ export const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
 
 export function familiarName(ref: string): string {
   const rest = ref.startsWith('docker.io/') ? ref.slice('docker.io/'.length) : ref;
-  return rest.startsWith('library/') && !rest.slice('library/'.length).includes('/') ? rest.slice('library/'.length) : rest;
+  return rest.startsWith('library/') && !rest.slice('library/'.length).includes('/')
+    ? rest.slice('library/'.length)
+    : rest;
 }
 
 /** Tags from descriptor annotations, outermost first: the first set that names the image wins. */

@@ -32,7 +32,15 @@ export class DirBlobStore implements BlobStore {
     budget: EntryBudget,
     opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null; slots?: ScanSlots } = {},
   ): Promise<DirBlobStore> {
-    return new DirBlobStore(await realpath(dir), label, limits, budget, opts.signal, opts.capture ?? null, opts.slots ?? new ScanSlots());
+    return new DirBlobStore(
+      await realpath(dir),
+      label,
+      limits,
+      budget,
+      opts.signal,
+      opts.capture ?? null,
+      opts.slots ?? new ScanSlots(),
+    );
   }
 
   /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
@@ -41,7 +49,10 @@ export class DirBlobStore implements BlobStore {
     try {
       real = await realpath(join(this.root, rel));
     } catch (e: unknown) {
-      throw new CoreError('MEMBER_MISSING', `${what} "${rel}" is not in ${this.label} (${e instanceof Error ? e.message : String(e)})`);
+      throw new CoreError(
+        'MEMBER_MISSING',
+        `${what} "${rel}" is not in ${this.label} (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
     if (!real.startsWith(this.root + sep)) {
       throw new CoreError('TAR_PATH_ESCAPE', `${what} "${rel}" in ${this.label} leads outside the directory`);
@@ -58,7 +69,10 @@ export class DirBlobStore implements BlobStore {
   async readJson(rel: string, what: string): Promise<Buffer> {
     const { path, size } = await this.file(rel, what);
     if (size > this.limits.maxJsonBytes) {
-      throw new CoreError('MANIFEST_INVALID', `${what} "${rel}" is ${size} bytes, over the ${this.limits.maxJsonBytes}-byte limit for JSON`);
+      throw new CoreError(
+        'MANIFEST_INVALID',
+        `${what} "${rel}" is ${size} bytes, over the ${this.limits.maxJsonBytes}-byte limit for JSON`,
+      );
     }
     return readFile(path);
   }
@@ -76,7 +90,9 @@ export class DirBlobStore implements BlobStore {
   private async scanFile(rel: string, what: string): Promise<BlobScan> {
     const { path, size } = await this.file(rel, what);
     const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget, this.capture);
-    for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: FILE_READ_CHUNK_BYTES,
+    }) as AsyncIterable<Buffer>) {
       this.signal?.throwIfAborted();
       const wait = scanner.write(chunk);
       if (wait) await wait;

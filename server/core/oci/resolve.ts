@@ -9,23 +9,43 @@ import { tagsFromAnnotations } from '../image/tags.ts';
 import type { Limits } from '../limits.ts';
 import type { BlobStore } from './blob-store.ts';
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
-const IMAGE_CONFIG_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+const MANIFEST_TYPES = new Set([
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+]);
+const IMAGE_CONFIG_TYPES = new Set([
+  'application/vnd.oci.image.config.v1+json',
+  'application/vnd.docker.container.image.v1+json',
+]);
 
 type Annotations = Record<string, string> | null | undefined;
 
 export function isAttestation(d: Descriptor): boolean {
-  return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown');
+  return (
+    d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
+    (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')
+  );
 }
 
-export async function resolveOciIndex(store: BlobStore, indexBytes: Buffer, limits: Limits, warnings: string[]): Promise<ResolvedImage[]> {
+export async function resolveOciIndex(
+  store: BlobStore,
+  indexBytes: Buffer,
+  limits: Limits,
+  warnings: string[],
+): Promise<ResolvedImage[]> {
   const index = parseJson(IndexSchema, indexBytes, `${store.label}: index.json`);
   const images: ResolvedImage[] = [];
 
   const visit = async (d: Descriptor, chain: Annotations[], depth: number): Promise<void> => {
     if (depth > limits.maxIndexDepth) {
-      throw new CoreError('MANIFEST_INVALID', `indexes in ${store.label} nest deeper than ${limits.maxIndexDepth} at ${d.digest}`);
+      throw new CoreError(
+        'MANIFEST_INVALID',
+        `indexes in ${store.label} nest deeper than ${limits.maxIndexDepth} at ${d.digest}`,
+      );
     }
     if (isAttestation(d)) return;
     const what = `blob ${d.digest} (${d.mediaType ?? 'no media type'})`;
@@ -44,7 +64,9 @@ export async function resolveOciIndex(store: BlobStore, indexBytes: Buffer, limi
     }
     const manifest = parseJson(ManifestSchema, bytes, `${store.label}: manifest ${d.digest}`);
     if (manifest.config.mediaType && !IMAGE_CONFIG_TYPES.has(manifest.config.mediaType)) {
-      warnings.push(`skipped artifact ${d.digest}: config media type ${manifest.config.mediaType} is not an image config`);
+      warnings.push(
+        `skipped artifact ${d.digest}: config media type ${manifest.config.mediaType} is not an image config`,
+      );
       return;
     }
     const configBytes = await store.json(manifest.config.digest, `config ${manifest.config.digest}`);
@@ -53,7 +75,13 @@ export async function resolveOciIndex(store: BlobStore, indexBytes: Buffer, limi
     const layers = manifest.layers.map((l, i) => {
       const scan = scans[i]!;
       if (scan.status === 'rejected') throw scan.reason; // the lowest failing layer, as a sequential read would report
-      return { scan: scan.value, ref: l.digest, declaredDigest: l.digest, declaredSize: l.size, mediaType: l.mediaType ?? null };
+      return {
+        scan: scan.value,
+        ref: l.digest,
+        declaredDigest: l.digest,
+        declaredSize: l.size,
+        mediaType: l.mediaType ?? null,
+      };
     });
     images.push({
       tags: tagsFromAnnotations(...chain),
@@ -78,7 +106,10 @@ function kindOf(d: Descriptor, bytes: Buffer): 'index' | 'manifest' | 'other' {
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch (e: unknown) {
-    throw new CoreError('MANIFEST_INVALID', `blob ${d.digest} is not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new CoreError(
+      'MANIFEST_INVALID',
+      `blob ${d.digest} is not JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   if (typeof doc !== 'object' || doc === null) return 'other';
   if ('manifests' in doc) return 'index';

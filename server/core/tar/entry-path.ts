@@ -22,7 +22,10 @@ export function normalizeEntryName(name: string, label: string): string {
 export function normalizeLinkTarget(entryName: string, target: string, label: string): string {
   const parts = splitParts(target);
   if (target.startsWith('/') || parts.includes('..') || parts.length === 0) {
-    throw new CoreError('TAR_LINK_ESCAPE', `hardlink "${entryName}" in ${label} points outside the archive: "${target}"`);
+    throw new CoreError(
+      'TAR_LINK_ESCAPE',
+      `hardlink "${entryName}" in ${label} points outside the archive: "${target}"`,
+    );
   }
   return parts.join('/');
 }
@@ -51,7 +54,10 @@ export class SymlinkGuard {
     if (this.links.size > 0) {
       const via = this.symlinkAncestor(rel);
       if (via !== null) {
-        throw new CoreError('TAR_PATH_ESCAPE', `entry "${rel}" in ${this.label} is written through the symlink "${via}"`);
+        throw new CoreError(
+          'TAR_PATH_ESCAPE',
+          `entry "${rel}" in ${this.label} is written through the symlink "${via}"`,
+        );
       }
       if (!isSymlink) this.links.delete(rel);
     }
@@ -63,7 +69,10 @@ export class SymlinkGuard {
     if (this.links.size === 0) return;
     const via = this.symlinkAncestor(target); // linking to a symlink itself is fine; through one is not
     if (via !== null) {
-      throw new CoreError('TAR_LINK_ESCAPE', `hardlink "${entry}" in ${this.label} points through the symlink "${via}"`);
+      throw new CoreError(
+        'TAR_LINK_ESCAPE',
+        `hardlink "${entry}" in ${this.label} points through the symlink "${via}"`,
+      );
     }
   }
 

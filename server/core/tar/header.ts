@@ -45,7 +45,8 @@ export function parseNumber(block: Uint8Array, start: number, length: number, wh
     let value = first & 0x7f;
     for (let i = start + 1; i < start + length; i++) {
       value = value * 256 + block[i]!;
-      if (value > Number.MAX_SAFE_INTEGER) throw new CoreError('TAR_HEADER_TOO_LARGE', `${what} overflows in a tar header`);
+      if (value > Number.MAX_SAFE_INTEGER)
+        throw new CoreError('TAR_HEADER_TOO_LARGE', `${what} overflows in a tar header`);
     }
     return value;
   }

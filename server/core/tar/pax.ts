@@ -40,8 +40,10 @@ export function parsePax(data: Uint8Array, where: Where): Map<string, string> {
 export function paxNumber(records: Map<string, string>, key: string, where: Where): number | null {
   const text = records.get(key);
   if (text === undefined) return null;
-  if (!/^[0-9]{1,20}$/.test(text)) throw new CoreError('TAR_BAD_HEADER', `PAX ${key} "${text.slice(0, 40)}" is not a number at ${where()}`);
+  if (!/^[0-9]{1,20}$/.test(text))
+    throw new CoreError('TAR_BAD_HEADER', `PAX ${key} "${text.slice(0, 40)}" is not a number at ${where()}`);
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new CoreError('TAR_HEADER_TOO_LARGE', `PAX ${key} ${text} is too large at ${where()}`);
+  if (!Number.isSafeInteger(value))
+    throw new CoreError('TAR_HEADER_TOO_LARGE', `PAX ${key} ${text} is too large at ${where()}`);
   return value;
 }

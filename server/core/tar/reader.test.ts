@@ -66,13 +66,22 @@ describe('TarReader', () => {
       for (const chunk of [1, 3, 511, 512, 513, 4096, bytes.length]) {
         const { entries } = list(bytes, chunk);
         const sparse = entries.find((e) => e.name.endsWith('sparse.img'));
-        assert.ok(sparse, `chunk ${chunk}: the sparse file is listed under its real name (${entries.map((e) => e.name).join(', ')})`);
+        assert.ok(
+          sparse,
+          `chunk ${chunk}: the sparse file is listed under its real name (${entries.map((e) => e.name).join(', ')})`,
+        );
         assert.equal(sparse.name, 'src/sparse.img');
         assert.equal(sparse.sparse, true);
         assert.equal(sparse.size, logical, 'the logical size, as GNU tar reports it');
         assert.ok(reference.includes(String(logical)), 'GNU tar agrees on the size');
-        assert.ok(entries.some((e) => e.name === longName), `chunk ${chunk}: long name`);
-        assert.ok(entries.some((e) => e.name === 'src/ünïcödé.txt'), `chunk ${chunk}: unicode name`);
+        assert.ok(
+          entries.some((e) => e.name === longName),
+          `chunk ${chunk}: long name`,
+        );
+        assert.ok(
+          entries.some((e) => e.name === 'src/ünïcödé.txt'),
+          `chunk ${chunk}: unicode name`,
+        );
         assert.equal(entries.length, reference.trim().split('\n').length, `chunk ${chunk}: as many entries as tar -t`);
       }
     });

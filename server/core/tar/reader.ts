@@ -150,7 +150,8 @@ export class TarReader {
 
   /** Consumes `n` bytes of skippableBytes as if they had been written, without reading them. */
   skip(n: number): Promise<void> | undefined {
-    if (n > this.skippableBytes) throw new Error(`${this.opts.label}: skip(${n}) past the ${this.skippableBytes} skippable bytes`);
+    if (n > this.skippableBytes)
+      throw new Error(`${this.opts.label}: skip(${n}) past the ${this.skippableBytes} skippable bytes`);
     this.remaining -= n;
     this.offset += n;
     if (this.remaining === 0) this.finishData();
@@ -191,7 +192,10 @@ export class TarReader {
     const where = (): string => this.where(headerOffset);
     const raw = decodeHeader(block, where);
     if (++this.headers > this.opts.limits.maxEntries) {
-      throw new CoreError('TAR_TOO_MANY_ENTRIES', `${this.opts.label} has more than ${this.opts.limits.maxEntries} headers`);
+      throw new CoreError(
+        'TAR_TOO_MANY_ENTRIES',
+        `${this.opts.label} has more than ${this.opts.limits.maxEntries} headers`,
+      );
     }
     const flag = raw.typeflag;
     if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
@@ -245,7 +249,10 @@ export class TarReader {
       throw new CoreError('TAR_BAD_NAME', `name "${name.replace(/\0/g, '\\0')}" at ${where()} contains a NUL byte`);
     }
     if (Buffer.byteLength(name) > limits.maxPathBytes || Buffer.byteLength(linkName) > limits.maxPathBytes) {
-      throw new CoreError('TAR_PATH_TOO_LONG', `path of ${Buffer.byteLength(name)} bytes at ${where()} exceeds ${limits.maxPathBytes}`);
+      throw new CoreError(
+        'TAR_PATH_TOO_LONG',
+        `path of ${Buffer.byteLength(name)} bytes at ${where()} exceeds ${limits.maxPathBytes}`,
+      );
     }
     let logical = size;
     if (sparse) {
@@ -256,7 +263,10 @@ export class TarReader {
         size;
     }
     if (size > limits.maxEntryBytes || logical > limits.maxEntryBytes) {
-      throw new CoreError('TAR_HEADER_TOO_LARGE', `entry "${name}" claims ${Math.max(size, logical)} bytes at ${where()}`);
+      throw new CoreError(
+        'TAR_HEADER_TOO_LARGE',
+        `entry "${name}" claims ${Math.max(size, logical)} bytes at ${where()}`,
+      );
     }
     this.paxLocal = null;
     this.longName = null;
@@ -296,7 +306,10 @@ export class TarReader {
         let total = 0;
         for (const [k, v] of this.paxGlobal) total += k.length + v.length;
         if (total > this.opts.limits.maxMetaHeaderBytes) {
-          throw new CoreError('TAR_HEADER_TOO_LARGE', `global PAX headers exceed ${this.opts.limits.maxMetaHeaderBytes} bytes at ${where()}`);
+          throw new CoreError(
+            'TAR_HEADER_TOO_LARGE',
+            `global PAX headers exceed ${this.opts.limits.maxMetaHeaderBytes} bytes at ${where()}`,
+          );
         }
         break;
       }

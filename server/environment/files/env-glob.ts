@@ -39,11 +39,17 @@ export async function expandTarget(env: Environment, target: string): Promise<Ex
   const base = scan.base === '' ? '.' : scan.base;
   const simple = !/\*\*|[{}()]/.test(scan.glob);
   const depth = simple ? scan.glob.split('/').length : 'all';
-  const result = await env.exec(['bash', '-c', LIST_SCRIPT, 'stepwise-glob', base, String(depth), String(MAX_GLOB_CANDIDATES)], {
-    timeoutMs: ENV_PROBE_TIMEOUT_MS,
-  });
+  const result = await env.exec(
+    ['bash', '-c', LIST_SCRIPT, 'stepwise-glob', base, String(depth), String(MAX_GLOB_CANDIDATES)],
+    {
+      timeoutMs: ENV_PROBE_TIMEOUT_MS,
+    },
+  );
   if (result.exitCode !== 0) {
-    throw new EnvReadError('READ_FAILED', `could not list ${base} to match ${target}: ${result.timedOut ? 'it took too long' : result.stderr.trim() || `exit ${result.exitCode}`}`);
+    throw new EnvReadError(
+      'READ_FAILED',
+      `could not list ${base} to match ${target}: ${result.timedOut ? 'it took too long' : result.stderr.trim() || `exit ${result.exitCode}`}`,
+    );
   }
   const isMatch = picomatch(normal);
   const candidates = result.stdout.split('\0').filter((p) => p !== '');

@@ -58,7 +58,8 @@ export interface EntryWithContent {
 /** The bytes of a tar entry, checked to be bytes (tar-stream's streams are typed as yielding unknown). */
 async function* entryBytes(item: AsyncIterable<unknown>, path: string): AsyncIterable<Uint8Array> {
   for await (const chunk of item) {
-    if (!(chunk instanceof Uint8Array)) throw new EnvReadError('READ_FAILED', `could not read ${path}: the archive stream sent a non-byte chunk`);
+    if (!(chunk instanceof Uint8Array))
+      throw new EnvReadError('READ_FAILED', `could not read ${path}: the archive stream sent a non-byte chunk`);
     yield chunk;
   }
 }
@@ -76,10 +77,14 @@ export async function withEnvEntry<T>(
 ): Promise<T | null> {
   let current = path;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
-    const result = await withFirstEntry(env, current, async (entry, content): Promise<{ link: string } | { value: T }> => {
-      if (follow && entry.kind === 'symlink' && entry.linkTarget !== undefined) return { link: entry.linkTarget };
-      return { value: await use({ ...entry, path: current }, content) };
-    });
+    const result = await withFirstEntry(
+      env,
+      current,
+      async (entry, content): Promise<{ link: string } | { value: T }> => {
+        if (follow && entry.kind === 'symlink' && entry.linkTarget !== undefined) return { link: entry.linkTarget };
+        return { value: await use({ ...entry, path: current }, content) };
+      },
+    );
     if (result === null) return null;
     if ('value' in result) return result.value;
     current = resolveLink(current, result.link);
@@ -181,7 +186,8 @@ export async function* envFileContent(env: Environment, path: string): AsyncGene
   const extract = extractFrom(source);
   try {
     for await (const item of extract) {
-      if (entryKind(item.header.type) !== 'file') throw new EnvReadError('NOT_A_FILE', `${path} is no longer a regular file`);
+      if (entryKind(item.header.type) !== 'file')
+        throw new EnvReadError('NOT_A_FILE', `${path} is no longer a regular file`);
       yield* entryBytes(item, path);
       return;
     }

@@ -43,7 +43,8 @@ export async function writeFileCell(env: Environment, cell: Cell): Promise<FileW
     return { ok: false, exitCode: 1, message: `cell ${cell.id} does not write a file`, durationMs: 0 };
   }
   const target = learnerPath(cell.file.path);
-  if (!target.ok) return { ok: false, exitCode: 1, message: `nothing was written: ${target.reason}`, durationMs: elapsed() };
+  if (!target.ok)
+    return { ok: false, exitCode: 1, message: `nothing was written: ${target.reason}`, durationMs: elapsed() };
   const { mode } = cell.file;
   const result = await env.exec(['bash', '-c', WRITE_SCRIPT, 'bash', target.path, mode], {
     timeoutMs: FILE_WRITE_TIMEOUT_MS,
@@ -51,8 +52,15 @@ export async function writeFileCell(env: Environment, cell: Cell): Promise<FileW
   });
   if (result.exitCode !== 0) {
     const said = (result.stderr || result.stdout).trim().split('\n').slice(-2).join('\n');
-    const why = result.timedOut ? `it took longer than ${FILE_WRITE_TIMEOUT_MS} ms` : said || `exit status ${result.exitCode}`;
-    return { ok: false, exitCode: result.exitCode, message: `nothing was written to '${target.path}': ${why}`, durationMs: elapsed() };
+    const why = result.timedOut
+      ? `it took longer than ${FILE_WRITE_TIMEOUT_MS} ms`
+      : said || `exit status ${result.exitCode}`;
+    return {
+      ok: false,
+      exitCode: result.exitCode,
+      message: `nothing was written to '${target.path}': ${why}`,
+      durationMs: elapsed(),
+    };
   }
   const bytes = Buffer.byteLength(cell.command);
   const message =

@@ -63,7 +63,11 @@ function relativeMember(name: string, root: string): string | null {
   return rel;
 }
 
-async function copyOut(env: Environment, path: string, dest: string): Promise<Materialized | { symlink: string } | null> {
+async function copyOut(
+  env: Environment,
+  path: string,
+  dest: string,
+): Promise<Materialized | { symlink: string } | null> {
   const source = await openEnvTar(env, path);
   if (source === null) return null;
   const extract = tar.extract();
@@ -74,9 +78,14 @@ async function copyOut(env: Environment, path: string, dest: string): Promise<Ma
     const file = await open(hostPath, 'w', 0o600);
     try {
       for await (const chunk of entry) {
-        if (!(chunk instanceof Uint8Array)) throw new EnvReadError('READ_FAILED', `could not copy ${path}: the archive stream sent a non-byte chunk`);
+        if (!(chunk instanceof Uint8Array))
+          throw new EnvReadError('READ_FAILED', `could not copy ${path}: the archive stream sent a non-byte chunk`);
         budget -= chunk.length;
-        if (budget < 0) throw new EnvReadError('TOO_LARGE', `${path} is larger than ${MAX_MATERIALIZE_BYTES} bytes; checks do not copy more`);
+        if (budget < 0)
+          throw new EnvReadError(
+            'TOO_LARGE',
+            `${path} is larger than ${MAX_MATERIALIZE_BYTES} bytes; checks do not copy more`,
+          );
         await file.write(chunk);
       }
     } finally {
@@ -121,11 +130,15 @@ async function copyOut(env: Environment, path: string, dest: string): Promise<Ma
         item.resume();
       }
     }
-    if (root === null) throw new EnvReadError('READ_FAILED', `could not read ${path}: the environment sent an empty archive`);
+    if (root === null)
+      throw new EnvReadError('READ_FAILED', `could not read ${path}: the environment sent an empty archive`);
     return { hostPath: dest, skipped };
   } catch (e: unknown) {
     if (e instanceof EnvReadError) throw e;
-    throw new EnvReadError('READ_FAILED', `could not copy ${path} out of the environment: ${e instanceof Error ? e.message : String(e)}`);
+    throw new EnvReadError(
+      'READ_FAILED',
+      `could not copy ${path} out of the environment: ${e instanceof Error ? e.message : String(e)}`,
+    );
   } finally {
     source.unpipe(extract);
     source.destroy();

@@ -31,10 +31,14 @@ export interface EngineContainerInput {
 export function engineArgs(level: IsolationLevel, mirrorCount: number): string[] {
   const args = [
     '/usr/sbin/dockerd',
-    '--host', `unix://${ENGINE_RUN_DIR}/${ENGINE_SOCKET_NAME}`,
-    '--group', String(ENGINE_SOCKET_GID),
-    '--storage-driver', 'vfs',
-    '--bridge', 'none',
+    '--host',
+    `unix://${ENGINE_RUN_DIR}/${ENGINE_SOCKET_NAME}`,
+    '--group',
+    String(ENGINE_SOCKET_GID),
+    '--storage-driver',
+    'vfs',
+    '--bridge',
+    'none',
     '--iptables=false',
     '--ip-masq=false',
     '--ip6tables=false',

@@ -15,7 +15,10 @@ const IMAGE_REPO = 'stepwise/learner-engine';
 /** Bumped when the layout below changes. */
 const LAYOUT_VERSION = '1';
 
-type Entry = { name: string; type: 'directory' } | { name: string; type: 'symlink'; linkname: string } | { name: string; type: 'file'; content: string };
+type Entry =
+  | { name: string; type: 'directory' }
+  | { name: string; type: 'symlink'; linkname: string }
+  | { name: string; type: 'file'; content: string };
 
 export interface EngineImageLayout {
   entries: Entry[];
@@ -38,12 +41,16 @@ export function engineImageLayout(): EngineImageLayout {
     if (isLink) entries.push({ name: dir, type: 'symlink', linkname: readlinkSync(dir) });
     else bindDirs.push(dir);
   }
-  for (const dir of ['/etc', '/run', '/tmp', '/var', '/var/lib', '/var/lib/docker', '/root']) entries.push({ name: dir, type: 'directory' });
+  for (const dir of ['/etc', '/run', '/tmp', '/var', '/var/lib', '/var/lib/docker', '/root'])
+    entries.push({ name: dir, type: 'directory' });
   entries.push({ name: '/var/run', type: 'symlink', linkname: '../run' });
   entries.push({ name: '/etc/passwd', type: 'file', content: 'root:x:0:0:root:/root:/bin/sh\n' });
   entries.push({ name: '/etc/group', type: 'file', content: `root:x:0:\ndocker:x:${ENGINE_SOCKET_GID}:\n` });
   entries.push({ name: '/etc/hosts', type: 'file', content: '127.0.0.1 localhost\n' });
-  const hash = createHash('sha256').update(LAYOUT_VERSION + JSON.stringify(entries)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(LAYOUT_VERSION + JSON.stringify(entries))
+    .digest('hex')
+    .slice(0, 16);
   return { entries, bindDirs, tag: `${IMAGE_REPO}:${hash}` };
 }
 
@@ -71,7 +78,11 @@ export async function ensureEngineImage(docker: Docker, layout: EngineImageLayou
     if ((err as { statusCode?: unknown }).statusCode !== 404) throw err;
   }
   const [repo, tag] = layout.tag.split(':') as [string, string];
-  const response = (await docker.importImage(pack(layout), { repo, tag, message: 'built by stepwise' })) as unknown as Readable;
+  const response = (await docker.importImage(pack(layout), {
+    repo,
+    tag,
+    message: 'built by stepwise',
+  })) as unknown as Readable;
   let body = '';
   for await (const chunk of response) body += String(chunk);
   if (body.includes('"error"')) throw new Error(`importing ${layout.tag} failed: ${body.slice(0, 500)}`);

@@ -17,7 +17,7 @@ test('a pinned socket keeps reaching its own server after the name is swapped fo
     assert.equal(await pingPinned(pinned, 5000), true);
     renameSync(join(dir, 'docker.sock'), join(dir, 'moved.sock'));
     symlinkSync(join(dir, 'other.sock'), join(dir, 'docker.sock'));
-    assert.equal(await pingPinned(pinned, 5000), true, 'still the pinned inode, not the symlink\'s target');
+    assert.equal(await pingPinned(pinned, 5000), true, "still the pinned inode, not the symlink's target");
     assert.throws(() => pinSocket(join(dir, 'docker.sock')), EngineSocketError, 'a symlink is never pinned');
     pinned.close();
   } finally {

@@ -16,7 +16,7 @@ test('the privileged level needs the flag, and the refusal names it', () => {
   assert.equal(refused.kind, 'none');
   const message = dockerLessonRefusal(refused);
   assert.ok(message?.includes('--learner-engines privileged'), message ?? '');
-  assert.ok(message?.includes('newuidmap'), 'the safe level\'s failure is named');
+  assert.ok(message?.includes('newuidmap'), "the safe level's failure is named");
   assert.deepEqual(chooseLevel(onlyPrivileged, 'privileged'), { kind: 'level', level: 'privileged', safe: false });
   assert.equal(dockerLessonRefusal(chooseLevel(onlyPrivileged, 'privileged')), null);
 });
@@ -25,7 +25,10 @@ test('when nothing works, the reason lists every level tried', () => {
   const none = chooseLevel(neither, 'privileged');
   assert.equal(none.kind, 'none');
   assert.ok(describeDecision(none).includes('unable to apply caps'));
-  assert.ok(!dockerLessonRefusal(chooseLevel(neither, 'safe'))?.includes('--learner-engines'), 'the flag would not help');
+  assert.ok(
+    !dockerLessonRefusal(chooseLevel(neither, 'safe'))?.includes('--learner-engines'),
+    'the flag would not help',
+  );
 });
 
 test('the printed line names the level and warns for privileged', () => {

@@ -21,9 +21,7 @@ export const SAFE_LEVELS: readonly IsolationLevel[] = ['userns'];
 /** What the probe found: null where the level works, else the reason it does not (the exact error). */
 export type ProbeResult = Record<IsolationLevel, string | null>;
 
-export type LevelDecision =
-  | { kind: 'level'; level: IsolationLevel; safe: boolean }
-  | { kind: 'none'; reason: string };
+export type LevelDecision = { kind: 'level'; level: IsolationLevel; safe: boolean } | { kind: 'none'; reason: string };
 
 export function isLearnerEnginesMode(value: string): value is LearnerEnginesMode {
   return (LEARNER_ENGINE_MODES as readonly string[]).includes(value);
@@ -56,9 +54,9 @@ export function describeDecision(decision: LevelDecision): string {
   if (decision.kind === 'none') return `learner engines: none (Docker lessons are refused: ${decision.reason})`;
   switch (decision.level) {
     case 'userns':
-      return 'learner engines: userns (each learner\'s Docker engine runs under a remapped, unprivileged uid; it cannot give its user the host)';
+      return "learner engines: userns (each learner's Docker engine runs under a remapped, unprivileged uid; it cannot give its user the host)";
     case 'privileged':
-      return 'learner engines: privileged (WARNING: each learner\'s Docker engine runs with every capability; a learner can become root on this host)';
+      return "learner engines: privileged (WARNING: each learner's Docker engine runs with every capability; a learner can become root on this host)";
   }
 }
 

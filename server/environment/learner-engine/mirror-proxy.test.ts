@@ -9,7 +9,9 @@ async function upstream(): Promise<{ url: URL; seen: IncomingMessage[]; close: (
   const seen: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     seen.push(req);
-    res.writeHead(200, { 'content-type': 'application/json', connection: 'close', 'x-registry': 'yes' }).end('{"ok":true}');
+    res
+      .writeHead(200, { 'content-type': 'application/json', connection: 'close', 'x-registry': 'yes' })
+      .end('{"ok":true}');
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
@@ -27,7 +29,9 @@ test('registry reads pass; writes, other paths and odd headers do not', async ()
   const up = await upstream();
   const { proxy, base } = await proxyOn(up.url);
   try {
-    const get = await fetch(`${base}/v2/library/busybox/manifests/latest`, { headers: { 'x-forwarded-for': '10.0.0.1', accept: 'application/json' } });
+    const get = await fetch(`${base}/v2/library/busybox/manifests/latest`, {
+      headers: { 'x-forwarded-for': '10.0.0.1', accept: 'application/json' },
+    });
     assert.equal(get.status, 200);
     assert.equal(get.headers.get('x-registry'), 'yes');
     assert.equal(await get.text(), '{"ok":true}');

@@ -2,16 +2,37 @@
 // network namespace (see netns-listener.ts) that forwards registry reads to one of the host engine's mirrors.
 // Only GET and HEAD under /v2/ pass, so a learner can pull through the mirror but never push into it (which
 // would poison other learners' pulls), and can reach nothing else on the host's network.
-import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Server as NetServer } from 'node:net';
 import { MIRROR_IDLE_TIMEOUT_MS, MIRROR_MAX_CONNECTIONS, MIRROR_MAX_HEADER_BYTES } from './limits.ts';
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD']);
 /** Request headers passed upstream; everything else (Host, Connection, proxies' headers) is dropped. */
-const FORWARDED_REQUEST_HEADERS = ['accept', 'accept-encoding', 'authorization', 'range', 'user-agent', 'docker-distribution-api-version'];
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'authorization',
+  'range',
+  'user-agent',
+  'docker-distribution-api-version',
+];
 /** Response headers hop-by-hop per RFC 9110 §7.6.1, never forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 export interface MirrorProxy {
   readonly upstream: URL;
@@ -20,7 +41,9 @@ export interface MirrorProxy {
 
 /** Serves on `listener` (already listening) and forwards to `upstream` (http: or https:, a registry root). */
 export function serveMirrorProxy(listener: NetServer, upstream: URL): MirrorProxy {
-  const server: Server = createServer({ maxHeaderSize: MIRROR_MAX_HEADER_BYTES }, (req, res) => forward(upstream, req, res));
+  const server: Server = createServer({ maxHeaderSize: MIRROR_MAX_HEADER_BYTES }, (req, res) =>
+    forward(upstream, req, res),
+  );
   server.maxConnections = MIRROR_MAX_CONNECTIONS;
   server.timeout = MIRROR_IDLE_TIMEOUT_MS;
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -58,7 +81,8 @@ function forward(upstream: URL, req: IncomingMessage, res: ServerResponse): void
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send(target, { method: req.method, headers }, (up) => {
     const copied: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(up.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) copied[name] = value;
+    for (const [name, value] of Object.entries(up.headers))
+      if (value !== undefined && !HOP_BY_HOP.has(name)) copied[name] = value;
     res.writeHead(up.statusCode ?? 502, copied);
     up.pipe(res);
     up.on('error', () => res.destroy());

@@ -28,13 +28,21 @@ export function listenInNetns(pid: number, port: number): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
     let stderr = '';
     let settled = false;
-    const child = spawn(NSENTER_PATH, [`--net=/proc/${pid}/ns/net`, process.execPath, '-e', HELPER_SOURCE, String(port)], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: {}, // the helper needs nothing of the server's environment
-    });
+    const child = spawn(
+      NSENTER_PATH,
+      [`--net=/proc/${pid}/ns/net`, process.execPath, '-e', HELPER_SOURCE, String(port)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        env: {}, // the helper needs nothing of the server's environment
+      },
+    );
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      finish(new NetnsListenError(`the helper in the network namespace of ${pid} did not answer in ${NETNS_HELPER_TIMEOUT_MS} ms`));
+      finish(
+        new NetnsListenError(
+          `the helper in the network namespace of ${pid} did not answer in ${NETNS_HELPER_TIMEOUT_MS} ms`,
+        ),
+      );
     }, NETNS_HELPER_TIMEOUT_MS);
     const finish = (result: Server | Error) => {
       if (settled) {
@@ -50,16 +58,26 @@ export function listenInNetns(pid: number, port: number): Promise<Server> {
       if (stderr.length < 4096) stderr += d; // only for the error message
     });
     child.on('message', (message: unknown, handle: unknown) => {
-      if (message === 'listening' && handle !== undefined && handle !== null && typeof handle === 'object' && 'listen' in handle) {
+      if (
+        message === 'listening' &&
+        handle !== undefined &&
+        handle !== null &&
+        typeof handle === 'object' &&
+        'listen' in handle
+      ) {
         finish(handle as Server);
         return;
       }
-      const why = typeof message === 'object' && message !== null && 'error' in message ? String(message.error) : 'no handle';
+      const why =
+        typeof message === 'object' && message !== null && 'error' in message ? String(message.error) : 'no handle';
       finish(new NetnsListenError(`cannot listen on 127.0.0.1:${port} in the network namespace of ${pid}: ${why}`));
     });
     child.on('error', (err) => finish(new NetnsListenError(`cannot run ${NSENTER_PATH}: ${err.message}`)));
     child.on('exit', (code) => {
-      if (!settled) finish(new NetnsListenError(`nsenter into the network namespace of ${pid} failed (exit ${code}): ${stderr.trim()}`));
+      if (!settled)
+        finish(
+          new NetnsListenError(`nsenter into the network namespace of ${pid} failed (exit ${code}): ${stderr.trim()}`),
+        );
     });
   });
 }

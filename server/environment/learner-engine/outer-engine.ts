@@ -49,7 +49,9 @@ export class OuterEngine {
   static async start(dir: string): Promise<OuterEngine> {
     const deepest = join(dir, DEEPEST_SOCKET);
     if (Buffer.byteLength(deepest) > MAX_UNIX_SOCKET_PATH_BYTES) {
-      throw new OuterEngineError(`the state folder ${dir} is too deep: containerd's socket ${deepest} would exceed ${MAX_UNIX_SOCKET_PATH_BYTES} bytes; use a shorter state folder`);
+      throw new OuterEngineError(
+        `the state folder ${dir} is too deep: containerd's socket ${deepest} would exceed ${MAX_UNIX_SOCKET_PATH_BYTES} bytes; use a shorter state folder`,
+      );
     }
     mkdirSync(dir, { recursive: true, mode: 0o711 });
     chmodSync(dir, 0o711);
@@ -59,15 +61,22 @@ export class OuterEngine {
     mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o711 });
     mkdirSync(join(dir, 'exec'), { recursive: true, mode: 0o700 });
     const args = [
-      '--host', `unix://${socketPath}`,
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'docker.pid'),
-      '--storage-driver', 'vfs', // engine containers' own rootfs is a few empty folders
-      '--bridge', 'none',
+      '--host',
+      `unix://${socketPath}`,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'docker.pid'),
+      '--storage-driver',
+      'vfs', // engine containers' own rootfs is a few empty folders
+      '--bridge',
+      'none',
       '--iptables=false',
       '--ip-masq=false',
-      '--userns-remap', 'default',
+      '--userns-remap',
+      'default',
     ];
     const logFile = join(dir, 'dockerd.log');
     const fd = openSync(logFile, 'a');
@@ -85,7 +94,9 @@ export class OuterEngine {
       if (exited !== null || Date.now() > deadline) {
         if (exited === null) child.kill('SIGKILL');
         await unmountUnder(dir);
-        throw new OuterEngineError(`the learner engines' dockerd (${DOCKERD_PATH} --userns-remap default) did not start (${exited ?? 'timed out'}): ${logTail(logFile)}`);
+        throw new OuterEngineError(
+          `the learner engines' dockerd (${DOCKERD_PATH} --userns-remap default) did not start (${exited ?? 'timed out'}): ${logTail(logFile)}`,
+        );
       }
       await sleep(ENGINE_READY_POLL_MS);
     }
@@ -143,7 +154,10 @@ async function remapBase(docker: Docker): Promise<RemapBase> {
   const info = InfoSchema.parse(await docker.info());
   const match = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir);
   const userns = (info.SecurityOptions ?? []).some((o) => o.includes('name=userns'));
-  if (!match || !userns) throw new OuterEngineError(`the learner engines' dockerd does not remap user namespaces (root dir ${info.DockerRootDir})`);
+  if (!match || !userns)
+    throw new OuterEngineError(
+      `the learner engines' dockerd does not remap user namespaces (root dir ${info.DockerRootDir})`,
+    );
   return { uid: Number(match[1]), gid: Number(match[2]) };
 }
 

@@ -5,7 +5,14 @@
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { chooseLevel, ISOLATION_LEVELS, type IsolationLevel, type LearnerEnginesMode, type LevelDecision, type ProbeResult } from './levels.ts';
+import {
+  chooseLevel,
+  ISOLATION_LEVELS,
+  type IsolationLevel,
+  type LearnerEnginesMode,
+  type LevelDecision,
+  type ProbeResult,
+} from './levels.ts';
 import { engineImageLayout, ensureEngineImage } from './engine-image.ts';
 import { NSENTER_PATH } from './netns-listener.ts';
 import { DOCKERD_PATH } from './outer-engine.ts';
@@ -62,7 +69,9 @@ async function probeLevel(level: IsolationLevel, opts: LearnerEngineSetupOptions
     for (const tool of [DOCKERD_PATH, NSENTER_PATH]) if (!existsSync(tool)) return `${tool} is missing`;
   }
   let engines: LearnerEngines | null = null;
-  const timeout = new Promise<string>((done) => setTimeout(() => done(`the probe took over ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS).unref());
+  const timeout = new Promise<string>((done) =>
+    setTimeout(() => done(`the probe took over ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS).unref(),
+  );
   const attempt = (async (): Promise<string | null> => {
     engines = await LearnerEngines.open({ ...opts, level, scope: `${opts.scope ?? 'default'}-probe` });
     const engine = await engines.start(PROBE_LEARNER);

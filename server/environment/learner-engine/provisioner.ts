@@ -11,7 +11,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { type IsolationLevel } from './levels.ts';
-import { ENGINE_LABEL, ENGINE_LEARNER_LABEL, ENGINE_RUN_DIR, ENGINE_SCOPE_LABEL, ENGINE_SOCKET_NAME, LEARNER_DOCKER_HOST, engineContainerSpec, engineLabels } from './engine-container.ts';
+import {
+  ENGINE_LABEL,
+  ENGINE_LEARNER_LABEL,
+  ENGINE_RUN_DIR,
+  ENGINE_SCOPE_LABEL,
+  ENGINE_SOCKET_NAME,
+  LEARNER_DOCKER_HOST,
+  engineContainerSpec,
+  engineLabels,
+} from './engine-container.ts';
 import { ENGINE_SOCKET_GID, engineImageLayout, ensureEngineImage, type EngineImageLayout } from './engine-image.ts';
 import { dockerOverPinned, pingPinned, pinSocket, type PinnedSocket } from './engine-socket.ts';
 import { ENGINE_READY_POLL_MS, ENGINE_READY_TIMEOUT_MS, MIRROR_PROXY_PORT } from './limits.ts';
@@ -86,7 +95,11 @@ export class LearnerEngines {
   ) {}
 
   static async open(opts: LearnerEnginesOptions): Promise<LearnerEngines> {
-    if (!existsSync(HOST_DOCKER_CLI)) throw new LearnerEngineError('ENGINE_START_FAILED', `the host has no docker CLI at ${HOST_DOCKER_CLI} to give learners`);
+    if (!existsSync(HOST_DOCKER_CLI))
+      throw new LearnerEngineError(
+        'ENGINE_START_FAILED',
+        `the host has no docker CLI at ${HOST_DOCKER_CLI} to give learners`,
+      );
     await mkdir(opts.stateDir, { recursive: true, mode: 0o711 });
     await chmod(opts.stateDir, 0o711);
     await mkdir(join(opts.stateDir, 'engines'), { recursive: true, mode: 0o700 });
@@ -97,7 +110,16 @@ export class LearnerEngines {
       const engineDocker = outer?.docker ?? opts.hostDocker;
       await ensureEngineImage(engineDocker, layout);
       const remap = outer?.remap ?? { uid: 0, gid: 0 };
-      return new LearnerEngines(opts.level, engineDocker, outer, remap, opts.stateDir, opts.scope ?? DEFAULT_SCOPE, layout, mirrors);
+      return new LearnerEngines(
+        opts.level,
+        engineDocker,
+        outer,
+        remap,
+        opts.stateDir,
+        opts.scope ?? DEFAULT_SCOPE,
+        layout,
+        mirrors,
+      );
     } catch (err) {
       await outer?.stop();
       throw err;
@@ -107,8 +129,10 @@ export class LearnerEngines {
   /** Starts `learnerId`'s engine and waits until it answers. */
   async start(learnerId: string): Promise<LearnerEngine> {
     if (this.disposed) throw new LearnerEngineError('ENGINE_START_FAILED', 'the learner engines were shut down');
-    if (!LEARNER_ID_RE.test(learnerId)) throw new LearnerEngineError('ENGINE_BAD_LEARNER', `learner id "${learnerId}" is not a safe name`);
-    if (this.live.has(learnerId)) throw new LearnerEngineError('ENGINE_EXISTS', `learner ${learnerId} already has an engine`);
+    if (!LEARNER_ID_RE.test(learnerId))
+      throw new LearnerEngineError('ENGINE_BAD_LEARNER', `learner id "${learnerId}" is not a safe name`);
+    if (this.live.has(learnerId))
+      throw new LearnerEngineError('ENGINE_EXISTS', `learner ${learnerId} already has an engine`);
     await this.reap(learnerId); // what a crashed run left for this learner
     const started = Date.now();
     const learnerDir = this.learnerDir(learnerId);
@@ -132,21 +156,34 @@ export class LearnerEngines {
       await this.engineDocker.createVolume({ Name: volume, Labels: engineLabels(learnerId, this.scope) });
       const container = await this.engineDocker.createContainer(
         engineContainerSpec({
-          level: this.level, learnerId, scope: this.scope, image: this.layout.tag, bindDirs: this.layout.bindDirs,
-          runDir, volume, mirrorCount: this.mirrors.length,
+          level: this.level,
+          learnerId,
+          scope: this.scope,
+          image: this.layout.tag,
+          bindDirs: this.layout.bindDirs,
+          runDir,
+          volume,
+          mirrorCount: this.mirrors.length,
         }),
       );
       containerId = container.id;
       await container.start();
       const pid = z.object({ State: z.object({ Pid: z.number() }) }).parse(await container.inspect()).State.Pid;
       // The proxies' helper processes and dockerd's own start-up overlap: both take about a second.
-      const opening = Promise.all(this.mirrors.map(async (mirror, i) => proxies.push(serveMirrorProxy(await listenInNetns(pid, MIRROR_PROXY_PORT + i), mirror))));
+      const opening = Promise.all(
+        this.mirrors.map(async (mirror, i) =>
+          proxies.push(serveMirrorProxy(await listenInNetns(pid, MIRROR_PROXY_PORT + i), mirror)),
+        ),
+      );
       const [, socket] = await Promise.all([opening, this.waitReady(join(runDir, ENGINE_SOCKET_NAME), container)]);
       pinned = socket;
     } catch (err) {
       await cleanUp();
       if (err instanceof LearnerEngineError) throw err;
-      throw new LearnerEngineError('ENGINE_START_FAILED', `cannot start the Docker engine of learner ${learnerId}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new LearnerEngineError(
+        'ENGINE_START_FAILED',
+        `cannot start the Docker engine of learner ${learnerId}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const socket = pinned;
     let disposing: Promise<void> | null = null;
@@ -182,7 +219,8 @@ export class LearnerEngines {
 
   /** Removes whatever an earlier run left for `learnerId`: container, volume, folder. Idempotent. */
   async reap(learnerId: string): Promise<void> {
-    if (this.live.has(learnerId)) throw new LearnerEngineError('ENGINE_EXISTS', `learner ${learnerId}'s engine is live: dispose it instead`);
+    if (this.live.has(learnerId))
+      throw new LearnerEngineError('ENGINE_EXISTS', `learner ${learnerId}'s engine is live: dispose it instead`);
     for (const c of await this.containers(learnerId)) await this.removeContainer(c.id);
     await this.removeVolume(`stepwise-engine-${this.scope}-${learnerId}`.slice(0, 200));
     if (LEARNER_ID_RE.test(learnerId)) await rm(this.learnerDir(learnerId), { recursive: true, force: true });
@@ -226,7 +264,9 @@ export class LearnerEngines {
       if (!state.Running) throw new Error(`the engine exited during start-up: ${await logTail(container)}`);
       await sleep(ENGINE_READY_POLL_MS);
     }
-    throw new Error(`the engine did not answer in ${ENGINE_READY_TIMEOUT_MS} ms (${last}): ${await logTail(container)}`);
+    throw new Error(
+      `the engine did not answer in ${ENGINE_READY_TIMEOUT_MS} ms (${last}): ${await logTail(container)}`,
+    );
   }
 
   private async containers(learnerId?: string): Promise<{ id: string; learnerId: string }[]> {
@@ -262,7 +302,12 @@ async function logTail(container: Docker.Container): Promise<string> {
     const raw = (await container.logs({ stdout: true, stderr: true, tail: 5 })) as unknown;
     const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
     // Strip the multiplexed-stream frame headers (8 bytes each) crudely: keep printable text only.
-    return text.replace(/[^\x20-\x7e\n]/g, '').trim().split('\n').slice(-5).join(' | ');
+    return text
+      .replace(/[^\x20-\x7e\n]/g, '')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join(' | ');
   } catch {
     return '(no log)';
   }

@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const MAX_MIRRORS = 4;
 
 const InfoSchema = z.looseObject({
-  RegistryConfig: z.looseObject({ Mirrors: z.array(z.string()).nullable().optional() }).nullable().optional(),
+  RegistryConfig: z
+    .looseObject({ Mirrors: z.array(z.string()).nullable().optional() })
+    .nullable()
+    .optional(),
 });
 
 export class MirrorConfigError extends Error {

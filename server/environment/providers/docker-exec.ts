@@ -41,11 +41,17 @@ export async function waitExitCode(exec: Docker.Exec): Promise<number> {
       state = await inspectExec(exec);
     } catch (err) {
       // 404 here means the container (and the exec with it) was removed while the command ran.
-      throw new BackendError('EXEC_FAILED', `cannot learn how exec ${exec.id.slice(0, 12)} ended: ${engineMessage(err)}`);
+      throw new BackendError(
+        'EXEC_FAILED',
+        `cannot learn how exec ${exec.id.slice(0, 12)} ended: ${engineMessage(err)}`,
+      );
     }
     if (!state.Running && state.ExitCode !== null) return state.ExitCode;
     if (Date.now() > deadline) {
-      throw new BackendError('EXEC_FAILED', `exec ${exec.id.slice(0, 12)} ended its stream but the engine reports no exit code`);
+      throw new BackendError(
+        'EXEC_FAILED',
+        `exec ${exec.id.slice(0, 12)} ended its stream but the engine reports no exit code`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_INTERVAL_MS));
   }
@@ -83,7 +89,11 @@ export interface ContainerExecTarget {
 
 /** Runs argv as the learner (uid 1000) in the container. Rejects only when the engine refuses the exec or loses it
  * (the container was removed while it ran); a failing command is an exit code. */
-export async function runContainerExec(target: ContainerExecTarget, argv: string[], opts: ExecOptions): Promise<ExecResult> {
+export async function runContainerExec(
+  target: ContainerExecTarget,
+  argv: string[],
+  opts: ExecOptions,
+): Promise<ExecResult> {
   if (argv.length === 0) throw new BackendError('EXEC_FAILED', 'exec needs a command: argv is empty');
   const started = Date.now();
   const unitId = newUnitId();
@@ -103,7 +113,10 @@ export async function runContainerExec(target: ContainerExecTarget, argv: string
     });
     stream = await exec.start({ hijack: true, stdin: opts.stdin !== undefined });
   } catch (err) {
-    throw new BackendError('EXEC_FAILED', `could not run ${argv[0]} in container ${target.containerId.slice(0, 12)}: ${engineMessage(err)}`);
+    throw new BackendError(
+      'EXEC_FAILED',
+      `could not run ${argv[0]} in container ${target.containerId.slice(0, 12)}: ${engineMessage(err)}`,
+    );
   }
 
   const stdout = new CappedSink(EXEC_OUTPUT_CAP_BYTES);

@@ -23,7 +23,8 @@ test('parseLdd takes libraries and the loader, skips the vdso and static binarie
 test('a missing library stops the build with the binary named', () => {
   assert.throws(
     () => parseLdd('\tlibgone.so.1 => not found\n', '/usr/bin/tool'),
-    (err: unknown) => err instanceof BackendError && err.code === 'IMAGE_BUILD_FAILED' && err.message.includes('/usr/bin/tool'),
+    (err: unknown) =>
+      err instanceof BackendError && err.code === 'IMAGE_BUILD_FAILED' && err.message.includes('/usr/bin/tool'),
   );
 });
 
@@ -33,5 +34,8 @@ test('splitLddSections splits several files, and a file ldd said nothing about i
   assert.deepEqual(parseLdd(sections.get('/usr/bin/a') ?? '', 'a'), ['/lib/libc.so.6']);
   assert.deepEqual(parseLdd(sections.get('/usr/bin/b') ?? '', 'b'), []);
   assert.throws(() => splitLddSections(out, ['/usr/bin/a', '/usr/bin/c']), BackendError);
-  assert.equal(splitLddSections('\tlibc.so.6 => /lib/libc.so.6 (0x1)\n', ['/only']).get('/only'), '\tlibc.so.6 => /lib/libc.so.6 (0x1)\n');
+  assert.equal(
+    splitLddSections('\tlibc.so.6 => /lib/libc.so.6 (0x1)\n', ['/only']).get('/only'),
+    '\tlibc.so.6 => /lib/libc.so.6 (0x1)\n',
+  );
 });

@@ -16,13 +16,71 @@ export const REQUIRED_COMMANDS = ['bash', 'sh', 'tar', 'gzip', 'ls', 'cat', 'gre
  * image stays a few MB instead of carrying all ~100 coreutils (about 7 MB on Debian). */
 export const OPTIONAL_COMMANDS = [
   // coreutils
-  '[', 'base64', 'basename', 'chmod', 'cksum', 'comm', 'cp', 'cut', 'date', 'dd', 'df', 'dirname', 'du', 'echo',
-  'expr', 'false', 'head', 'id', 'join', 'ln', 'md5sum', 'mkdir', 'mktemp', 'mv', 'nl', 'nproc', 'od',
-  'paste', 'printf', 'pwd', 'readlink', 'realpath', 'rm', 'rmdir', 'seq', 'sha1sum', 'sha256sum', 'sort', 'split',
-  'stat', 'stty', 'tac', 'tail', 'tee', 'test', 'timeout', 'touch', 'tr', 'true', 'truncate', 'tty', 'uname', 'uniq', 'wc',
-  'whoami', 'yes',
+  '[',
+  'base64',
+  'basename',
+  'chmod',
+  'cksum',
+  'comm',
+  'cp',
+  'cut',
+  'date',
+  'dd',
+  'df',
+  'dirname',
+  'du',
+  'echo',
+  'expr',
+  'false',
+  'head',
+  'id',
+  'join',
+  'ln',
+  'md5sum',
+  'mkdir',
+  'mktemp',
+  'mv',
+  'nl',
+  'nproc',
+  'od',
+  'paste',
+  'printf',
+  'pwd',
+  'readlink',
+  'realpath',
+  'rm',
+  'rmdir',
+  'seq',
+  'sha1sum',
+  'sha256sum',
+  'sort',
+  'split',
+  'stat',
+  'stty',
+  'tac',
+  'tail',
+  'tee',
+  'test',
+  'timeout',
+  'touch',
+  'tr',
+  'true',
+  'truncate',
+  'tty',
+  'uname',
+  'uniq',
+  'wc',
+  'whoami',
+  'yes',
   // gzip's wrappers (shell scripts), findutils, diffutils, other compressors tar can call
-  'gunzip', 'zcat', 'find', 'xargs', 'diff', 'cmp', 'xz', 'bzip2',
+  'gunzip',
+  'zcat',
+  'find',
+  'xargs',
+  'diff',
+  'cmp',
+  'xz',
+  'bzip2',
 ];
 
 /** Where commands are looked up: distro directories only, so a /usr/local override never leaks into the image. */
@@ -66,7 +124,10 @@ export async function collectHostFiles(): Promise<HostFiles> {
   for (const name of REQUIRED_COMMANDS) {
     const found = await findCommand(name);
     if (!found) {
-      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: the host has no "${name}" in ${COMMAND_DIRS.join(', ')}`);
+      throw new BackendError(
+        'IMAGE_BUILD_FAILED',
+        `cannot build stepwise/shell: the host has no "${name}" in ${COMMAND_DIRS.join(', ')}`,
+      );
     }
     binaries.add(found);
   }
@@ -155,7 +216,7 @@ function isErrno(err: unknown, code: string): boolean {
 async function addPath(entries: HostEntries, hostPath: string): Promise<string> {
   let pending = hostPath.split('/').filter(Boolean);
   let current = '/';
-  for (let hops = 0; pending.length > 0; ) {
+  for (let hops = 0; pending.length > 0;) {
     const next = path.join(current, pending[0] as string);
     const st = await lstat(next);
     if (st.isSymbolicLink()) {
@@ -175,7 +236,10 @@ async function addPath(entries: HostEntries, hostPath: string): Promise<string> 
     } else if (st.isFile() && pending.length === 0) {
       entries.set(next, { type: 'file', path: next, mode: st.mode & 0o755, hostPath: next });
     } else {
-      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: ${next} is neither a file, a directory nor a symlink`);
+      throw new BackendError(
+        'IMAGE_BUILD_FAILED',
+        `cannot build stepwise/shell: ${next} is neither a file, a directory nor a symlink`,
+      );
     }
     current = next;
   }
@@ -202,7 +266,10 @@ async function librariesOf(files: string[]): Promise<string[]> {
     // ldd exits 1 when any file is static ("not a dynamic executable") but still reports the others.
     const partial = (err as { stdout?: unknown }).stdout;
     if (typeof partial !== 'string' || partial === '') {
-      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: ldd failed: ${(err as Error).message}`);
+      throw new BackendError(
+        'IMAGE_BUILD_FAILED',
+        `cannot build stepwise/shell: ldd failed: ${(err as Error).message}`,
+      );
     }
     stdout = partial;
   }
@@ -226,7 +293,8 @@ export function splitLddSections(stdout: string, files: string[]): Map<string, s
     }
   }
   for (const f of files) {
-    if (!sections.has(f)) throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: ldd said nothing about ${f}`);
+    if (!sections.has(f))
+      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: ldd said nothing about ${f}`);
   }
   return sections;
 }
@@ -244,7 +312,10 @@ export function parseLdd(stdout: string, forPath: string): string[] {
       continue;
     }
     if (/=> not found$/.test(line)) {
-      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: ${forPath} needs a missing library (${line})`);
+      throw new BackendError(
+        'IMAGE_BUILD_FAILED',
+        `cannot build stepwise/shell: ${forPath} needs a missing library (${line})`,
+      );
     }
     const loader = /^(\/\S+) \(0x[0-9a-f]+\)$/.exec(line);
     if (loader) libs.push(loader[1] as string);

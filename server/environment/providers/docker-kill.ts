@@ -26,7 +26,7 @@ export function newUnitId(): string {
 const KILL_UNIT_SCRIPT = [
   'rounds=$2',
   'mark="$UNIT_ENV_NAME=$1"',
-  'close_paren=\') \'',
+  "close_paren=') '",
   'for ((round = 0; round < rounds; round++)); do',
   '  declare -A marked_sessions=() session_of=()',
   '  for dir in /proc/[0-9]*; do',
@@ -36,7 +36,7 @@ const KILL_UNIT_SCRIPT = [
   '    set -- ${stat##*"$close_paren"}',
   '    [ "$1" = Z ] && continue',
   '    session_of[$pid]=$4',
-  '    while IFS= read -r -d \'\' kv; do',
+  "    while IFS= read -r -d '' kv; do",
   '      if [ "$kv" = "$mark" ]; then marked_sessions[$4]=1; break; fi',
   '    done < "$dir/environ" 2>/dev/null',
   '  done',
@@ -48,7 +48,9 @@ const KILL_UNIT_SCRIPT = [
   '  [ "$killed" = 0 ] && exit 0',
   'done',
   'exit 0',
-].join('\n').replace('$UNIT_ENV_NAME', UNIT_ENV);
+]
+  .join('\n')
+  .replace('$UNIT_ENV_NAME', UNIT_ENV);
 
 /** Scan rounds before giving up; each round kills everything it sees, so one or two are normal. */
 const KILL_ROUNDS = 20;
@@ -76,6 +78,9 @@ export async function killUnit(docker: Docker, containerId: string, unitId: stri
   } catch (err) {
     // 404: the container is gone; 409: it is stopped or paused. Either way nothing of the unit is running.
     if (isEngineStatus(err, 404) || isEngineStatus(err, 409)) return;
-    throw new BackendError('EXEC_FAILED', `could not stop a process in container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);
+    throw new BackendError(
+      'EXEC_FAILED',
+      `could not stop a process in container ${containerId.slice(0, 12)}: ${engineMessage(err)}`,
+    );
   }
 }

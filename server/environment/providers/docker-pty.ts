@@ -76,7 +76,10 @@ export async function openDockerPty(spec: DockerPtySpec): Promise<PtyHandle> {
     await exec.resize({ h: spec.size.rows, w: spec.size.cols });
     pid = (await inspectExec(exec)).Pid ?? 0;
   } catch (err) {
-    throw new BackendError('EXEC_FAILED', `could not open a terminal in container ${spec.containerId.slice(0, 12)}: ${engineMessage(err)}`);
+    throw new BackendError(
+      'EXEC_FAILED',
+      `could not open a terminal in container ${spec.containerId.slice(0, 12)}: ${engineMessage(err)}`,
+    );
   }
   return new DockerPty(spec.docker, spec.containerId, exec, stream, unitId, pid);
 }
@@ -183,7 +186,10 @@ class DockerPty implements PtyHandle {
     if (this.exited) return;
     this.exited = true;
     clearTimeout(this.graceTimer);
-    const signal = exitCode > SIGNAL_EXIT_BASE && exitCode <= SIGNAL_EXIT_BASE + MAX_SIGNAL ? exitCode - SIGNAL_EXIT_BASE : undefined;
+    const signal =
+      exitCode > SIGNAL_EXIT_BASE && exitCode <= SIGNAL_EXIT_BASE + MAX_SIGNAL
+        ? exitCode - SIGNAL_EXIT_BASE
+        : undefined;
     this._onExit.fire(signal === undefined ? { exitCode } : { exitCode, signal });
     this._onData.dispose();
     this._onExit.dispose();

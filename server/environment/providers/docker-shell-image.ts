@@ -48,11 +48,29 @@ export async function describeShellRootfs(): Promise<ShellRootfs> {
   const own: RootfsEntry[] = [
     { name: '/etc', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
     {
-      name: '/etc/passwd', type: 'file', mode: 0o644, uid: 0, gid: 0,
+      name: '/etc/passwd',
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
       content: text(`root:x:0:0:root:/root:/bin/sh\n${learner}\n`),
     },
-    { name: '/etc/group', type: 'file', mode: 0o644, uid: 0, gid: 0, content: text(`root:x:0:\n${LEARNER_NAME}:x:${LEARNER_GID}:\n`) },
-    { name: '/etc/nsswitch.conf', type: 'file', mode: 0o644, uid: 0, gid: 0, content: text('passwd: files\ngroup: files\nhosts: files\n') },
+    {
+      name: '/etc/group',
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      content: text(`root:x:0:\n${LEARNER_NAME}:x:${LEARNER_GID}:\n`),
+    },
+    {
+      name: '/etc/nsswitch.conf',
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      content: text('passwd: files\ngroup: files\nhosts: files\n'),
+    },
     { name: '/tmp', type: 'directory', mode: 0o1777, uid: 0, gid: 0 },
     { name: '/root', type: 'directory', mode: 0o700, uid: 0, gid: 0 },
     { name: '/home', type: 'directory', mode: 0o755, uid: 0, gid: 0 },
@@ -60,7 +78,10 @@ export async function describeShellRootfs(): Promise<ShellRootfs> {
   ];
   for (const entry of own) {
     if (byName.get(entry.name)?.type === 'symlink') {
-      throw new BackendError('IMAGE_BUILD_FAILED', `cannot build stepwise/shell: the host's ${entry.name} is a symlink`);
+      throw new BackendError(
+        'IMAGE_BUILD_FAILED',
+        `cannot build stepwise/shell: the host's ${entry.name} is a symlink`,
+      );
     }
     byName.set(entry.name, entry);
   }
@@ -75,7 +96,14 @@ async function fromHost(entry: HostEntry): Promise<RootfsEntry> {
     case 'symlink':
       return { name: entry.path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, linkname: entry.target };
     case 'file':
-      return { name: entry.path, type: 'file', mode: entry.mode, uid: 0, gid: 0, content: await readFile(entry.hostPath) };
+      return {
+        name: entry.path,
+        type: 'file',
+        mode: entry.mode,
+        uid: 0,
+        gid: 0,
+        content: await readFile(entry.hostPath),
+      };
   }
 }
 
@@ -119,7 +147,10 @@ export function imageChanges(rootfs: ShellRootfs): string[] {
 
 const ImageInspectSchema = z.object({
   Id: z.string(),
-  Config: z.object({ Labels: z.record(z.string(), z.string()).nullable().optional() }).nullable().optional(),
+  Config: z
+    .object({ Labels: z.record(z.string(), z.string()).nullable().optional() })
+    .nullable()
+    .optional(),
 });
 
 /** The image's id and content label ('' when it has none), or null when the image is missing. */
@@ -198,7 +229,10 @@ async function buildIfStale(docker: Docker, image: string): Promise<EnsureResult
   }
   const current = await installed(docker, image);
   if (current?.hash !== rootfs.hash) {
-    throw new BackendError('IMAGE_BUILD_FAILED', `imported ${image} but the engine does not show its content label ${CONTENT_LABEL}`);
+    throw new BackendError(
+      'IMAGE_BUILD_FAILED',
+      `imported ${image} but the engine does not show its content label ${CONTENT_LABEL}`,
+    );
   }
   if (previous && previous.id !== current.id) await removeStale(docker, previous.id);
   return { built: true, hash: rootfs.hash };
@@ -210,6 +244,9 @@ async function removeStale(docker: Docker, id: string): Promise<void> {
     await docker.getImage(id).remove();
   } catch (err) {
     if (isEngineStatus(err, 404) || isEngineStatus(err, 409)) return;
-    throw new BackendError('IMAGE_BUILD_FAILED', `cannot remove the stale shell image ${id.slice(7, 19)}: ${engineMessage(err)}`);
+    throw new BackendError(
+      'IMAGE_BUILD_FAILED',
+      `cannot remove the stale shell image ${id.slice(7, 19)}: ${engineMessage(err)}`,
+    );
   }
 }

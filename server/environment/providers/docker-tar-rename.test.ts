@@ -28,10 +28,13 @@ test('renameMember moves only the named member and what is under it', () => {
   assert.equal(renameMember('../escape', 'out', 'x'), null);
 });
 
-function archive(entries: { name: string; type?: 'file' | 'link' | 'directory'; linkname?: string; body?: string }[]): Readable {
+function archive(
+  entries: { name: string; type?: 'file' | 'link' | 'directory'; linkname?: string; body?: string }[],
+): Readable {
   const pack = tar.pack();
   for (const e of entries) {
-    if (e.type === 'file' || e.type === undefined) pack.entry({ name: e.name, size: Buffer.byteLength(e.body ?? '') }, e.body ?? '');
+    if (e.type === 'file' || e.type === undefined)
+      pack.entry({ name: e.name, size: Buffer.byteLength(e.body ?? '') }, e.body ?? '');
     else pack.entry({ name: e.name, type: e.type, linkname: e.linkname ?? '' });
   }
   pack.finalize();
@@ -65,8 +68,18 @@ test('renameTarMembers renames names and hard-link targets, and keeps contents',
 });
 
 test('an engine archive with a member outside the asked-for path is an error, not a silent pass-through', async () => {
-  const renamed = renameTarMembers(archive([{ name: 'a.txt', body: 'x' }, { name: '../../etc/passwd', body: 'root' }]), 'a.txt', 'out/a.txt');
-  await assert.rejects(members(renamed), (err: unknown) => err instanceof BackendError && /unexpected member/.test(err.message));
+  const renamed = renameTarMembers(
+    archive([
+      { name: 'a.txt', body: 'x' },
+      { name: '../../etc/passwd', body: 'root' },
+    ]),
+    'a.txt',
+    'out/a.txt',
+  );
+  await assert.rejects(
+    members(renamed),
+    (err: unknown) => err instanceof BackendError && /unexpected member/.test(err.message),
+  );
 });
 
 test('a long renamed path survives the re-pack', async () => {

@@ -15,7 +15,10 @@ import { BackendError } from '../backend.ts';
  */
 export function localMemberName(path: string): string {
   if (path.startsWith('/')) return posix.normalize(path).slice(1).replace(/\/+$/, '') || '.';
-  const normal = posix.normalize(path).replace(/\/+$/, '').replace(/^(\.\.\/)+/, '');
+  const normal = posix
+    .normalize(path)
+    .replace(/\/+$/, '')
+    .replace(/^(\.\.\/)+/, '');
   return normal === '..' || normal === '' ? '.' : normal;
 }
 
@@ -45,11 +48,17 @@ export function renameTarMembers(source: Readable, from: string, to: string): Re
   extract.on('entry', (header, body, next) => {
     const name = renameMember(header.name, from, to);
     if (name === null) {
-      fail(new BackendError('EXEC_FAILED', `the engine's archive of ${from} holds an unexpected member ${JSON.stringify(header.name)}`));
+      fail(
+        new BackendError(
+          'EXEC_FAILED',
+          `the engine's archive of ${from} holds an unexpected member ${JSON.stringify(header.name)}`,
+        ),
+      );
       return;
     }
     const renamed: TarHeader = { ...header, name };
-    if (header.type === 'link' && header.linkname) renamed.linkname = renameMember(header.linkname, from, to) ?? header.linkname;
+    if (header.type === 'link' && header.linkname)
+      renamed.linkname = renameMember(header.linkname, from, to) ?? header.linkname;
     body.pipe(pack.entry(renamed, (err) => (err ? fail(err) : next())));
   });
   extract.on('finish', () => pack.finalize());

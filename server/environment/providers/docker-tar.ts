@@ -26,17 +26,29 @@ export async function readContainerTar(docker: Docker, containerId: string, absP
     // dockerode types the archive as a ReadableStream; it is the engine's HTTP response, a node Readable.
     return (await docker.getContainer(containerId).getArchive({ path: absPath })) as unknown as Readable;
   } catch (err) {
-    if (isEngineStatus(err, 404)) throw new BackendError('NOT_FOUND', `${absPath} does not exist in the learner's container`);
-    throw new BackendError('EXEC_FAILED', `could not read ${absPath} from container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);
+    if (isEngineStatus(err, 404))
+      throw new BackendError('NOT_FOUND', `${absPath} does not exist in the learner's container`);
+    throw new BackendError(
+      'EXEC_FAILED',
+      `could not read ${absPath} from container ${containerId.slice(0, 12)}: ${engineMessage(err)}`,
+    );
   }
 }
 
 /** Extracts `archive` into the container's folder `absDir` (which must exist); entries keep their owners. */
-export async function putContainerTar(docker: Docker, containerId: string, absDir: string, archive: Readable): Promise<void> {
+export async function putContainerTar(
+  docker: Docker,
+  containerId: string,
+  absDir: string,
+  archive: Readable,
+): Promise<void> {
   try {
     await docker.getContainer(containerId).putArchive(archive, { path: absDir });
   } catch (err) {
-    throw new BackendError('EXEC_FAILED', `could not copy into ${absDir} in container ${containerId.slice(0, 12)}: ${engineMessage(err)}`);
+    throw new BackendError(
+      'EXEC_FAILED',
+      `could not copy into ${absDir} in container ${containerId.slice(0, 12)}: ${engineMessage(err)}`,
+    );
   }
 }
 

@@ -9,17 +9,39 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { BackendError } from '../backend.ts';
-import type { Backend, EnvironmentSpec, ExecOptions, ExecResult, PtyHandle, SessionEnv, TerminalSize } from '../backend.ts';
+import type {
+  Backend,
+  EnvironmentSpec,
+  ExecOptions,
+  ExecResult,
+  PtyHandle,
+  SessionEnv,
+  TerminalSize,
+} from '../backend.ts';
 import { SHELL_RC } from '../shell-integration.ts';
 import { clampSize } from '../../protocol/index.ts';
 import { REFUSE_DOCKER_MESSAGE } from '../../lesson/index.ts';
-import { DEFAULT_SCOPE, MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL, SUPPORT_DIR, containerSpec } from './docker-container-spec.ts';
+import {
+  DEFAULT_SCOPE,
+  MANAGED_LABEL,
+  SCOPE_LABEL,
+  SESSION_LABEL,
+  SUPPORT_DIR,
+  containerSpec,
+} from './docker-container-spec.ts';
 import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { runContainerExec } from './docker-exec.ts';
 import { openDockerPty } from './docker-pty.ts';
 import { DEFAULT_SHELL_IMAGE, ensureShellImage, splitReference } from './docker-shell-image.ts';
 import { LEARNER_GID, LEARNER_HOME, LEARNER_UID } from './docker-learner.ts';
-import { containerPath, packHostPath, packSupportFiles, putContainerTar, readContainerTar, targetName } from './docker-tar.ts';
+import {
+  containerPath,
+  packHostPath,
+  packSupportFiles,
+  putContainerTar,
+  readContainerTar,
+  targetName,
+} from './docker-tar.ts';
 import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
 import type { LearnerEngine, LearnerEngines } from '../../environment/learner-engine/index.ts';
 
@@ -43,7 +65,9 @@ export interface DockerBackendOptions {
   dockerRefusal?: string;
 }
 
-const ContainerSummarySchema = z.array(z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }));
+const ContainerSummarySchema = z.array(
+  z.object({ Id: z.string(), Labels: z.record(z.string(), z.string()).nullable() }),
+);
 
 export class DockerBackend implements Backend {
   readonly name = 'docker' as const;
@@ -75,7 +99,8 @@ export class DockerBackend implements Backend {
   async create(spec: EnvironmentSpec): Promise<SessionEnv> {
     const engines = spec.requires.includes('docker') ? this.learnerEngines : null;
     if (engines === undefined) throw new BackendError('REQUIRES_UNMET', this.dockerRefusal);
-    if (this.live.has(spec.sessionId)) throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
+    if (this.live.has(spec.sessionId))
+      throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
     await this.provideImage(image);
     const engine = engines ? await this.startEngine(engines, spec.sessionId) : undefined;
@@ -95,7 +120,11 @@ export class DockerBackend implements Backend {
     }
   }
 
-  private async createShell(spec: EnvironmentSpec, image: string, engine: LearnerEngine | undefined): Promise<SessionEnv> {
+  private async createShell(
+    spec: EnvironmentSpec,
+    image: string,
+    engine: LearnerEngine | undefined,
+  ): Promise<SessionEnv> {
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(
@@ -110,7 +139,10 @@ export class DockerBackend implements Backend {
         }),
       );
     } catch (err) {
-      throw new BackendError('CREATE_FAILED', `cannot create a container for session ${spec.sessionId} from ${image}: ${engineMessage(err)}`);
+      throw new BackendError(
+        'CREATE_FAILED',
+        `cannot create a container for session ${spec.sessionId} from ${image}: ${engineMessage(err)}`,
+      );
     }
     try {
       const support = packSupportFiles(
@@ -124,7 +156,10 @@ export class DockerBackend implements Backend {
       await container.start();
     } catch (err) {
       await this.removeContainer(container.id);
-      throw new BackendError('CREATE_FAILED', `cannot start the container for session ${spec.sessionId}: ${engineMessage(err)}`);
+      throw new BackendError(
+        'CREATE_FAILED',
+        `cannot start the container for session ${spec.sessionId}: ${engineMessage(err)}`,
+      );
     }
     this.live.set(spec.sessionId, container.id);
     if (engine) this.engines.set(spec.sessionId, engine);
@@ -144,7 +179,10 @@ export class DockerBackend implements Backend {
 
   async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
     const cwd = opts.cwd === undefined ? undefined : containerPath(env.workdir, opts.cwd);
-    return runContainerExec({ docker: this.docker, containerId: this.containerOf(env), workdir: env.workdir }, argv, { ...opts, cwd });
+    return runContainerExec({ docker: this.docker, containerId: this.containerOf(env), workdir: env.workdir }, argv, {
+      ...opts,
+      cwd,
+    });
   }
 
   /** Members are named as `path` was given, like the local backend's (see docker-tar-rename.ts). */
@@ -161,7 +199,10 @@ export class DockerBackend implements Backend {
     const parent = posix.dirname(absolute);
     const mkdir = await this.exec(env, ['mkdir', '-p', '--', parent], { timeoutMs: MKDIR_TIMEOUT_MS });
     if (mkdir.exitCode !== 0) {
-      throw new BackendError('EXEC_FAILED', `cannot copy ${hostPath} to ${target}: mkdir ${parent} failed: ${mkdir.stderr.trim()}`);
+      throw new BackendError(
+        'EXEC_FAILED',
+        `cannot copy ${hostPath} to ${target}: mkdir ${parent} failed: ${mkdir.stderr.trim()}`,
+      );
     }
     await putContainerTar(this.docker, containerId, parent, packHostPath(hostPath, name));
   }
@@ -230,7 +271,8 @@ export class DockerBackend implements Backend {
       await this.docker.getImage(image).inspect();
       return;
     } catch (err) {
-      if (!isEngineStatus(err, 404)) throw new BackendError('CREATE_FAILED', `cannot inspect image ${image}: ${engineMessage(err)}`);
+      if (!isEngineStatus(err, 404))
+        throw new BackendError('CREATE_FAILED', `cannot inspect image ${image}: ${engineMessage(err)}`);
     }
     try {
       const progress = (await this.docker.pull(image)) as unknown as Readable; // the engine's HTTP response
@@ -238,7 +280,10 @@ export class DockerBackend implements Backend {
       const failure = /"error"\s*:\s*"([^"]*)"/.exec(text);
       if (failure) throw new Error(failure[1]);
     } catch (err) {
-      throw new BackendError('CREATE_FAILED', `image ${image} is not in the engine and could not be pulled: ${engineMessage(err)}`);
+      throw new BackendError(
+        'CREATE_FAILED',
+        `image ${image} is not in the engine and could not be pulled: ${engineMessage(err)}`,
+      );
     }
   }
 }

@@ -25,7 +25,11 @@ export function hostFacts(dockerHost: string | null | undefined, env: NodeJS.Pro
   const path = env.PATH ?? '';
   if (dockerHost !== undefined) return { dockerHost, dockerHostSource: 'option', path };
   const fromEnv = dockerHostFromEnv(env);
-  return { dockerHost: fromEnv, dockerHostSource: fromEnv === DEFAULT_DOCKER_HOST && !env.DOCKER_HOST ? 'default' : 'env', path };
+  return {
+    dockerHost: fromEnv,
+    dockerHostSource: fromEnv === DEFAULT_DOCKER_HOST && !env.DOCKER_HOST ? 'default' : 'env',
+    path,
+  };
 }
 
 /** A provider over an existing driver (tests make their own drivers). */
@@ -39,12 +43,18 @@ export function createProvider(name: BackendName, opts: CreateProviderOptions = 
   switch (name) {
     case 'local':
       return providerOf(
-        new LocalBackend({ ...(opts.stateDir ? { baseDir: join(opts.stateDir, 'sessions') } : {}), dockerHost: facts.dockerHost }),
+        new LocalBackend({
+          ...(opts.stateDir ? { baseDir: join(opts.stateDir, 'sessions') } : {}),
+          dockerHost: facts.dockerHost,
+        }),
         facts,
       );
     case 'docker': {
       const host = facts.dockerHost ?? DEFAULT_DOCKER_HOST;
-      return providerOf(new DockerBackend({ docker: dockerFromHost(host), ...(opts.scope ? { scope: opts.scope } : {}) }), { ...facts, dockerHost: host });
+      return providerOf(
+        new DockerBackend({ docker: dockerFromHost(host), ...(opts.scope ? { scope: opts.scope } : {}) }),
+        { ...facts, dockerHost: host },
+      );
     }
   }
 }

@@ -68,7 +68,8 @@ export class LocalBackend implements Backend {
 
   async create(spec: EnvironmentSpec): Promise<SessionEnv> {
     const dir = this.sessionDir(spec.sessionId);
-    if (this.live.has(spec.sessionId)) throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
+    if (this.live.has(spec.sessionId))
+      throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const workdir = join(dir, 'work');
     try {
       await mkdir(this.baseDir, { recursive: true, mode: 0o700 });
@@ -118,7 +119,12 @@ export class LocalBackend implements Backend {
   async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
     const state = this.state(env);
     const cwd = opts.cwd === undefined ? env.workdir : this.resolvePath(env, opts.cwd);
-    return runDetached(argv, { cwd, env: { ...state.shellEnv, ...opts.env }, timeoutMs: opts.timeoutMs, stdin: opts.stdin });
+    return runDetached(argv, {
+      cwd,
+      env: { ...state.shellEnv, ...opts.env },
+      timeoutMs: opts.timeoutMs,
+      stdin: opts.stdin,
+    });
   }
 
   async readTar(env: SessionEnv, path: string): Promise<Readable> {
@@ -150,7 +156,8 @@ export class LocalBackend implements Backend {
     child.on('close', (code) => {
       // GNU tar: 1 = "some files changed while being read" (a warning); 2 = fatal.
       if (code !== null && code <= 1) out.end();
-      else out.destroy(new BackendError('EXEC_FAILED', `tar of ${path} failed (${code ?? 'killed'}): ${stderr.trim()}`));
+      else
+        out.destroy(new BackendError('EXEC_FAILED', `tar of ${path} failed (${code ?? 'killed'}): ${stderr.trim()}`));
     });
     out.on('close', () => {
       if (child.exitCode === null && child.pid !== undefined) signal(-child.pid, 'SIGKILL'); // reader gave up early
@@ -208,7 +215,12 @@ export class LocalBackend implements Backend {
 
   /** Reaps an orphan found by list(): kills what carries its marker and removes its directory. */
   async reap(sessionId: string): Promise<void> {
-    await this.destroy({ id: sessionId, backend: 'local', workdir: join(this.sessionDir(sessionId), 'work'), createdAt: 0 });
+    await this.destroy({
+      id: sessionId,
+      backend: 'local',
+      workdir: join(this.sessionDir(sessionId), 'work'),
+      createdAt: 0,
+    });
   }
 
   private killAll(sessionId: string, sids: Set<number>): void {

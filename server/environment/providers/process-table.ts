@@ -72,7 +72,10 @@ export function findSessionProcesses(selector: SessionSelector): ProcessInfo[] {
   const self = process.pid;
   return listProcesses().filter(
     (p) =>
-      p.pid !== self && p.state !== 'Z' && (selector.sids.has(p.sid) || (selector.envEntry !== undefined && processEnvironmentHas(p.pid, selector.envEntry))),
+      p.pid !== self &&
+      p.state !== 'Z' &&
+      (selector.sids.has(p.sid) ||
+        (selector.envEntry !== undefined && processEnvironmentHas(p.pid, selector.envEntry))),
   );
 }
 

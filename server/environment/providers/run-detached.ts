@@ -95,6 +95,13 @@ class CappedText {
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 };
+  const numbers: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGKILL: 9,
+    SIGPIPE: 13,
+    SIGTERM: 15,
+  };
   return numbers[sig] ?? 0;
 }

@@ -16,7 +16,12 @@ import { ProblemList, sortProblems } from '../problems.ts';
 import { SlugAllocator } from '../slug.ts';
 import { readLessonText } from '../text-file.ts';
 import { reportZodIssues } from '../zod-problems.ts';
-import { notebookSchema, sourceText, stepwiseCellMetaSchema, stepwiseMarkdownMetaSchema } from '../../protocol/index.ts';
+import {
+  notebookSchema,
+  sourceText,
+  stepwiseCellMetaSchema,
+  stepwiseMarkdownMetaSchema,
+} from '../../protocol/index.ts';
 import type { Notebook, NotebookCell } from '../../protocol/index.ts';
 
 const BASH_MAGIC = /^%%bash[ \t]*(?:\r?\n|$)/;
@@ -47,7 +52,11 @@ class NotebookReader {
   read(): void {
     const parsed = notebookSchema.safeParse(this.json.value, { reportInput: true });
     if (!parsed.success) {
-      reportZodIssues(parsed.error.issues, { subject: 'notebook', where: (p, w) => this.json.ref(p, w) }, this.problems);
+      reportZodIssues(
+        parsed.error.issues,
+        { subject: 'notebook', where: (p, w) => this.json.ref(p, w) },
+        this.problems,
+      );
       return;
     }
     const notebook = parsed.data;
@@ -65,7 +74,10 @@ class NotebookReader {
     if (title !== undefined && title.trim() !== '') this.lesson.title = title;
     if (!this.bashKernel) {
       const kernel = names[0] ?? 'none named';
-      this.problems.note(this.ref(['metadata']), `the notebook's kernel is ${kernel}, not bash: only code cells that start with %%bash run`);
+      this.problems.note(
+        this.ref(['metadata']),
+        `the notebook's kernel is ${kernel}, not bash: only code cells that start with %%bash run`,
+      );
     }
   }
 
@@ -119,7 +131,11 @@ class NotebookReader {
     // A command's last newline is not part of it; a file's text keeps every byte.
     const command = saved.kind === 'file' ? body : body.replace(/\n$/, '');
     const runs = this.bashKernel || magic !== null;
-    if (!runs) this.problems.note(at, "a code cell for the notebook's own kernel: shown, not run (start it with %%bash to run it)");
+    if (!runs)
+      this.problems.note(
+        at,
+        "a code cell for the notebook's own kernel: shown, not run (start it with %%bash to run it)",
+      );
     const fields: Omit<Cell, 'id'> = {
       command,
       kind: saved.kind ?? 'exec',
@@ -151,10 +167,15 @@ class NotebookReader {
     if (intro && !sectionIsEmpty(intro)) this.lesson.intro = sectionToPage(numbered(intro, 's0'), undefined);
     steps.forEach((section, i) => {
       const index = i + 1;
-      this.lesson.steps.push(sectionToStep(numbered(section, `s${index}`), index, section.title || `Step ${index}`, slugs));
+      this.lesson.steps.push(
+        sectionToStep(numbered(section, `s${index}`), index, section.title || `Step ${index}`, slugs),
+      );
     });
     if (steps.length === 0) {
-      this.problems.warning(this.ref([]), 'no ## heading in any markdown cell: the notebook has no steps, so it is shown as an intro');
+      this.problems.warning(
+        this.ref([]),
+        'no ## heading in any markdown cell: the notebook has no steps, so it is shown as an intro',
+      );
     }
   }
 
@@ -163,7 +184,8 @@ class NotebookReader {
     into.blocks.push(...section.blocks);
     into.checks.push(...section.checks);
     into.hints.push(...section.hints);
-    if (section.solution !== undefined) into.solution = into.solution === undefined ? section.solution : `${into.solution}\n\n${section.solution}`;
+    if (section.solution !== undefined)
+      into.solution = into.solution === undefined ? section.solution : `${into.solution}\n\n${section.solution}`;
   }
 
   private current(): Section {

@@ -33,7 +33,10 @@ export async function resolveKatacodaAssets(
   const assets: Asset[] = [];
   for (const [host, entries] of hosts) {
     if (host !== 'host01' && host !== 'client') {
-      problems.warning(ref([host]), `assets for ${host}: stepwise gives each learner one host, so they are copied there`);
+      problems.warning(
+        ref([host]),
+        `assets for ${host}: stepwise gives each learner one host, so they are copied there`,
+      );
     }
     entries.forEach((entry, i) => {
       const at = ref([host, i]);
@@ -45,7 +48,10 @@ export async function resolveKatacodaAssets(
       }
       const targetDir = homeRelative(entry.target);
       if (posix.isAbsolute(targetDir)) {
-        problems.warning(at, `asset target '${entry.target}' is outside the learner's working directory; the local backend cannot place files there`);
+        problems.warning(
+          at,
+          `asset target '${entry.target}' is outside the learner's working directory; the local backend cannot place files there`,
+        );
       }
       for (const file of matches) {
         const asset: Asset = { file: join(assetsDir, file), target: posix.join(targetDir, posix.basename(file)) };

@@ -128,13 +128,28 @@ function readPathway(json: Located, course: Course, problems: ProblemList): Cour
     if (c.pathway_id !== undefined) link.pathway = c.pathway_id;
     if (c.external_link !== undefined) link.url = c.external_link;
     course.links.push(link);
-    const what = c.pathway_id !== undefined ? `another pathway ('${c.pathway_id}')` : c.external_link !== undefined ? `an external page (${c.external_link})` : 'nothing stepwise knows';
-    problems.note(json.ref(['courses', i]), `this entry has no course_id: it names ${what}, so it is kept as a link, not a lesson`);
+    const what =
+      c.pathway_id !== undefined
+        ? `another pathway ('${c.pathway_id}')`
+        : c.external_link !== undefined
+          ? `an external page (${c.external_link})`
+          : 'nothing stepwise knows';
+    problems.note(
+      json.ref(['courses', i]),
+      `this entry has no course_id: it names ${what}, so it is kept as a link, not a lesson`,
+    );
   });
   return entries;
 }
 
-function reportUnknown(value: object, path: (string | number)[], known: readonly string[], json: Located, course: Course, problems: ProblemList): void {
+function reportUnknown(
+  value: object,
+  path: (string | number)[],
+  known: readonly string[],
+  json: Located,
+  course: Course,
+  problems: ProblemList,
+): void {
   for (const [key, v] of Object.entries(value)) {
     if (known.includes(key)) continue;
     const dotted = [...path, key].join('.');

@@ -20,7 +20,10 @@ import { substitutePlaceholders } from './placeholders.ts';
 import type { z } from 'zod';
 
 /** index.json names a script under one of these keys; Katacoda's spellings first, Killercoda's second. */
-const SCRIPT_KEYS: readonly { key: 'courseData' | 'background' | 'code' | 'foreground' | 'verify'; kind: Script['kind'] }[] = [
+const SCRIPT_KEYS: readonly {
+  key: 'courseData' | 'background' | 'code' | 'foreground' | 'verify';
+  kind: Script['kind'];
+}[] = [
   { key: 'courseData', kind: 'background' },
   { key: 'background', kind: 'background' },
   { key: 'code', kind: 'foreground' },
@@ -68,7 +71,10 @@ class IndexReader {
       if (rawDetails === undefined) return;
     }
     if (rawDetails === undefined) {
-      this.problems.note(this.ref([]), 'no details: the scenario has no intro, steps or finish, so it shows only its title and description');
+      this.problems.note(
+        this.ref([]),
+        'no details: the scenario has no intro, steps or finish, so it shows only its title and description',
+      );
       return;
     }
     const details = this.validate(detailsSchema, rawDetails, ['details'], 'details');
@@ -90,7 +96,12 @@ class IndexReader {
       lesson.steps.push(await this.readStep(page, i + 1, slugs));
     }
     if (details.finish) lesson.finish = await this.readPage(details.finish, ['details', 'finish'], `s${stepCount + 1}`);
-    lesson.assets = await resolveKatacodaAssets(this.dir, details.assets ?? {}, (path) => this.ref(['details', 'assets', ...path]), this.problems);
+    lesson.assets = await resolveKatacodaAssets(
+      this.dir,
+      details.assets ?? {},
+      (path) => this.ref(['details', 'assets', ...path]),
+      this.problems,
+    );
   }
 
   private readBackend(root: Pick<z.infer<typeof indexSchema>, 'backend' | 'interface' | 'environment'>): void {
@@ -99,7 +110,10 @@ class IndexReader {
       this.keepUnknown(backend, ['backend'], ['imageid']);
       if (backend.imageid !== undefined) {
         this.lesson.environment.image = backend.imageid;
-        this.problems.note(this.ref(['backend', 'imageid'], 'value'), `backend.imageid '${backend.imageid}' is kept for reference: stepwise runs lessons on its own backend`);
+        this.problems.note(
+          this.ref(['backend', 'imageid'], 'value'),
+          `backend.imageid '${backend.imageid}' is kept for reference: stepwise runs lessons on its own backend`,
+        );
       }
     }
     if (ui) {
@@ -119,8 +133,10 @@ class IndexReader {
   /** Layouts load and are reported: terminal layouts are what stepwise shows; an IDE or editor is not. */
   private layout(layout: string, at: SourceRef): void {
     this.lesson.meta.layout = layout;
-    if (/^terminal/i.test(layout)) this.problems.note(at, `layout '${layout}': stepwise shows the lesson beside its terminals`);
-    else this.problems.warning(at, `layout '${layout}' is not supported: stepwise shows the lesson beside its terminals`);
+    if (/^terminal/i.test(layout))
+      this.problems.note(at, `layout '${layout}': stepwise shows the lesson beside its terminals`);
+    else
+      this.problems.warning(at, `layout '${layout}' is not supported: stepwise shows the lesson beside its terminals`);
   }
 
   private async readStep(page: IndexPage, index: number, slugs: SlugAllocator): Promise<Step> {
@@ -139,12 +155,21 @@ class IndexReader {
     const page = this.validate(pageSchema, raw, path, String(path[path.length - 1])) ?? {};
     const { section, title, scripts } = await this.readParts(page, path, prefix);
     for (const key of ['verify', 'answer'] as const) {
-      if (page[key] !== undefined) this.problems.warning(this.ref([...path, key]), `'${key}' only means something on a step; ignored here`);
+      if (page[key] !== undefined)
+        this.problems.warning(this.ref([...path, key]), `'${key}' only means something on a step; ignored here`);
     }
-    return sectionToPage(section, title, scripts.filter((s) => s.kind !== 'verify'));
+    return sectionToPage(
+      section,
+      title,
+      scripts.filter((s) => s.kind !== 'verify'),
+    );
   }
 
-  private async readParts(page: IndexPage, path: PathKey[], prefix: string): Promise<{ section: Section; title: string | undefined; scripts: Script[] }> {
+  private async readParts(
+    page: IndexPage,
+    path: PathKey[],
+    prefix: string,
+  ): Promise<{ section: Section; title: string | undefined; scripts: Script[] }> {
     this.keepUnknown(page, path, PAGE_KEYS);
     const empty: Section = { source: this.ref(path), blocks: [], checks: [], hints: [] };
     let section = empty;
@@ -158,7 +183,14 @@ class IndexReader {
         const file = join(this.dir, page.text);
         const built = buildSections(
           lines,
-          { file, lineOffset: 0, native: false, splitSteps: false, takeTitle: title === undefined ? 'first-heading' : 'none', cellPrefix: () => prefix },
+          {
+            file,
+            lineOffset: 0,
+            native: false,
+            splitSteps: false,
+            takeTitle: title === undefined ? 'first-heading' : 'none',
+            cellPrefix: () => prefix,
+          },
           this.problems,
         );
         section = built.sections[0] ?? empty;
@@ -206,10 +238,19 @@ class IndexReader {
   // ---- validation and unknown keys
 
   /** Validates, reports what is wrong, and keeps what is valid (a mapping without its failing keys), else null. */
-  private validate<T extends z.ZodType>(schema: T, value: unknown, path: PathKey[], subject: string): z.infer<T> | null {
+  private validate<T extends z.ZodType>(
+    schema: T,
+    value: unknown,
+    path: PathKey[],
+    subject: string,
+  ): z.infer<T> | null {
     const result = schema.safeParse(value, { reportInput: true });
     if (result.success) return result.data;
-    reportZodIssues(result.error.issues, { subject, where: (p, which) => this.ref([...path, ...p], which) }, this.problems);
+    reportZodIssues(
+      result.error.issues,
+      { subject, where: (p, which) => this.ref([...path, ...p], which) },
+      this.problems,
+    );
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
     const kept = structuredClone(value) as Record<string, unknown>;
     dropInvalid(kept, result.error.issues);
@@ -221,7 +262,10 @@ class IndexReader {
   private keepUnknown(value: object, path: PathKey[], known: readonly string[]): void {
     for (const [key, v] of Object.entries(value)) {
       if (known.includes(key)) continue;
-      const dotted = [...path, key].map((k) => (typeof k === 'number' ? `[${k}]` : k)).join('.').replace(/\.\[/g, '[');
+      const dotted = [...path, key]
+        .map((k) => (typeof k === 'number' ? `[${k}]` : k))
+        .join('.')
+        .replace(/\.\[/g, '[');
       this.lesson.meta[dotted] = v;
       this.problems.warning(this.ref([...path, key]), `'${dotted}' is not supported by stepwise; kept as metadata`);
     }

@@ -4,7 +4,8 @@ import { parseActionMark } from '../markdown/actions.ts';
 import type { ProblemList } from '../problems.ts';
 
 const KILLERCODA_PORT = /\{\{TRAFFIC_HOST(\d+)_(\d+)\}\}\/?/g; // the path ends in / already
-const KATACODA_PORT_URL = /https?:\/\/\[\[HOST(\d*)_SUBDOMAIN\]\]-(\d+)-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?/g;
+const KATACODA_PORT_URL =
+  /https?:\/\/\[\[HOST(\d*)_SUBDOMAIN\]\]-(\d+)-\[\[KATACODA_HOST\]\]\.environments\.katacoda\.com\/?/g;
 const OTHER_KATACODA = /\[\[[A-Z][A-Z0-9_]*\]\]/g;
 const OTHER_KILLERCODA = /\{\{[A-Z][A-Z0-9_]*\}\}/g;
 /** `{{word ...}}` right after inline code or a fence: where an action mark goes. Uppercase names are placeholders. */
@@ -36,15 +37,23 @@ export function substitutePlaceholders(lines: string[], file: string, lineOffset
       return portPath(port);
     });
     for (const host of hosts) {
-      if (host !== '1') problems.warning(at, `a port on HOST${host}: stepwise gives each learner one host, so the link goes there`);
+      if (host !== '1')
+        problems.warning(at, `a port on HOST${host}: stepwise gives each learner one host, so the link goes there`);
     }
     if (line !== original && (inFence || inInlineCode)) {
-      problems.warning(at, 'a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL');
+      problems.warning(
+        at,
+        'a port placeholder inside code becomes the path /port/N/ on the stepwise server, not a full URL',
+      );
     }
-    for (const m of line.matchAll(OTHER_KATACODA)) problems.warning(at, `placeholder ${m[0]} is Katacoda-specific and is left as written`);
+    for (const m of line.matchAll(OTHER_KATACODA))
+      problems.warning(at, `placeholder ${m[0]} is Katacoda-specific and is left as written`);
     for (const m of line.matchAll(UNKNOWN_ACTION)) {
       if (parseActionMark(m[1] ?? '') === null) {
-        problems.warning(at, `action mark {{${m[1] ?? ''}}} after code is not one stepwise knows (exec, execute, copy, open): left as written`);
+        problems.warning(
+          at,
+          `action mark {{${m[1] ?? ''}}} after code is not one stepwise knows (exec, execute, copy, open): left as written`,
+        );
       }
     }
     for (const m of line.matchAll(OTHER_KILLERCODA)) {

@@ -22,7 +22,10 @@ export type ActionMark =
  * TRAFFIC_HOST1_80, or a Hugo shortcode), so callers leave it alone. Words are case-insensitive, in any order.
  */
 export function parseActionMark(inner: string): ActionMark | null {
-  const words = inner.trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = inner
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const [verb, ...modifiers] = words;
   if (verb === undefined) return { type: 'plain' };
   const action = verb.toLowerCase();

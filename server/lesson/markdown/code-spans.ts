@@ -71,7 +71,7 @@ class BacktickRuns {
   private readonly cursor = new Map<number, number>();
 
   constructor(text: string) {
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       if (text[i] !== '`') {
         i++;
         continue;

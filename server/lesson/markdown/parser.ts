@@ -25,7 +25,10 @@ export function tokenize(lines: readonly string[]): Token[] {
 function inlineTagLine(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
   const indent = (line: number): number => state.sCount[line] ?? 0;
   if (indent(startLine) - state.blkIndent > 3) return false;
-  const first = state.src.slice((state.bMarks[startLine] ?? 0) + (state.tShift[startLine] ?? 0), state.eMarks[startLine]);
+  const first = state.src.slice(
+    (state.bMarks[startLine] ?? 0) + (state.tShift[startLine] ?? 0),
+    state.eMarks[startLine],
+  );
   if (!INLINE_TAG_LINE.test(first)) return false;
   // Never a terminator: inside another paragraph the line is already inline text.
   if (silent) return false;

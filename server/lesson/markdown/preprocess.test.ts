@@ -7,8 +7,24 @@ test('closing fence marks are cut off and remembered by line; line count is kept
   const { lines, fenceMarks } = preprocess(input);
   assert.deepEqual(lines, ['```', 'ls', '```', '', '   ```', '   pwd', '   ```', '```{{TRAFFIC_HOST1_80}}']);
   assert.deepEqual([...fenceMarks.keys()], [2, 6]);
-  assert.deepEqual(fenceMarks.get(2), { type: 'cell', kind: 'exec', terminal: 2, noNewline: false, runnable: true, opensFile: false, unknownWords: [] });
-  assert.deepEqual(fenceMarks.get(6), { type: 'cell', kind: 'copy', terminal: 1, noNewline: false, runnable: false, opensFile: false, unknownWords: [] });
+  assert.deepEqual(fenceMarks.get(2), {
+    type: 'cell',
+    kind: 'exec',
+    terminal: 2,
+    noNewline: false,
+    runnable: true,
+    opensFile: false,
+    unknownWords: [],
+  });
+  assert.deepEqual(fenceMarks.get(6), {
+    type: 'cell',
+    kind: 'copy',
+    terminal: 1,
+    noNewline: false,
+    runnable: false,
+    opensFile: false,
+    unknownWords: [],
+  });
 });
 
 test("kramdown's {:toc} and the one-item list before it are blanked", () => {
@@ -24,7 +40,14 @@ test('a marked fence line with no fence open is blanked and reported, never open
 });
 
 test('text after a closing mark is cut off and remembered; the fence closes', () => {
-  const { lines, fenceMarks, trailingText } = preprocess(['~~~~', 'ls', '~~~~{{exec}} and more', '```', '~~~{{exec}}', '```']);
+  const { lines, fenceMarks, trailingText } = preprocess([
+    '~~~~',
+    'ls',
+    '~~~~{{exec}} and more',
+    '```',
+    '~~~{{exec}}',
+    '```',
+  ]);
   assert.deepEqual(lines, ['~~~~', 'ls', '~~~~', '```', '~~~{{exec}}', '```']);
   assert.deepEqual([...fenceMarks.keys()], [2]);
   assert.deepEqual([...trailingText], [[2, 'and more']]);

@@ -66,7 +66,12 @@ export function preprocess(input: readonly string[]): Preprocessed {
 }
 
 /** One fence line: opens, closes (with or without a mark), or is content. Returns the fence open after it. */
-function fenceTransition(match: RegExpExecArray, fence: OpenFence | null, i: number, out: Preprocessed): OpenFence | null {
+function fenceTransition(
+  match: RegExpExecArray,
+  fence: OpenFence | null,
+  i: number,
+  out: Preprocessed,
+): OpenFence | null {
   const [, prefix = '', run = '', rest = ''] = match;
   const marked = LEADING_MARK.exec(rest);
   const mark = marked?.[1] !== undefined ? parseActionMark(marked[1]) : null;

@@ -19,7 +19,15 @@ import type { MarkedSpan } from './code-spans.ts';
 import { tokenize } from './parser.ts';
 import type { Token } from './parser.ts';
 import { preprocess } from './preprocess.ts';
-import { closingIndex, countNewlines, enclosingMap, fenceLanguage, headingText, stripActionMarks, stripFinalNewline } from './token-text.ts';
+import {
+  closingIndex,
+  countNewlines,
+  enclosingMap,
+  fenceLanguage,
+  headingText,
+  stripActionMarks,
+  stripFinalNewline,
+} from './token-text.ts';
 
 /** Fence languages whose blocks are runnable cells in native lessons. `console` is a transcript (prompts and
  *  output), so it stays prose. */
@@ -56,11 +64,18 @@ export interface BuiltMarkdown {
   sections: Section[];
 }
 
-export function buildSections(sourceLines: readonly string[], opts: BuildOptions, problems: ProblemList): BuiltMarkdown {
+export function buildSections(
+  sourceLines: readonly string[],
+  opts: BuildOptions,
+  problems: ProblemList,
+): BuiltMarkdown {
   const { lines, fenceMarks, trailingText, strayMarks } = preprocess(sourceLines);
   const at = (line: number): SourceRef => ({ file: opts.file, line: opts.lineOffset + line + 1 });
   for (const line of strayMarks) {
-    problems.warning(at(line), 'a marked fence line with no open code block before it: ignored, so it cannot swallow the text after it');
+    problems.warning(
+      at(line),
+      'a marked fence line with no open code block before it: ignored, so it cannot swallow the text after it',
+    );
   }
   for (const [line, text] of trailingText) {
     problems.warning(at(line), `text after the closing fence's action mark is dropped: '${text}'`);
@@ -88,7 +103,11 @@ interface CellFields {
 }
 
 /** Copy-to-editor data-target values and what a file cell does for each. */
-const FILE_BLOCK_MODES: Readonly<Record<string, FileTarget['mode']>> = { replace: 'replace', append: 'append', clipboard: 'replace' };
+const FILE_BLOCK_MODES: Readonly<Record<string, FileTarget['mode']>> = {
+  replace: 'replace',
+  append: 'append',
+  clipboard: 'replace',
+};
 
 class SectionBuilder {
   private readonly sections: Section[] = [];
@@ -250,7 +269,12 @@ class SectionBuilder {
     return fields;
   }
 
-  private markFields(command: string, mark: Extract<ActionMark, { type: 'cell' }>, token: Token | null, line?: number): CellFields {
+  private markFields(
+    command: string,
+    mark: Extract<ActionMark, { type: 'cell' }>,
+    token: Token | null,
+    line?: number,
+  ): CellFields {
     for (const word of mark.unknownWords) {
       this.problems.warning(
         this.ref(line ?? token?.map?.[0] ?? 0),
@@ -279,8 +303,18 @@ class SectionBuilder {
       this.problems.warning(at, `{{open}} ${target.reason}; the path is shown to copy`);
       return { command: path, kind: 'copy', terminal: 1, runnable: false, expectExit: 0 };
     }
-    this.problems.note(at, `{{open}} opens '${target.path}' in Katacoda's editor: stepwise has no editor, so its button creates the file if it is missing, and the learner edits it in the terminal`);
-    return { command: '', kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode: 'open' } };
+    this.problems.note(
+      at,
+      `{{open}} opens '${target.path}' in Katacoda's editor: stepwise has no editor, so its button creates the file if it is missing, and the learner edits it in the terminal`,
+    );
+    return {
+      command: '',
+      kind: 'file',
+      terminal: 1,
+      runnable: true,
+      expectExit: 0,
+      file: { path: target.path, mode: 'open' },
+    };
   }
 
   /** A top-level <pre class="file"> block becomes a file cell; false leaves any other HTML to prose. */
@@ -299,13 +333,29 @@ class SectionBuilder {
     } else if (!target.ok) {
       this.problems.warning(at, `copy-to-editor block: data-filename ${target.reason}; shown as text to copy`);
     } else if (mode === undefined) {
-      const how = block.target === 'insert' ? `insert at data-marker '${block.marker ?? ''}'` : `data-target '${block.target ?? ''}'`;
-      this.problems.warning(at, `copy-to-editor block for '${target.path}': ${how} is not supported, so its text is shown to copy`);
+      const how =
+        block.target === 'insert'
+          ? `insert at data-marker '${block.marker ?? ''}'`
+          : `data-target '${block.target ?? ''}'`;
+      this.problems.warning(
+        at,
+        `copy-to-editor block for '${target.path}': ${how} is not supported, so its text is shown to copy`,
+      );
     } else {
       if (block.target === undefined || block.target === 'clipboard') {
-        this.problems.note(at, `copy-to-editor block for '${target.path}' copies to the clipboard in Katacoda: stepwise's button writes the file`);
+        this.problems.note(
+          at,
+          `copy-to-editor block for '${target.path}' copies to the clipboard in Katacoda: stepwise's button writes the file`,
+        );
       }
-      fields = { command: block.text, kind: 'file', terminal: 1, runnable: true, expectExit: 0, file: { path: target.path, mode } };
+      fields = {
+        command: block.text,
+        kind: 'file',
+        terminal: 1,
+        runnable: true,
+        expectExit: 0,
+        file: { path: target.path, mode },
+      };
     }
     this.flushProse();
     this.current.blocks.push({ type: 'cell', cell: this.newCell(fields, line) });
@@ -348,7 +398,10 @@ class SectionBuilder {
       if (!token) continue;
       if (token.type === 'fence' && token.level > 0) this.nestedFence(token, run);
       if (token.type === 'html_block' && token.level > 0 && parseFileBlock(token.content)) {
-        this.problems.warning(this.ref(token.map?.[0] ?? 0), 'a copy-to-editor block inside a list or quote is shown as written, without its button: put it at the top level');
+        this.problems.warning(
+          this.ref(token.map?.[0] ?? 0),
+          'a copy-to-editor block inside a list or quote is shown as written, without its button: put it at the top level',
+        );
       }
       if (token.type === 'inline') this.inlineCells(token, run, enclosingMap(tokens, i, from));
     }
@@ -360,7 +413,10 @@ class SectionBuilder {
     const line = token.map?.[0] ?? 0;
     const lang = fenceLanguage(token);
     if (this.opts.native && (lang === 'check' || lang === 'hint' || lang === 'solution')) {
-      this.problems.warning(this.ref(line), `a \`\`\`${lang} block inside a list or quote is ignored: put it at the top level of the step`);
+      this.problems.warning(
+        this.ref(line),
+        `a \`\`\`${lang} block inside a list or quote is ignored: put it at the top level of the step`,
+      );
       return;
     }
     const fields = this.fenceCellFields(token);
@@ -383,7 +439,8 @@ class SectionBuilder {
     spans.forEach((span, k) => {
       const at = aligned ? located[k] : undefined;
       const line = start + (at ? countNewlines(raw.slice(0, at.start)) : 0);
-      const cell = span.mark.type === 'cell' ? this.newCell(this.markFields(span.command, span.mark, null, line), line) : null;
+      const cell =
+        span.mark.type === 'cell' ? this.newCell(this.markFields(span.command, span.mark, null, line), line) : null;
       if (cell) run.cells.push(cell);
       if (at) {
         rewritten += raw.slice(cursor, at.start) + replacement(at, cell);

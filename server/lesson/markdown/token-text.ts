@@ -34,7 +34,6 @@ export function headingText(inline: Token | undefined): string {
   return stripActionMarks(parts.join('')).replace(/\s+/g, ' ').trim();
 }
 
-
 /** Removes action marks (not placeholders or shortcodes) from text that could not be aligned span by span. */
 export function stripActionMarks(text: string): string {
   return text.replace(/\{\{([^{}\n]*)\}\}/g, (whole, _inner: string, offset: number) =>

@@ -6,12 +6,15 @@ export const MAX_TERMINALS = 16;
 
 const assetSchema = z.union(
   [
-  z.string().min(1),
-  z.strictObject({
-    file: z.string().min(1),
-    target: z.string().min(1).optional(),
-    chmod: z.string().regex(/^([0-7]{3,4}|[ugoa]*[+-=][rwxX]+)$/, 'chmod is octal ("755") or symbolic ("+x")').optional(),
-  }),
+    z.string().min(1),
+    z.strictObject({
+      file: z.string().min(1),
+      target: z.string().min(1).optional(),
+      chmod: z
+        .string()
+        .regex(/^([0-7]{3,4}|[ugoa]*[+-=][rwxX]+)$/, 'chmod is octal ("755") or symbolic ("+x")')
+        .optional(),
+    }),
   ],
   { error: 'expected a file name, or {file, target, chmod}' },
 );
@@ -20,7 +23,9 @@ export const frontMatterSchema = z.looseObject({
   title: z.string().min(1).optional(),
   description: z.string().optional(),
   difficulty: z.string().optional(),
-  time: z.union([z.string(), z.number()], { error: 'expected text such as "15 minutes", or a number of minutes' }).optional(),
+  time: z
+    .union([z.string(), z.number()], { error: 'expected text such as "15 minutes", or a number of minutes' })
+    .optional(),
   environment: z
     .strictObject({
       backend: z.enum(['local', 'docker']).optional(),

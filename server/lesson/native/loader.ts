@@ -40,7 +40,10 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
     lesson.steps = stepSections.map((s, i) => sectionToStep(s, i + 1, s.title ?? `Step ${i + 1}`, slugs));
     if (preamble && !sectionIsEmpty(preamble)) {
       if (preamble.checks.length > 0 || preamble.hints.length > 0 || preamble.solution !== undefined) {
-        problems.warning(preamble.source, 'check, hint and solution blocks before the first step are ignored: put them under a step');
+        problems.warning(
+          preamble.source,
+          'check, hint and solution blocks before the first step are ignored: put them under a step',
+        );
       }
       if (preamble.blocks.length > 0) lesson.intro = sectionToPage(preamble, undefined);
     }
@@ -50,7 +53,13 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
     checkEnvironment(front.value, front.yaml, problems);
   }
   const declared = front?.value.environment?.terminals;
-  settleTerminals(lesson, declared === undefined || !front ? undefined : { count: declared, at: front.yaml.ref(['environment', 'terminals']) }, problems);
+  settleTerminals(
+    lesson,
+    declared === undefined || !front
+      ? undefined
+      : { count: declared, at: front.yaml.ref(['environment', 'terminals']) },
+    problems,
+  );
   lesson.problems = sortProblems(problems.items);
   return lesson;
 }
@@ -59,8 +68,20 @@ export async function loadNativeLesson(file: string, id: string): Promise<Lesson
  * Steps start at `## `. A text without any is one step; its cells are then numbered as step 1's, so the body is
  * built again with that numbering (ids are written into the prose, so they cannot be renamed afterwards).
  */
-function buildBody(lines: string[], file: string, lineOffset: number, problems: ProblemList): { markdown: BuiltMarkdown; singleStep: boolean } {
-  const opts: BuildOptions = { file, lineOffset, native: true, splitSteps: true, takeTitle: 'lesson-h1', cellPrefix: (i) => `s${i}` };
+function buildBody(
+  lines: string[],
+  file: string,
+  lineOffset: number,
+  problems: ProblemList,
+): { markdown: BuiltMarkdown; singleStep: boolean } {
+  const opts: BuildOptions = {
+    file,
+    lineOffset,
+    native: true,
+    splitSteps: true,
+    takeTitle: 'lesson-h1',
+    cellPrefix: (i) => `s${i}`,
+  };
   const trial = new ProblemList();
   const markdown = buildSections(lines, opts, trial);
   if (markdown.sections.length > 1) {
@@ -129,13 +150,24 @@ function setupCommands(setup: FrontMatter['setup']): string[] {
 }
 
 function checkEnvironment(front: FrontMatter, yaml: YamlSource, problems: ProblemList): void {
-  const environment = { requires: front.environment?.requires ?? [], ...(front.environment?.backend ? { backend: front.environment.backend } : {}) };
+  const environment = {
+    requires: front.environment?.requires ?? [],
+    ...(front.environment?.backend ? { backend: front.environment.backend } : {}),
+  };
   for (const { at, message } of staticRequirementProblems(environment)) {
-    problems.warning(yaml.ref(at === 'backend' ? ['environment', 'backend'] : ['environment', 'requires', at], 'value'), message);
+    problems.warning(
+      yaml.ref(at === 'backend' ? ['environment', 'backend'] : ['environment', 'requires', at], 'value'),
+      message,
+    );
   }
 }
 
-async function resolveAssets(entries: NonNullable<FrontMatter['assets']>, dir: string, yaml: YamlSource, problems: ProblemList): Promise<Asset[]> {
+async function resolveAssets(
+  entries: NonNullable<FrontMatter['assets']>,
+  dir: string,
+  yaml: YamlSource,
+  problems: ProblemList,
+): Promise<Asset[]> {
   const assets: Asset[] = [];
   for (const [i, entry] of entries.entries()) {
     const at: SourceRef = yaml.ref(['assets', i], 'value');

@@ -31,16 +31,24 @@ export async function startDockerd(dir: string, registryAddress: string): Promis
   for (const d of ['data', 'exec']) mkdirSync(join(dir, d), { recursive: true });
   const socket = join(dir, 'docker.sock');
   const args = [
-    '--host', `unix://${socket}`,
-    '--data-root', join(dir, 'data'),
-    '--exec-root', join(dir, 'exec'),
-    '--pidfile', join(dir, 'docker.pid'),
-    '--storage-driver', 'vfs',
-    '--bridge', 'none',
+    '--host',
+    `unix://${socket}`,
+    '--data-root',
+    join(dir, 'data'),
+    '--exec-root',
+    join(dir, 'exec'),
+    '--pidfile',
+    join(dir, 'docker.pid'),
+    '--storage-driver',
+    'vfs',
+    '--bridge',
+    'none',
     '--iptables=false',
     '--ip-masq=false',
-    '--registry-mirror', `http://${registryAddress}`,
-    '--insecure-registry', registryAddress,
+    '--registry-mirror',
+    `http://${registryAddress}`,
+    '--insecure-registry',
+    registryAddress,
   ];
   const daemon = Daemon.start('dockerd', '/usr/sbin/dockerd', args, join(dir, 'dockerd.log'));
   await daemon.waitReady(() => ping(socket), DOCKERD_START_TIMEOUT_MS);

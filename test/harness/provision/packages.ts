@@ -27,7 +27,9 @@ function isStaticBusybox(): boolean {
 }
 
 export function missingPackages(): string[] {
-  return HOST_PACKAGES.filter((p) => (p.pkg === 'busybox-static' ? !isStaticBusybox() : !existsSync(p.binary))).map((p) => p.pkg);
+  return HOST_PACKAGES.filter((p) => (p.pkg === 'busybox-static' ? !isStaticBusybox() : !existsSync(p.binary))).map(
+    (p) => p.pkg,
+  );
 }
 
 /** Throws with a reason when the packages cannot be installed. */
@@ -35,7 +37,9 @@ export function ensureHostPackages(log: (line: string) => void): void {
   const missing = missingPackages();
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages ${missing.join(', ')} and not root: run \`sudo apt-get install ${missing.join(' ')}\``);
+    throw new Error(
+      `missing Debian packages ${missing.join(', ')} and not root: run \`sudo apt-get install ${missing.join(' ')}\``,
+    );
   }
   log(`installing ${missing.join(', ')} with apt-get (once)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -44,7 +48,14 @@ export function ensureHostPackages(log: (line: string) => void): void {
     execFileSync('apt-get', ['update', '-q'], opts);
     execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], opts);
   } catch (e: unknown) {
-    const stderr = e instanceof Error && 'stderr' in e ? String((e as { stderr: unknown }).stderr).trim().split('\n').slice(-3).join(' | ') : String(e);
+    const stderr =
+      e instanceof Error && 'stderr' in e
+        ? String((e as { stderr: unknown }).stderr)
+            .trim()
+            .split('\n')
+            .slice(-3)
+            .join(' | ')
+        : String(e);
     throw new Error(`apt-get install ${missing.join(' ')} failed: ${stderr}`);
   }
   const still = missingPackages();

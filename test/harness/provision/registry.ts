@@ -30,7 +30,12 @@ export async function startRegistry(dir: string): Promise<Registry> {
       '',
     ].join('\n'),
   );
-  const daemon = Daemon.start('docker-registry', '/usr/bin/docker-registry', ['serve', config], join(dir, 'registry.log'));
+  const daemon = Daemon.start(
+    'docker-registry',
+    '/usr/bin/docker-registry',
+    ['serve', config],
+    join(dir, 'registry.log'),
+  );
   await daemon.waitReady(async () => (await fetch(`http://${address}/v2/`)).ok, REGISTRY_START_TIMEOUT_MS);
   return { address, daemon };
 }

@@ -28,7 +28,11 @@ export function seedImages(engine: Engine, registry: string): void {
     writeBusyboxRootfs(redis);
     writeFileSync(join(redis, 'STAND-IN'), 'stepwise test stand-in for redis:3.2.11-alpine (busybox rootfs)\n');
     mkdirSync(join(redis, 'usr/local/bin'), { recursive: true });
-    writeFileSync(join(redis, 'usr/local/bin/redis-server'), '#!/bin/sh\necho "stand-in redis-server: not a real redis" >&2\nexec sleep 3600\n', { mode: 0o755 });
+    writeFileSync(
+      join(redis, 'usr/local/bin/redis-server'),
+      '#!/bin/sh\necho "stand-in redis-server: not a real redis" >&2\nexec sleep 3600\n',
+      { mode: 0o755 },
+    );
     importAndPush(engine, registry, redis, 'redis:3.2.11-alpine', ['CMD ["redis-server"]', 'EXPOSE 6379']);
 
     // Prove the mirror path once, so a broken mirror fails here with a clear reason rather than in a lesson.
