@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
+import { z } from 'zod';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient, UpgradeRefused } from './harness/terminal-client.ts';
 import { httpGet } from './harness/http-get.ts';
@@ -37,7 +38,8 @@ before(async () => {
 after(async () => t?.stop());
 
 const join_ = (server: TestServer, body: unknown) => postJson(`${server.origin}/api/join`, body);
-const errorCode = (body: string): string => JSON.parse(body).error.code;
+const errorCode = (body: string): string =>
+  z.object({ error: z.object({ code: z.string() }) }).parse(JSON.parse(body)).error.code;
 const learnerSocket = (cookie: string, server: TestServer = t) =>
   TestClient.connect(server.wsUrl, { cookie, origin: server.origin });
 

@@ -34,17 +34,20 @@ const TOKEN = `stepwise-escape-${randomBytes(12).toString('hex')}`;
 /** The engines' state folder: short, since containerd's socket path inside it must fit in 108 bytes. */
 const STATE = mkdtempSync(join(tmpdir(), 'swle-'));
 
-let docker: Docker;
-let setup: LearnerEngineSetup;
 let backend: DockerBackend;
 let learnerA: SessionEnv;
 let learnerB: SessionEnv;
 
 // The probe runs before the tests are declared, so their names can say which level they prove.
-docker = dockerFromHost(requireDockerHost());
+const docker: Docker = dockerFromHost(requireDockerHost());
 mkdirSync(MARKER_DIR, { recursive: true });
 writeFileSync(MARKER, `${TOKEN}\n`, { mode: 0o644 }); // world-readable: any host uid that reached it could read it
-setup = await setUpLearnerEngines({ hostDocker: docker, stateDir: STATE, mode: 'safe', scope: SCOPE });
+const setup: LearnerEngineSetup = await setUpLearnerEngines({
+  hostDocker: docker,
+  stateDir: STATE,
+  mode: 'safe',
+  scope: SCOPE,
+});
 const LEVEL = setup.decision.kind === 'level' ? setup.decision.level : 'none';
 process.stderr.write(`# ${describeDecision(setup.decision)}\n# probe: ${JSON.stringify(setup.probe)}\n`);
 

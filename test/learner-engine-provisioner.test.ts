@@ -82,7 +82,7 @@ describe('learner-engine provisioner', { concurrency: false }, () => {
     assert.equal(await labelled(setup.engines!.containerEngine, 'volumes'), 0);
     assert.ok(!existsSync(join(STATE, 'engines', 'twice')));
     const again = await setup.engines!.start('twice');
-    assert.equal((await again.docker.ping()).toString(), 'OK');
+    assert.equal(String(await again.docker.ping()), 'OK');
     await again.dispose();
   });
 });

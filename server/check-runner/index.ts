@@ -42,9 +42,7 @@ export type CheckCommandResult =
   | { kind: 'done'; summary: Summary };
 
 /** A path that is not a lesson, or --step beyond a lesson's steps. */
-class LessonPathProblem {
-  constructor(readonly message: string) {}
-}
+class LessonPathProblem extends Error {}
 
 /** A lesson path, or a folder of lessons. */
 async function lessonsAt(path: string): Promise<Lesson[]> {

@@ -22,7 +22,7 @@ export class ClassNameError extends CodedError<'BAD_CLASS_NAME'> {
 export function checkClassName(typed: string): string {
   const name = typed.normalize('NFC').trim();
   if (name === '') throw new ClassNameError('the class name is empty');
-  if ([...name].length > MAX_CLASS_NAME_CHARS)
+  if (Array.from(name).length > MAX_CLASS_NAME_CHARS)
     throw new ClassNameError(`the class name is longer than ${MAX_CLASS_NAME_CHARS} characters`);
   if (/[\u0000-\u001f\u007f-\u009f]/u.test(name)) throw new ClassNameError('the class name has a control character');
   return name;

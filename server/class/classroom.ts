@@ -243,7 +243,7 @@ export class Classroom implements Disposable {
 
   private record(learnerId: string, lessonId: string, stepId: string, passed: boolean, reason: string | null): void {
     if (!this.isLearner(learnerId)) return; // removed while a check ran: nothing to record for them
-    const bounded = reason === null ? null : [...reason].slice(0, MAX_FAILURE_REASON_CHARS).join('');
+    const bounded = reason === null ? null : Array.from(reason).slice(0, MAX_FAILURE_REASON_CHARS).join('');
     this.store.recordAttempt({ learnerId, lessonId, stepId, passed, reason: bounded, at: this.now() });
     this.fireLearnerId(learnerId);
   }

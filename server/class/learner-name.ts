@@ -12,7 +12,7 @@ export function checkLearnerName(typed: unknown): NameCheck {
   if (typeof typed !== 'string') return { ok: false, reason: 'the name must be text' };
   const name = typed.normalize('NFC').trim();
   if (name === '') return { ok: false, reason: 'the name is empty' };
-  if ([...name].length > MAX_LEARNER_NAME_CHARS)
+  if (Array.from(name).length > MAX_LEARNER_NAME_CHARS)
     return { ok: false, reason: `the name is longer than ${MAX_LEARNER_NAME_CHARS} characters` };
   if (FORBIDDEN.test(name)) return { ok: false, reason: 'the name has a control or invisible formatting character' };
   return { ok: true, name };

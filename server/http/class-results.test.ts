@@ -45,7 +45,7 @@ test('JUnit XML is well-formed whatever the names and reasons hold, one suite pe
   const suites: Record<string, string>[] = [];
   const failures: string[] = [];
   parser.on('opentag', (tag) => {
-    const attrs = Object.fromEntries(Object.entries(tag.attributes).map(([k, v]) => [k, String(v)]));
+    const attrs = Object.fromEntries(Object.entries(tag.attributes).map(([k, v]) => [k, v]));
     if (tag.name === 'testsuite') suites.push(attrs);
     if (tag.name === 'failure') failures.push(attrs.message ?? '');
   });

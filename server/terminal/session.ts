@@ -406,7 +406,7 @@ export class Session implements Disposable {
         typed();
         return null;
       case 'keys':
-        live.write(cell.noNewline ? cell.command : `${cell.command}\r`);
+        void live.write(cell.noNewline ? cell.command : `${cell.command}\r`); // settles on drain; never rejects
         typed();
         return null;
       case 'copy':
@@ -417,7 +417,7 @@ export class Session implements Disposable {
         break;
     }
     if (cell.noNewline) {
-      live.write(cell.command);
+      void live.write(cell.command); // settles on drain; never rejects
       typed();
       return null;
     }

@@ -131,7 +131,8 @@ async function readMembersApart(
     s.status === 'rejected' ? [s.reason as unknown] : [],
   );
   const failure = failures.find((e) => e !== stop.signal.reason) ?? failures[0];
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined)
+    throw failure instanceof Error ? failure : new Error('a layer scan failed with a non-Error value');
   finish();
   return contents;
 }

@@ -94,7 +94,7 @@ export function archiveTarReader(
   contents: ArchiveContents,
   opts: ReadArchiveOptions,
   detach: Detacher | null,
-): { reader: TarReader; finish(): void } {
+): { reader: TarReader; finish: () => void } {
   const { label, limits } = opts;
   const collector = new EntryCollector(label, opts.budget, false);
   let metadataBytes = 0;
