@@ -490,8 +490,10 @@ describe('terminals', () => {
       [
         'until [ -s /tmp/writer ]; do :; done; read -r pid < /tmp/writer',
         // wchan has no trailing newline, so read's status is 1 even when it read the name: test the value only.
-        'until { read -r w < /proc/$pid/wchan; [ "$w" = wait_woken ] || [ "$w" = n_tty_write ]; }; do :; done',
-        'grep "^State:" /proc/$pid/status; cat /tmp/written 2>/dev/null || echo 0',
+        // The engine drains its side in bursts, so the writer can be seen in wait_woken just as it is woken: wait
+        // until one look sees it asleep there (state S) and keep what that look saw.
+        'until { read -r w < /proc/$pid/wchan; st=$(grep "^State:" /proc/$pid/status); { [ "$w" = wait_woken ] || [ "$w" = n_tty_write ]; } && case "$st" in State:?S*) true ;; *) false ;; esac; }; do :; done',
+        'echo "$st"; cat /tmp/written 2>/dev/null || echo 0',
       ].join('\n'),
     );
     assert.equal(blocked.exitCode, 0, blocked.stderr);

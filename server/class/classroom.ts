@@ -57,6 +57,11 @@ export class Classroom implements Disposable {
   readonly onUpdate = this._onUpdate.event;
   private readonly online = new Map<string, number>(); // learner id → open connections
   private readonly maxLearners: number;
+
+  /** How many learners this class admits. */
+  get capacity(): number {
+    return this.maxLearners;
+  }
   private readonly now: () => string;
 
   private constructor(

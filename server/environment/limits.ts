@@ -21,3 +21,7 @@ export const SCRIPT_TIMEOUT_MS = 5 * 60_000;
  * client that floods a shell which never reads costs the server this much, not the flood's size.
  */
 export const PTY_INPUT_QUEUE_MAX_BYTES = 1024 * 1024;
+
+/** stdout and stderr of an exec are each kept up to this many bytes (4 MiB), on every provider: checks read
+ *  verdicts, not floods. */
+export const EXEC_OUTPUT_CAP_BYTES = 4 * 1024 * 1024;

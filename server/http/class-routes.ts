@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { JoinError, type Classroom } from '../class/index.ts';
 import { broadcastRequestSchema, joinRequestSchema, type JoinResponse } from '../protocol/index.ts';
-import type { SessionManager } from '../terminal/index.ts';
+import { SessionError, type SessionManager } from '../terminal/index.ts';
 import { tokenSetCookie } from './token-cookie.ts';
 import { resultsCsv, resultsJunit } from './class-results.ts';
 import { HttpError } from './http-error.ts';
@@ -102,7 +102,13 @@ export function classRoutes(deps: ClassRouteDeps): Router {
     const learnerId = knownLearner(deps, req.params.id);
     const sessions = deps.sessions.ownedBy(learnerId);
     // Each session reports its own resetDone to the learner's page; this waits for all of them.
-    await Promise.all(sessions.map((s) => s.reset()));
+    try {
+      await Promise.all(sessions.map((s) => s.reset()));
+    } catch (e: unknown) {
+      // The learner's own Reset or Catch up is running: theirs wins, and the instructor may try again.
+      if (e instanceof SessionError && e.code === 'BUSY') throw new HttpError(409, 'BUSY', e.message);
+      throw e;
+    }
     res.json({ reset: sessions.length });
   });
   instructor.delete('/learners/:id', async (req, res) => {

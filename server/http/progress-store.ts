@@ -3,12 +3,11 @@
 // in the same folder, fsync, rename), so a crash leaves the old file or the new one, never half of one.
 // Writes are serialised; each re-reads the file first, so two servers sharing it lose no step.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { ProgressTracker } from '../terminal/index.ts';
-import { stateDir } from '../environment/index.ts';
 
 export const PROGRESS_FILE_NAME = 'progress.json';
 
@@ -17,10 +16,6 @@ const progressFileSchema = z.object({
   lessons: z.record(z.string(), z.object({ steps: z.record(z.string(), z.object({ completedAt: z.string() })) })),
 });
 type ProgressFile = z.infer<typeof progressFileSchema>;
-
-export function defaultProgressFile(): string {
-  return join(stateDir(), PROGRESS_FILE_NAME);
-}
 
 export class ProgressStore implements ProgressTracker {
   private data: ProgressFile = { version: 1, lessons: {} };

@@ -9,7 +9,13 @@ import { WebSocketServer } from 'ws';
 import { CodedError } from '../protocol/index.ts';
 import { createProvider, stateDir as defaultStateDir, type BackendName, type Provider } from '../environment/index.ts';
 import { runStepChecks } from '../checks/index.ts';
-import { SessionManager, sessionLimits, type SessionLimits, type StepChecker } from '../terminal/index.ts';
+import {
+  CLASS_SESSIONS_PER_LEARNER,
+  SessionManager,
+  sessionLimits,
+  type SessionLimits,
+  type StepChecker,
+} from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
 import { Classroom } from '../class/index.ts';
 import { classRoutes } from './class-routes.ts';
@@ -121,7 +127,12 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const sessions = new SessionManager({
     provider,
     progress,
-    limits: sessionLimits(opts.limits),
+    // A class holds a session or two per learner; the one-user default (a few tabs) would seat only a handful.
+    limits: sessionLimits(
+      classroom && opts.limits?.maxSessions === undefined
+        ? { ...opts.limits, maxSessions: classroom.capacity * CLASS_SESSIONS_PER_LEARNER }
+        : opts.limits,
+    ),
     log,
     checkStep: opts.checkStep ?? runStepChecks,
   });
@@ -214,7 +225,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
           sessions,
           catalog,
           log,
-          owner: { id: principal.learnerId, progress: classroom.progressFor(principal.learnerId) },
+          owner: {
+            id: principal.learnerId,
+            progress: classroom.progressFor(principal.learnerId),
+            active: () => classroom.isLearner(principal.learnerId),
+          },
         });
       },
       log,

@@ -44,6 +44,11 @@ export const MAX_SOCKET_BUFFERED_BYTES = 16 * 1024 * 1024;
  * client has a few in flight; even output cut into 100-byte frames within flow control's window is ~5000.
  */
 export const MAX_PENDING_SENDS = 16_384;
+/**
+ * What one message or frame waiting for hello's session counts for, beyond its payload (bytes): its promise
+ * chain and closure cost about this much, so empty frames and small messages cannot queue without bound.
+ */
+export const EARLY_ITEM_COST_BYTES = 256;
 /** WebSocket close reasons are at most 123 bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -70,8 +75,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let alive = true;
   /** Set (in ready's first callback) once hello's session is attached: input then goes straight to it. */
   let attached: Session | null = null;
-  /** Input bytes waiting for hello's session to be made. */
-  let earlyInputBytes = 0;
+  /** What waits for hello's session to be made: input bytes plus EARLY_ITEM_COST_BYTES per message or frame. */
+  let earlyBytes = 0;
   /** Backpressure waits in progress; the socket is paused while there is one. */
   let inputWaits = 0;
   let overAckWarned = false;
@@ -208,10 +213,23 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return;
     }
     if (message.type === 'ack') {
-      void ready.then((s) => (s ? ack(s, message.term, message.bytes) : undefined));
+      const pending = ready.then((s) => (s ? ack(s, message.term, message.bytes) : undefined));
+      holdEarly(EARLY_ITEM_COST_BYTES, pending);
       return;
     }
-    void ready.then((s) => (s ? dispatch(s, message) : undefined)).catch(fail);
+    const pending = ready.then((s) => (s ? dispatch(s, message) : undefined)).catch(fail);
+    holdEarly(EARLY_ITEM_COST_BYTES, pending);
+  }
+
+  /** Counts what waits for hello's session until `pending` settles; past the bound the socket stops being read. */
+  function holdEarly(cost: number, pending: Promise<void>): void {
+    earlyBytes += cost;
+    const settled = pending
+      .catch(() => undefined)
+      .then(() => {
+        earlyBytes -= cost;
+      });
+    if (earlyBytes >= PTY_INPUT_QUEUE_MAX_BYTES) holdInput(settled);
   }
 
   function handleBinary(data: Buffer): void {
@@ -224,12 +242,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return;
     }
     // hello is still making the session: keys wait for it, and past the bound so does the socket.
-    earlyInputBytes += payload.length;
-    const typed = ready.then((s) => {
-      earlyInputBytes -= payload.length;
-      return s?.input(frame.term, payload) ?? undefined;
-    });
-    if (earlyInputBytes >= PTY_INPUT_QUEUE_MAX_BYTES) holdInput(typed);
+    const typed = ready.then((s) => s?.input(frame.term, payload) ?? undefined);
+    holdEarly(payload.length + EARLY_ITEM_COST_BYTES, typed);
   }
 
   /** Stops reading the socket until `wait` settles (and every other wait too). */

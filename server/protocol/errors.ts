@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'FILE_NOT_WRITTEN', // a file cell's text could not be written (a path that escapes, a full disk)
   'RUN_QUEUE_FULL', // MAX_QUEUED_RUNS wait on the terminal already, or its input queue is full
   'CHECKS_BUSY', // MAX_CONCURRENT_CHECKS checks of this session are already running
+  'FILE_WRITES_BUSY', // MAX_CONCURRENT_FILE_WRITES file cells of this session are being written
   // lessons (server/lesson)
   'LESSON_NOT_A_LESSON',
   'LESSON_READ_FAILED',

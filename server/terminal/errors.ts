@@ -24,6 +24,7 @@ export type SessionErrorCode =
   | 'SESSION_CLOSED'
   | 'CHECKS_FAILED_TO_RUN'
   | 'SCRIPT_FAILED'
-  | 'CHECKS_BUSY'; // MAX_CONCURRENT_CHECKS checks of this session are already running
+  | 'CHECKS_BUSY' // MAX_CONCURRENT_CHECKS checks of this session are already running
+  | 'FILE_WRITES_BUSY'; // MAX_CONCURRENT_FILE_WRITES file cells of this session are being written
 
 export class SessionError extends CodedError<SessionErrorCode> {}

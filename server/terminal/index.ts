@@ -6,4 +6,11 @@ export { Session, type ProgressTracker, type SessionDeps } from './session.ts';
 export type { SessionClient } from './session-client.ts';
 export type { StepChecker } from './step-checks.ts';
 export { SessionError, TerminalError, describeError, type SessionErrorCode, type TerminalErrorCode } from './errors.ts';
-export { DEFAULT_SESSION_LIMITS, sessionLimits, CATCH_UP_CELL_TIMEOUT_MS, type SessionLimits } from './limits.ts';
+export {
+  DEFAULT_SESSION_LIMITS,
+  sessionLimits,
+  CATCH_UP_CELL_TIMEOUT_MS,
+  CLASS_SESSIONS_PER_LEARNER,
+  MAX_SESSIONS_PER_OWNER,
+  type SessionLimits,
+} from './limits.ts';

@@ -52,3 +52,14 @@ export const MAX_QUEUED_RUNS = 64;
 /** Checks of one session running at once: a double click runs two; a client that sends `check` in a loop must
  *  not start processes in the learner's environment without bound. */
 export const MAX_CONCURRENT_CHECKS = 2;
+
+/** File cells of one session being written at once: each starts a process in the learner's environment, so a
+ *  client that sends `writeFile` in a loop must not start them without bound. */
+export const MAX_CONCURRENT_FILE_WRITES = 2;
+
+/** Sessions one class learner may hold at once (a lesson each, in a few tabs): without it one learner could take
+ *  every session slot of the server and lock the class out. */
+export const MAX_SESSIONS_PER_OWNER = 4;
+
+/** In a class, the server's session slots per admitted learner: one lesson open each, a second while they move on. */
+export const CLASS_SESSIONS_PER_LEARNER = 2;

@@ -136,7 +136,7 @@ export class ScreenMirror implements Disposable {
       this.size = size; // nothing drawn yet: start at the new size
       return;
     }
-    this.queue.push({ kind: 'resize', size });
+    this.pushResize(this.queue, size);
     this.schedule();
   }
 
@@ -262,10 +262,22 @@ export class ScreenMirror implements Disposable {
         this.backlogBytes -= item.bytes.byteLength;
         this.parsed += item.bytes.byteLength;
         this.skippedBytes += item.bytes.byteLength;
+      } else if (item.kind === 'resize') {
+        this.pushResize(kept, item.size); // kept, in order, so the screen ends at the right size
       } else {
-        kept.push(item); // resizes are kept, in order, so the screen ends at the right size
+        kept.push(item);
       }
     }
     this.queue.splice(0, this.queue.length, ...kept);
+  }
+
+  /**
+   * Invariant: the queue never holds two resizes in a row (the later one alone gives the same screen), so its
+   * length is bounded by the data it holds, whatever a client sends: resizes alone cannot grow it.
+   */
+  private pushResize(queue: Item[], size: TerminalSize): void {
+    const last = queue.at(-1);
+    if (last?.kind === 'resize') last.size = size;
+    else queue.push({ kind: 'resize', size });
   }
 }

@@ -8,7 +8,7 @@ import type { Lesson } from '../lesson/index.ts';
 import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { Session, type ProgressTracker } from './session.ts';
 import { SessionError } from './errors.ts';
-import type { SessionLimits } from './limits.ts';
+import { MAX_SESSIONS_PER_OWNER, type SessionLimits } from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 
@@ -24,6 +24,8 @@ export interface SessionManagerDeps {
 export interface SessionOwner {
   id: string;
   progress: ProgressTracker;
+  /** False once the owner was removed: a session still being made for them is closed, not kept. */
+  active?: () => boolean;
 }
 
 export class SessionManager implements Disposable {
@@ -32,6 +34,8 @@ export class SessionManager implements Disposable {
   private readonly graceTimers = new Map<string, Disposable>();
   private readonly closing = new Set<Promise<void>>();
   private creating = 0;
+  /** Sessions being created, per owner: counted against MAX_SESSIONS_PER_OWNER with the live ones. */
+  private readonly creatingFor = new Map<string, number>();
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.store.interval(() => this.reapIdle(), deps.limits.reapIntervalMs);
@@ -78,9 +82,17 @@ export class SessionManager implements Disposable {
         `this server already holds ${this.deps.limits.maxSessions} sessions; close another lesson tab first`,
       );
     }
+    if (owner && this.ownedBy(owner.id).length + (this.creatingFor.get(owner.id) ?? 0) >= MAX_SESSIONS_PER_OWNER) {
+      throw new SessionError(
+        'TOO_MANY_SESSIONS',
+        `you already have ${MAX_SESSIONS_PER_OWNER} lessons open; close one of your other lesson tabs first`,
+      );
+    }
     this.creating++;
+    if (owner) this.creatingFor.set(owner.id, (this.creatingFor.get(owner.id) ?? 0) + 1);
     try {
-      const id = randomBytes(16).toString('base64url');
+      // Hex: the id names containers, volumes and a learner's engine, whose names must start with a letter or digit.
+      const id = randomBytes(16).toString('hex');
       const session = await Session.create(
         id,
         lesson,
@@ -94,6 +106,11 @@ export class SessionManager implements Disposable {
         },
         owner?.id ?? null,
       );
+      if (owner?.active && !owner.active()) {
+        session.dispose();
+        await session.closed();
+        throw new SessionError('SESSION_CLOSED', 'you were removed from the class');
+      }
       if (this.store.isDisposed) {
         session.dispose();
         await session.closed();
@@ -104,6 +121,11 @@ export class SessionManager implements Disposable {
       return session;
     } finally {
       this.creating--;
+      if (owner) {
+        const left = (this.creatingFor.get(owner.id) ?? 1) - 1;
+        if (left === 0) this.creatingFor.delete(owner.id);
+        else this.creatingFor.set(owner.id, left);
+      }
     }
   }
 

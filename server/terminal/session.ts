@@ -23,7 +23,13 @@ import { DisposableStore, type Disposable } from '../protocol/index.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
-import { CATCH_UP_CELL_TIMEOUT_MS, MAX_CONCURRENT_CHECKS, MAX_QUEUED_RUNS, type SessionLimits } from './limits.ts';
+import {
+  CATCH_UP_CELL_TIMEOUT_MS,
+  MAX_CONCURRENT_CHECKS,
+  MAX_CONCURRENT_FILE_WRITES,
+  MAX_QUEUED_RUNS,
+  type SessionLimits,
+} from './limits.ts';
 import type { SessionClient } from './session-client.ts';
 import type { StepChecker } from './step-checks.ts';
 
@@ -64,6 +70,7 @@ export class Session implements Disposable {
   private generation = 0;
   /** Checks running now (each may run commands in the environment); at most MAX_CONCURRENT_CHECKS. */
   private checksRunning = 0;
+  private fileWritesRunning = 0;
   /** Input bytes waiting for a terminal that is still opening (see input()). */
   private openingInputBytes = 0;
   private size: TerminalSize;
@@ -240,7 +247,9 @@ export class Session implements Disposable {
   async writeFile(cellId: string): Promise<void> {
     this.touch();
     this.refuseDuringReset();
-    await this.runFileCell(findFileCell(this.lesson, cellId));
+    const cell = findFileCell(this.lesson, cellId);
+    await this.scriptsBefore(stepOfCell(this.lesson, cell)); // as Run and `stepwise check` do
+    await this.runFileCell(cell);
   }
 
   async check(stepId: string): Promise<void> {
@@ -253,10 +262,11 @@ export class Session implements Disposable {
         `${MAX_CONCURRENT_CHECKS} checks are already running; wait for their results`,
       );
     }
-    await this.scriptsBefore(step);
     let verdict: Awaited<ReturnType<StepChecker>>;
+    // Counted before the first await: checks that arrive together must each see the others.
     this.checksRunning++;
     try {
+      await this.scriptsBefore(step);
       verdict = await this.deps.checkStep(step, {
         environment: this.env,
         lessonDir: this.lesson.dir,
@@ -445,8 +455,17 @@ export class Session implements Disposable {
   }
 
   private async runFileCell(cell: Cell): Promise<CellRunResult> {
+    if (this.fileWritesRunning >= MAX_CONCURRENT_FILE_WRITES) {
+      throw new SessionError('FILE_WRITES_BUSY', `${MAX_CONCURRENT_FILE_WRITES} files are already being written; wait`);
+    }
     this.send({ type: 'runStarted', cellId: cell.id });
-    const outcome = await writeFileCell(this.env, cell);
+    this.fileWritesRunning++;
+    let outcome: Awaited<ReturnType<typeof writeFileCell>>;
+    try {
+      outcome = await writeFileCell(this.env, cell);
+    } finally {
+      this.fileWritesRunning--;
+    }
     this.send({
       type: 'runResult',
       cellId: cell.id,

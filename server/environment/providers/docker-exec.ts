@@ -9,9 +9,8 @@ import type { ExecOptions, ExecResult } from '../backend.ts';
 import { LEARNER_USER } from './docker-learner.ts';
 import { engineMessage } from './docker-engine.ts';
 import { UNIT_ENV, killUnit, newUnitId } from './docker-kill.ts';
+import { EXEC_OUTPUT_CAP_BYTES } from '../limits.ts';
 
-/** Output kept per stream; the rest is dropped (checks read a verdict, not a flood). Unit: bytes. */
-export const EXEC_OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
 /** After the kill exec finishes, how long the exec's stream may take to end before we stop waiting (ms). */
 const KILL_GRACE_MS = 5_000;
 /** The exec's stream ends a moment before the engine records its exit code: poll this often (ms) … */

@@ -3,9 +3,8 @@
 import { spawn } from 'node:child_process';
 import { BackendError, type ExecResult } from '../backend.ts';
 import { signal } from './process-table.ts';
+import { EXEC_OUTPUT_CAP_BYTES } from '../limits.ts';
 
-/** stdout and stderr are each kept up to this many bytes (1 MiB): checks read verdicts, not floods. */
-export const EXEC_OUTPUT_CAP_BYTES = 1024 * 1024;
 /** After the command exits, its pipes get this long (ms) to drain; a background child holding them is cut off. */
 const EXEC_CLOSE_GRACE_MS = 500;
 /** Exit status reported for a timeout, like coreutils `timeout`. */
