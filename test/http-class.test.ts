@@ -22,6 +22,7 @@ import {
   type ClassUpdate,
 } from '../server/protocol/index.ts';
 import { MAX_FAILED_JOINS_PER_WINDOW } from '../server/http/join-limiter.ts';
+import { MAX_SESSIONS_PER_OWNER } from '../server/terminal/index.ts';
 
 const STEPS = lessonMarkdown('Steps', {
   'Make a file': `${bash('echo one > one.txt')}\n\`\`\`check\n- file: one.txt\n  contains: one\n  hint: write it with echo\n\`\`\`\n`,
@@ -176,6 +177,31 @@ test("a learner's socket opens only that learner's sessions; a stranger's upgrad
   );
   ca.ws.close();
   cb.ws.close();
+});
+
+test(`one learner holds at most ${MAX_SESSIONS_PER_OWNER} sessions, so they cannot take the class's seats`, async () => {
+  const greedy = await joinAs('Greedy');
+  const other = await joinAs('Other');
+  const sockets: TestClient[] = [];
+  try {
+    for (let i = 0; i < MAX_SESSIONS_PER_OWNER; i++) {
+      const c = await learnerSocket(greedy.cookie);
+      sockets.push(c);
+      await c.hello('steps');
+    }
+    const extra = await learnerSocket(greedy.cookie);
+    sockets.push(extra);
+    extra.send({ type: 'hello', lessonId: 'steps', cols: 80, rows: 24 });
+    const refused = await extra.next((m) => m.type === 'error');
+    assert.ok(refused.type === 'error' && refused.code === 'TOO_MANY_SESSIONS', JSON.stringify(refused));
+    assert.equal(t.server.sessions.ownedBy(greedy.id).length, MAX_SESSIONS_PER_OWNER);
+    const fair = await learnerSocket(other.cookie);
+    sockets.push(fair);
+    await fair.hello('steps'); // another learner still gets a session
+  } finally {
+    for (const c of sockets) c.ws.close();
+    for (const s of t.server.sessions.ownedBy(greedy.id)) s.dispose();
+  }
 });
 
 test('checks record attempts and reasons, fire classUpdate, and show in the class view and the results', async () => {
