@@ -123,3 +123,15 @@ test('a backlog that reaches its bound starts the terminal instead of queueing m
   assert.equal(mirror.started, true);
   mirror.dispose();
 });
+
+test('a client that only resizes cannot grow the queue: resizes in a row collapse into the last', async () => {
+  const mirror = new ScreenMirror({ cols: 80, rows: 5 });
+  mirror.write(Buffer.from('prompt$ '));
+  for (let i = 0; i < 10_000; i++) mirror.resize(i % 2 === 0 ? { cols: 100, rows: 30 } : { cols: 60, rows: 20 });
+  mirror.resize({ cols: 50, rows: 10 });
+  assert.ok(mirror.queuedItems <= 2, `${mirror.queuedItems} items queued after 10,001 resizes`);
+  const snap = await mirror.snapshot();
+  assert.deepEqual([snap.cols, snap.rows], [50, 10], 'the screen ends at the last size');
+  assert.match((await replay(snap.data, 50, 10)).join('\n'), /^prompt\$/);
+  mirror.dispose();
+});

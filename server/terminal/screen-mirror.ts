@@ -106,6 +106,11 @@ export class ScreenMirror implements Disposable {
     return out;
   }
 
+  /** Items (output chunks and resizes) waiting to be parsed: for tests of the queue's bound. */
+  get queuedItems(): number {
+    return this.queue.length;
+  }
+
   /** Whether the headless terminal has been started (for tests and the idle-memory figure). */
   get started(): boolean {
     return this.screen !== null;
