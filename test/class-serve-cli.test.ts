@@ -2,54 +2,28 @@
 // the local backend without --shared-host, and a restart that keeps the class's code and learners.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { REPO_ROOT } from './harness/cli.ts';
 import { httpGet } from './harness/http-get.ts';
+import { serveCli } from './harness/serve-cli.ts';
 import { postJson } from './harness/http-request.ts';
 import { bash, lessonMarkdown } from './harness/terminal-server.ts';
 import { EXIT_OK, EXIT_USAGE } from '../server/cli/exit-codes.ts';
 import { classViewSchema } from '../server/protocol/index.ts';
 
-const CLI = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
-/** Starting the CLI from source transpiles it first; on a loaded machine that takes a while (ms). */
-const START_TIMEOUT_MS = 120_000;
 const CLASS_LINES =
   /^instructor: (http:\/\/127\.0\.0\.1:\d+\/instructor\?token=[\w-]{40,})\nlearners: {3}(http:\/\/127\.0\.0\.1:\d+\/join)\ncode: ([2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4})$/m;
 
 function serve(args: string[], state: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, XDG_STATE_HOME: state },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const printed = new Promise<{ instructor: string; join: string; code: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`nothing printed within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)),
-      START_TIMEOUT_MS,
-    );
-    child.stdout.on('data', () => {
-      const m = CLASS_LINES.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ instructor: m[1] ?? '', join: m[2] ?? '', code: m[3] ?? '' });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before printing the class: ${stderr}`));
-    });
-  });
+  const s = serveCli(args, state);
+  const printed = s.printed(CLASS_LINES, 'the class').then((m) => ({
+    instructor: m[1] ?? '',
+    join: m[2] ?? '',
+    code: m[3] ?? '',
+  }));
   printed.catch(() => undefined); // awaited by the test when it wants it
-  return { child, printed, exited, stderr: () => stderr };
+  return { child: s.child, printed, exited: s.exited, stderr: () => s.output().stderr };
 }
 
 test('a class on the local backend needs --shared-host, and says so', async () => {

@@ -2,19 +2,14 @@
 // cleanly on Ctrl-C.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, runCli } from './harness/cli.ts';
+import { runCli } from './harness/cli.ts';
 import { httpGet } from './harness/http-get.ts';
+import { serveCli } from './harness/serve-cli.ts';
 import { bash, lessonMarkdown } from './harness/terminal-server.ts';
 import { EXIT_USAGE } from '../server/cli/exit-codes.ts';
-
-const CLI = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
-/** Starting the CLI from source transpiles it first; on a loaded machine that takes a while (ms). */
-const START_TIMEOUT_MS = 120_000;
 
 async function lessonsDir(): Promise<{ root: string; state: string }> {
   const base = await mkdtemp(join(tmpdir(), 'stepwise-serve-'));
@@ -24,31 +19,10 @@ async function lessonsDir(): Promise<{ root: string; state: string }> {
 }
 
 function serve(args: string[], state: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, XDG_STATE_HOME: state },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no URL within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)),
-      START_TIMEOUT_MS,
-    );
-    child.stdout.on('data', () => {
-      const m = /^\s+(http:\/\/\S+)$/m.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before printing a URL: ${stderr}`)));
-  });
-  return { child, url, exited, output: () => ({ stdout, stderr }) };
+  const s = serveCli(args, state);
+  const url = s.printed(/^\s+(http:\/\/\S+)$/m, 'a URL').then((m) => m[1] ?? '');
+  url.catch(() => undefined); // awaited by the test when it wants it
+  return { child: s.child, url, exited: s.exited, output: () => s.output() };
 }
 
 test('serve prints a URL with a token; the URL logs the browser in; Ctrl-C stops it cleanly', async () => {
