@@ -6,9 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { loadLesson, stepCells } from '../server/lesson/index.ts';
-import type { Lesson } from '../server/lesson/index.ts';
+import { loadLesson } from '../server/lesson/index.ts';
 import { NOTEBOOK_CELL_ID, notebookSchema, sourceText, stepwiseCellMetaSchema } from '../server/protocol/index.ts';
+import { lessonShape } from './harness/lesson-shape.ts';
 import { REPO_ROOT } from './harness/cli.ts';
 import {
   cellAt,
@@ -39,20 +39,6 @@ after(async () => {
   await browser?.close();
   await sw?.close();
 });
-
-function shape(lesson: Lesson): unknown {
-  return lesson.steps.map((s) => ({
-    title: s.title,
-    cells: stepCells(s).map((c) => ({
-      id: c.id,
-      command: c.command,
-      kind: c.kind,
-      terminal: c.terminal,
-      runnable: c.runnable,
-      file: c.file,
-    })),
-  }));
-}
 
 test('Write file puts a file cell into the environment; the next cell reads it; Check passes', async () => {
   await page.goto(sw.server.url); // the printed URL carries the access token; it leaves a cookie
@@ -114,7 +100,7 @@ test('Download as notebook saves nbformat 4.5 with the runs in order, and it loa
 
   // The downloaded file is a lesson: the same steps and cells as the one served.
   const back = await loadLesson(path.endsWith('.ipynb') ? path : await copyAsNotebook(path, text));
-  assert.deepEqual(shape(back), shape(await loadLesson(join(LESSONS, LESSON_ID))));
+  assert.deepEqual(lessonShape(back), lessonShape(await loadLesson(join(LESSONS, LESSON_ID))));
   assert.deepEqual(browser.errors, []);
 });
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lessonCells, loadLesson, stepCells } from '../server/lesson/index.ts';
-import type { Lesson } from '../server/lesson/index.ts';
 import { NOTEBOOK_CELL_ID, notebookSchema, sourceText, stepwiseCellMetaSchema } from '../server/protocol/index.ts';
+import { lessonShape } from './harness/lesson-shape.ts';
 import { REPO_ROOT, runCli } from './harness/cli.ts';
 import { listed } from './harness/lesson-tree.ts';
 
@@ -77,21 +77,6 @@ test('a notebook that is not nbformat 4 is an error that names what is wrong', a
   );
 });
 
-function shape(lesson: Lesson): unknown {
-  return lesson.steps.map((s) => ({
-    title: s.title,
-    cells: stepCells(s).map((c) => ({
-      id: c.id,
-      command: c.command,
-      kind: c.kind,
-      terminal: c.terminal,
-      runnable: c.runnable,
-      expectExit: c.expectExit,
-      file: c.file,
-    })),
-  }));
-}
-
 test('stepwise check --ipynb writes nbformat 4.5 with outputs, run order, exit codes and check results; it loads back the same', async () => {
   const file = join(scratch, 'run.ipynb');
   const result = await runCli(['check', '--ipynb', file, ROUND_TRIP], {
@@ -137,7 +122,7 @@ test('stepwise check --ipynb writes nbformat 4.5 with outputs, run order, exit c
   const back = await loadLesson(file);
   assert.equal(back.title, original.title);
   assert.equal(back.description, original.description);
-  assert.deepEqual(shape(back), shape(original));
+  assert.deepEqual(lessonShape(back), lessonShape(original));
   assert.deepEqual(
     back.intro?.blocks.map((b) => (b.type === 'prose' ? b.markdown : '')),
     ['Some words before the first step.'],

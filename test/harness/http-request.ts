@@ -1,6 +1,11 @@
-// An HTTP request with any method, headers and body, for the class API tests (http-get.ts is GET only).
-import { request } from 'node:http';
-import type { HttpAnswer } from './http-get.ts';
+// An HTTP request with any method, headers and body, with full control of the headers (Host included).
+import { request, type IncomingHttpHeaders } from 'node:http';
+
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 export function httpRequest(
   method: string,
