@@ -2,7 +2,7 @@
 // database, and the live facts around them (who is online). Joining, authenticating a learner, recording check
 // attempts and removing a learner all go through here; every change fires `onUpdate` with the learner's new row,
 // which is what the instructor's view shows. No HTTP here.
-import type { ClassLearnerView, ClassStepView, ClassUpdate, ClassView } from '../protocol/index.ts';
+import type { ClassLearnerView, ClassStepView, ClassUpdate, ClassView, OnStepView } from '../protocol/index.ts';
 import { CodedError, Emitter, type Disposable, toDisposable } from '../protocol/index.ts';
 import type { ProgressTracker } from '../terminal/index.ts';
 import { classFilePath, checkClassName } from './class-file.ts';
@@ -56,6 +56,8 @@ export class Classroom implements Disposable {
   /** Fires after every change a grid would show: a join, a check attempt, a learner going online or offline, a removal. */
   readonly onUpdate = this._onUpdate.event;
   private readonly online = new Map<string, number>(); // learner id → open connections
+  /** The lesson each learner opened last, and when (kept in memory: after a restart their last attempt says). */
+  private readonly lastOpened = new Map<string, { lessonId: string; at: string }>();
   private readonly maxLearners: number;
 
   /** How many learners this class admits. */
@@ -150,6 +152,7 @@ export class Classroom implements Disposable {
     const removed = this.store.removeLearner(learnerId);
     if (removed) {
       this.online.delete(learnerId);
+      this.lastOpened.delete(learnerId);
       this._onUpdate.fire({ kind: 'removed', learnerId });
     }
     return removed;
@@ -168,6 +171,13 @@ export class Classroom implements Disposable {
       this.online.delete(learnerId);
       this.fireLearnerId(learnerId);
     });
+  }
+
+  /** A session of `lessonId` was made for this learner: the grid shows them in that lesson from now on. */
+  opened(learnerId: string, lessonId: string): void {
+    if (this.lastOpened.get(learnerId)?.lessonId === lessonId) return; // a reload is not a new start on the step
+    this.lastOpened.set(learnerId, { lessonId, at: this.now() });
+    this.fireLearnerId(learnerId);
   }
 
   /** Where a learner's sessions record completed steps and failed attempts. */
@@ -205,12 +215,14 @@ export class Classroom implements Disposable {
     progress: readonly ProgressRecord[] = this.store.progress(learner.id),
   ): ClassLearnerView {
     const lessons: ClassLearnerView['lessons'] = {};
-    for (const lesson of this.opts.lessons()) lessons[lesson.id] = { steps: stepViews(lesson, progress) };
+    const served = this.opts.lessons();
+    for (const lesson of served) lessons[lesson.id] = { steps: stepViews(lesson, progress) };
     return {
       id: learner.id,
       name: learner.name,
       online: this.online.has(learner.id),
       joinedAt: learner.joinedAt,
+      onStep: onStep(served, progress, this.lastOpened.get(learner.id)),
       lessons,
     };
   }
@@ -261,6 +273,39 @@ export class Classroom implements Disposable {
   private fireLearner(learner: LearnerRecord): void {
     if (this._onUpdate.hasListeners) this._onUpdate.fire({ kind: 'learner', learner: this.learnerView(learner) });
   }
+}
+
+/**
+ * The step a learner is on: in the lesson they opened last (or, after a restart, the one they last checked a step
+ * of), the first step not passed; since they opened the lesson or passed the step before it, whichever is later.
+ */
+function onStep(
+  lessons: readonly ClassLesson[],
+  progress: readonly ProgressRecord[],
+  opened: { lessonId: string; at: string } | undefined,
+): OnStepView | null {
+  let lessonId = opened?.lessonId;
+  let since = opened?.at;
+  if (lessonId === undefined) {
+    const latest = progress.reduce<ProgressRecord | undefined>(
+      (a, p) => (a === undefined || p.lastAttemptAt > a.lastAttemptAt ? p : a),
+      undefined,
+    );
+    if (!latest) return null;
+    lessonId = latest.lessonId;
+  }
+  const lesson = lessons.find((l) => l.id === lessonId);
+  if (!lesson) return null;
+  const passedAt = new Map(
+    progress.filter((p) => p.lessonId === lessonId && p.firstPassedAt !== null).map((p) => [p.stepId, p.firstPassedAt]),
+  );
+  const index = lesson.steps.findIndex((s) => !passedAt.has(s.id));
+  const previous = index === -1 ? lesson.steps.at(-1) : index > 0 ? lesson.steps[index - 1] : undefined;
+  const previousPassedAt = previous ? passedAt.get(previous.id) : undefined;
+  // ISO 8601 strings in UTC compare in time order.
+  if (previousPassedAt && (since === undefined || previousPassedAt > since)) since = previousPassedAt;
+  if (since === undefined) return null;
+  return { lessonId, stepId: index === -1 ? null : (lesson.steps[index]?.id ?? null), since };
 }
 
 function groupByLearner(rows: readonly ProgressRecord[]): Map<string, ProgressRecord[]> {

@@ -30,7 +30,7 @@ import { pageRoutes, requireCookie, tokenExchange } from './pages.ts';
 import { PROGRESS_FILE_NAME, ProgressStore } from './progress-store.ts';
 import { securityHeaders } from './security-headers.ts';
 import { handleUpgrade, type UpgradeAuth } from './upgrade.ts';
-import { serveConnection } from './ws-connection.ts';
+import { serveConnection, type ClassFeed } from './ws-connection.ts';
 
 export { DEFAULT_HOST };
 /** Largest WebSocket message accepted (256 KiB): keystrokes and pastes, and JSON control messages. */
@@ -216,7 +216,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       auth,
       (ws, principal: Principal) => {
         if (!classroom || principal.role === 'instructor') {
-          serveConnection(ws, { sessions, catalog, log, ...(classroom ? { classFeed: classroom } : {}) });
+          const classFeed: ClassFeed | undefined = classroom
+            ? { view: () => classroom.view(), onUpdate: classroom.onUpdate, isLearner: (id) => classroom.isLearner(id) }
+            : undefined;
+          serveConnection(ws, { sessions, catalog, log, ...(classFeed ? { classFeed } : {}) });
           return;
         }
         const presence = classroom.connected(principal.learnerId);
@@ -229,6 +232,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
             id: principal.learnerId,
             progress: classroom.progressFor(principal.learnerId),
             active: () => classroom.isLearner(principal.learnerId),
+            opened: (lessonId) => classroom.opened(principal.learnerId, lessonId),
           },
         });
       },

@@ -12,6 +12,7 @@ import {
   CLOSE_FORBIDDEN,
   decodeClientMessage,
   decodeInstructorHello,
+  decodeInstructorMessage,
   encodeServerMessage,
   type ClientMessage,
   type ServerMessageBody,
@@ -21,6 +22,7 @@ import { clampSize } from '../protocol/index.ts';
 import { DisposableStore, toDisposable } from '../protocol/index.ts';
 import { PTY_INPUT_QUEUE_MAX_BYTES } from '../environment/index.ts';
 import type { Session } from '../terminal/index.ts';
+import { SessionWatch } from '../terminal/index.ts';
 import type { SessionManager, SessionOwner } from '../terminal/index.ts';
 import type { SessionClient } from '../terminal/index.ts';
 import { SessionError, describeError } from '../terminal/index.ts';
@@ -62,10 +64,12 @@ export interface ConnectionDeps {
   classFeed?: ClassFeed;
 }
 
-/** What the instructor's socket streams: the class once, then each change. */
+/** What the instructor's socket streams: the class once, then each change; and a learner's terminals, watched. */
 export interface ClassFeed {
   view(): ClassView;
   onUpdate: (listener: (update: ClassUpdate) => void) => { dispose(): void };
+  /** Whether this id is a learner of the class (not removed): only they may be watched. */
+  isLearner(learnerId: string): boolean;
 }
 
 export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
@@ -82,6 +86,11 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let overAckWarned = false;
   /** Messages and frames handed to ws whose send callback has not come yet. */
   let pendingSends = 0;
+  /** The instructor's socket (after `hello {role: 'instructor'}`): it has no session and never types. */
+  let instructor = false;
+  /** What the instructor's socket watches now, if anything. */
+  let watch: SessionWatch | null = null;
+  let inputOnWatchWarned = false;
 
   /** False (and the socket is dropped) when the client has stopped reading what it is sent. */
   function roomToSend(): boolean {
@@ -169,13 +178,45 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return;
     }
     ready = Promise.resolve(null);
+    instructor = true;
     store.add(feed.onUpdate((update) => client.send({ type: 'classUpdate', update })));
+    store.add(toDisposable(() => watch?.dispose()));
     client.send({ type: 'classState', view: feed.view() });
+  }
+
+  /** `watch` and `unwatch` from the instructor: one learner's terminals in one lesson at a time, read-only. */
+  function handleInstructorText(text: string, feed: ClassFeed): void {
+    const decoded = decodeInstructorMessage(text);
+    if (!decoded.ok) {
+      closeWith(decoded.closeCode, decoded.reason);
+      return;
+    }
+    const message = decoded.message;
+    watch?.dispose();
+    watch = null;
+    if (message.type === 'unwatch') return;
+    if (!feed.isLearner(message.learnerId)) {
+      client.send({
+        type: 'error',
+        code: 'LEARNER_NOT_FOUND',
+        message: `no learner ${message.learnerId} in this class`,
+      });
+      return;
+    }
+    if (!deps.catalog.get(message.lessonId)) {
+      client.send({ type: 'error', code: 'LESSON_NOT_FOUND', message: `no lesson "${message.lessonId}" here` });
+      return;
+    }
+    watch = new SessionWatch(deps.sessions, { learnerId: message.learnerId, lessonId: message.lessonId }, client);
   }
 
   function handleText(text: string): void {
     if (!ready && decodeInstructorHello(text)) {
       followClass();
+      return;
+    }
+    if (instructor && deps.classFeed) {
+      handleInstructorText(text, deps.classFeed);
       return;
     }
     const decoded = decodeClientMessage(text);
@@ -233,6 +274,14 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   }
 
   function handleBinary(data: Buffer): void {
+    if (instructor) {
+      // Watching is read-only: keys typed in the watch view are dropped here and never reach a pty.
+      if (!inputOnWatchWarned) {
+        inputOnWatchWarned = true;
+        deps.log.info('input on the instructor socket dropped (watching is read-only)');
+      }
+      return;
+    }
     const frame = decodeTerminalFrame(data);
     if (!frame || !ready) return; // input before hello has nowhere to go
     const payload = Buffer.from(frame.payload);

@@ -42,11 +42,21 @@ export interface ClassStepView {
   lastFailure: string | null;
 }
 
+/** Where a learner is: the first step they have not passed in the lesson they opened last, and since when. */
+export interface OnStepView {
+  lessonId: string;
+  /** null when every step of the lesson is passed. */
+  stepId: string | null;
+  /** When they reached it (ISO 8601): they opened the lesson, or passed the step before, whichever is later. */
+  since: string;
+}
+
 export interface ClassLearnerView {
   id: string;
   name: string;
   online: boolean;
   joinedAt: string;
+  onStep: OnStepView | null;
   lessons: Record<string, { steps: ClassStepView[] }>;
 }
 
@@ -63,11 +73,17 @@ const stepView: z.ZodType<ClassStepView> = z.object({
   passedAt: z.string().nullable(),
   lastFailure: z.string().nullable(),
 });
+const onStepView: z.ZodType<OnStepView> = z.object({
+  lessonId: z.string(),
+  stepId: z.string().nullable(),
+  since: z.string(),
+});
 export const classLearnerViewSchema: z.ZodType<ClassLearnerView> = z.object({
   id: z.string(),
   name: z.string(),
   online: z.boolean(),
   joinedAt: z.string(),
+  onStep: onStepView.nullable(),
   lessons: z.record(z.string(), z.object({ steps: z.array(stepView) })),
 });
 export const classViewSchema: z.ZodType<ClassView> = z.object({

@@ -99,6 +99,18 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('classState'), view: classViewSchema }),
   /** ...then each change as it happens. */
   z.object({ v: z.literal(1), type: z.literal('classUpdate'), update: classUpdateSchema }),
+  /**
+   * The instructor's socket, after `watch`: whose terminals it now shows (sessionId null while the learner has no
+   * session of the lesson open; it follows the next one they open). Each terminal's snapshot and output follow.
+   */
+  z.object({
+    v: z.literal(1),
+    type: z.literal('watching'),
+    learnerId: id,
+    lessonId: id,
+    sessionId: id.nullable(),
+    terminals: z.array(term),
+  }),
   /** A short message from the class's instructor, for every learner's page. */
   z.object({ v: z.literal(1), type: z.literal('broadcast'), message: z.string().max(MAX_BROADCAST_CHARS) }),
 ]);
@@ -143,6 +155,22 @@ export const instructorHelloSchema = z.object({
   role: z.literal('instructor'),
 });
 export type InstructorHello = z.infer<typeof instructorHelloSchema>;
+
+/** What the instructor's socket may send after its hello: watch a learner's terminals in a lesson, or stop. */
+export const instructorMessageSchema = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(1), type: z.literal('watch'), learnerId: id, lessonId: id }),
+  z.object({ v: z.literal(1), type: z.literal('unwatch') }),
+]);
+export type InstructorMessage = z.infer<typeof instructorMessageSchema>;
+export type InstructorMessageBody = DistributiveOmit<InstructorMessage, 'v'>;
+
+export function decodeInstructorMessage(text: string): DecodeResult<InstructorMessage> {
+  return decode(text, instructorMessageSchema);
+}
+
+export function encodeInstructorMessage(body: InstructorMessageBody): string {
+  return JSON.stringify({ v: PROTOCOL_VERSION, ...body });
+}
 
 /** A first message that is the instructor's hello, or null (then it is decoded as a client message). */
 export function decodeInstructorHello(text: string): InstructorHello | null {

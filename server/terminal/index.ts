@@ -2,7 +2,8 @@
 // Environment, and the sessions that own a learner's environment, terminals, runs and checks.
 export { ShellTerminal, type CellRunResult, type RunOptions } from './shell-terminal.ts';
 export { SessionManager, type SessionManagerDeps, type SessionOwner } from './session-manager.ts';
-export { Session, type ProgressTracker, type SessionDeps } from './session.ts';
+export { Session, type ProgressTracker, type SessionDeps, type TerminalOpened } from './session.ts';
+export { SessionWatch, type WatchTarget } from './session-watch.ts';
 export type { SessionClient } from './session-client.ts';
 export type { StepChecker } from './step-checks.ts';
 export { SessionError, TerminalError, describeError, type SessionErrorCode, type TerminalErrorCode } from './errors.ts';

@@ -9,12 +9,13 @@
 // While no client is attached nothing acks, so the shell is paused once FLOW_HIGH_WATERMARK bytes pile up:
 // a detached `yes` costs nothing. Attaching resets the count (the snapshot covers everything before it).
 import type { TerminalSize } from '../environment/index.ts';
-import { DisposableStore, type Disposable } from '../protocol/index.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../protocol/index.ts';
 import { FlowControl } from './flow-control.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import { ScreenMirror } from './screen-mirror.ts';
 import type { ShellTerminal } from './shell-terminal.ts';
 import type { SessionClient } from './session-client.ts';
+import { TerminalWatcher } from './terminal-watcher.ts';
 import { clampSize } from '../protocol/index.ts';
 import { encodeTerminalFrameParts } from '../protocol/index.ts';
 
@@ -31,9 +32,17 @@ export class LiveTerminal implements Disposable {
   private readonly mirror: ScreenMirror;
   private readonly flow: FlowControl;
   private attachment: Attachment | null = null;
-  private size: TerminalSize;
+  private currentSize: TerminalSize;
   private current: ShellTerminal;
   private attachedBefore = false; // a client has been given this terminal's output
+  /** Read-only readers (an instructor watching): outside flow control, see terminal-watcher.ts. */
+  private readonly watchers = new Set<TerminalWatcher>();
+  private readonly _onOutput = this.store.add(new Emitter<Buffer>());
+  /** Every output chunk, in order, after the reader and the watchers got it (a recording listens here). */
+  readonly onOutput = this._onOutput.event;
+  private readonly _onResize = this.store.add(new Emitter<TerminalSize>());
+  /** The terminal's size changed (clamped, and only on a real change). */
+  readonly onResize = this._onResize.event;
 
   constructor(
     shell: ShellTerminal,
@@ -41,13 +50,18 @@ export class LiveTerminal implements Disposable {
     size: TerminalSize,
     private readonly onExited: (term: number, exitCode: number | null) => void,
   ) {
-    this.size = clampSize(size.cols, size.rows);
-    this.mirror = this.store.add(new ScreenMirror(this.size));
+    this.currentSize = clampSize(size.cols, size.rows);
+    this.mirror = this.store.add(new ScreenMirror(this.currentSize));
     this.flow = new FlowControl({ pause: () => this.current.pause(), resume: () => this.current.resume() });
     this.current = shell;
     this.adopt(shell);
     this.store.add({ dispose: () => this.detach() });
+    this.store.add({ dispose: () => this.unwatchAll() });
     this.store.add({ dispose: () => this.current.dispose() });
+  }
+
+  get size(): TerminalSize {
+    return this.currentSize;
   }
 
   get shell(): ShellTerminal {
@@ -153,10 +167,27 @@ export class LiveTerminal implements Disposable {
 
   resize(size: TerminalSize): void {
     const clamped = clampSize(size.cols, size.rows);
-    if (clamped.cols === this.size.cols && clamped.rows === this.size.rows) return;
-    this.size = clamped;
+    if (clamped.cols === this.currentSize.cols && clamped.rows === this.currentSize.rows) return;
+    this.currentSize = clamped;
     this.current.resize(clamped);
     this.mirror.resize(clamped);
+    this._onResize.fire(clamped);
+  }
+
+  /**
+   * Adds a read-only reader: it gets a snapshot, then the live output, and never acks, never pauses the shell,
+   * and never types. Disposing the result removes it; closing the terminal removes them all.
+   */
+  watch(client: SessionClient): Disposable {
+    if (this.store.isDisposed) return toDisposable(() => undefined);
+    const watcher = new TerminalWatcher(
+      { index: this.index, snapshot: (at) => this.mirror.snapshot(at), seq: () => this.mirror.seq },
+      client,
+    );
+    this.watchers.add(watcher);
+    return toDisposable(() => {
+      if (this.watchers.delete(watcher)) watcher.dispose();
+    });
   }
 
   dispose(): void {
@@ -174,5 +205,12 @@ export class LiveTerminal implements Disposable {
     if (attachment?.live) attachment.batcher.push(chunk);
     else if (attachment) attachment.held.push(chunk);
     this.mirror.write(chunk);
+    for (const watcher of this.watchers) watcher.output(chunk);
+    if (this._onOutput.hasListeners) this._onOutput.fire(chunk);
+  }
+
+  private unwatchAll(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers.clear();
   }
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Provider, TerminalSize } from '../environment/index.ts';
 import type { Lesson } from '../lesson/index.ts';
-import { DisposableStore, type Disposable } from '../protocol/index.ts';
+import { DisposableStore, Emitter, type Disposable } from '../protocol/index.ts';
 import { Session, type ProgressTracker } from './session.ts';
 import { SessionError } from './errors.ts';
 import { MAX_SESSIONS_PER_OWNER, type SessionLimits } from './limits.ts';
@@ -26,6 +26,8 @@ export interface SessionOwner {
   progress: ProgressTracker;
   /** False once the owner was removed: a session still being made for them is closed, not kept. */
   active?: () => boolean;
+  /** A session of this lesson was made for them (the instructor's grid shows which lesson they are in). */
+  opened?: (lessonId: string) => void;
 }
 
 export class SessionManager implements Disposable {
@@ -36,6 +38,12 @@ export class SessionManager implements Disposable {
   private creating = 0;
   /** Sessions being created, per owner: counted against MAX_SESSIONS_PER_OWNER with the live ones. */
   private readonly creatingFor = new Map<string, number>();
+  private readonly _onCreated = this.store.add(new Emitter<Session>());
+  /** A session was created (and is in `all()`). */
+  readonly onCreated = this._onCreated.event;
+  private readonly _onClosed = this.store.add(new Emitter<Session>());
+  /** A session was closed (and is no longer in `all()`); its environment may still be going. */
+  readonly onClosed = this._onClosed.event;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.store.interval(() => this.reapIdle(), deps.limits.reapIntervalMs);
@@ -118,6 +126,8 @@ export class SessionManager implements Disposable {
       }
       this.sessions.set(id, session);
       this.deps.log.info({ session: id, lesson: lesson.id, owner: owner?.id }, 'session created');
+      owner?.opened?.(lesson.id);
+      this._onCreated.fire(session);
       return session;
     } finally {
       this.creating--;
@@ -154,6 +164,7 @@ export class SessionManager implements Disposable {
     this.graceTimers.get(id)?.dispose();
     this.graceTimers.delete(id);
     session.dispose();
+    this._onClosed.fire(session);
     const done = session.closed();
     this.closing.add(done);
     await done;

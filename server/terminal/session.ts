@@ -19,7 +19,7 @@ import type { Cell, Lesson, Script, Step } from '../lesson/index.ts';
 import type { LastRun } from '../checks/index.ts';
 import { CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../protocol/index.ts';
 import type { ServerMessageBody } from '../protocol/index.ts';
-import { DisposableStore, type Disposable } from '../protocol/index.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../protocol/index.ts';
 import { LiveTerminal } from './live-terminal.ts';
 import { ShellTerminal, type CellRunResult } from './shell-terminal.ts';
 import { SessionError, TerminalError, describeError } from './errors.ts';
@@ -40,6 +40,14 @@ import {
   replayableCellsBefore,
   stepOfCell,
 } from './session/lesson-lookup.ts';
+
+/** A terminal of a session, just opened: its index, its size, and its output and size events. */
+export interface TerminalOpened {
+  term: number;
+  size: TerminalSize;
+  onOutput: LiveTerminal['onOutput'];
+  onResize: LiveTerminal['onResize'];
+}
 
 /** Where completed steps are remembered (server/http/progress-store.ts implements it). */
 export interface ProgressTracker {
@@ -79,6 +87,11 @@ export class Session implements Disposable {
   private fresh = true;
   readonly createdAt = Date.now();
   lastActivity = Date.now();
+  /** Read-only readers of every terminal (see watch()), each with its hold on each open terminal. */
+  private readonly watchers = new Map<SessionClient, Map<number, Disposable>>();
+  private readonly _onTerminalOpened = this.store.add(new Emitter<TerminalOpened>());
+  /** A terminal opened (T1 at start, T2... on demand, all of them again after Reset): recordings follow it. */
+  readonly onTerminalOpened = this._onTerminalOpened.event;
 
   private constructor(
     readonly id: string,
@@ -158,11 +171,32 @@ export class Session implements Disposable {
       type: 'welcome',
       sessionId: this.id,
       fresh: this.fresh,
-      terminals: [...this.terminals.keys()].sort((a, b) => a - b),
+      terminals: this.terminalIndexes,
       completedSteps: this.deps.progress.completedSteps(this.lesson.id),
     });
     this.fresh = false;
     await Promise.all([...this.terminals.values()].map((t) => t.attach(client)));
+  }
+
+  /**
+   * Adds a read-only reader of every terminal, now and later (DESIGN.md "Instructor live view"): each terminal's
+   * snapshot then its live output, and `exited`. It never types, acks or pauses anything. Disposing ends it.
+   */
+  watch(client: SessionClient): Disposable {
+    if (this.isClosed || this.watchers.has(client)) return toDisposable(() => undefined);
+    const holds = new Map<number, Disposable>();
+    this.watchers.set(client, holds);
+    for (const [term, live] of this.terminals) holds.set(term, live.watch(client));
+    return toDisposable(() => {
+      if (this.watchers.get(client) !== holds) return;
+      this.watchers.delete(client);
+      for (const hold of holds.values()) hold.dispose();
+    });
+  }
+
+  /** The open terminals' indexes, in order. */
+  get terminalIndexes(): number[] {
+    return [...this.terminals.keys()].sort((a, b) => a - b);
   }
 
   detach(client: SessionClient): void {
@@ -342,6 +376,8 @@ export class Session implements Disposable {
     if (this.store.isDisposed) return;
     const client = this.client;
     this.client = null;
+    for (const holds of this.watchers.values()) for (const hold of holds.values()) hold.dispose();
+    this.watchers.clear();
     this.closeTerminals();
     this.store.dispose();
     if (client) client.close(CLOSE_GOING_AWAY, 'the session ended');
@@ -507,10 +543,23 @@ export class Session implements Disposable {
         throw new TerminalError('DISPOSED', `T${term + 1} was closed while it opened`);
       }
       const created = store.add(
-        new LiveTerminal(shell, term, this.size, (t, exitCode) => this.send({ type: 'exited', term: t, exitCode })),
+        new LiveTerminal(shell, term, this.size, (t, exitCode) => {
+          this.send({ type: 'exited', term: t, exitCode });
+          for (const watcher of this.watchers.keys()) watcher.send({ type: 'exited', term: t, exitCode });
+        }),
       );
       this.watchShell(shell);
       this.terminals.set(term, created);
+      for (const [watcher, holds] of this.watchers) {
+        holds.get(term)?.dispose(); // the terminal this one replaces (Reset)
+        holds.set(term, created.watch(watcher));
+      }
+      this._onTerminalOpened.fire({
+        term,
+        size: created.size,
+        onOutput: created.onOutput,
+        onResize: created.onResize,
+      });
       if (this.client) await created.attach(this.client);
       return created;
     });
