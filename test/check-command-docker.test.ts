@@ -3,10 +3,11 @@
 // rootfs with a /STAND-IN marker, tagged as redis. The container-images lesson only needs some image by that tag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, REPO_ROOT, type CliResult } from './harness/cli.ts';
 import { requireDockerHost, requireRegistry, SEEDED_IMAGES } from './harness/env.ts';
+import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { findAll, lastLine, leftoverSessions, parseXml, scratchDir } from './check-command-lessons.ts';
 
 const CONTAINER_IMAGES = join(REPO_ROOT, 'scenarios', 'container-images');
@@ -74,12 +75,32 @@ test('--backend docker: tar-basics passes in a learner container', async () => {
   assert.match(r.stderr, /\(\d+ steps, docker backend\)/);
 });
 
-test('--backend docker: container-images is refused with exit 2 and the reason', async () => {
-  const r = await check(['--backend', 'docker', CONTAINER_IMAGES]);
+test("--backend docker: container-images passes against an engine of its own; the host engine's images are untouched", async () => {
+  requireRegistry(); // the learner engine pulls through the host engine's mirror
+  const host = dockerFromHost(requireDockerHost());
+  const imagesBefore = (await host.listImages()).map((i) => i.Id).sort();
+  const containersBefore = (await host.listContainers({ all: true })).map((c) => c.Id).sort();
+  const junit = join(scratch, 'container-images-docker.xml');
+  // A short state folder: the engines' containerd socket lives under it, and a socket path has at most 107 bytes.
+  const state = await mkdtemp('/tmp/swc-');
+  const r = await runCli(['check', '--backend', 'docker', '--junit', junit, CONTAINER_IMAGES], {
+    env: { DOCKER_HOST: requireDockerHost(), XDG_STATE_HOME: state },
+    timeoutMs: DOCKER_LESSON_TIMEOUT_MS,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(assertProven(r, await readFile(junit, 'utf8')), 3);
+  assert.match(r.stderr, /\(\d+ steps, docker backend\)/);
+  assert.match(r.stderr, /^stepwise check: .*userns/m, 'the isolation level is said');
+  // The lesson's setup removes busybox and redis, and its steps pull and build: all of it in its own engine.
+  assert.deepEqual((await host.listImages()).map((i) => i.Id).sort(), imagesBefore);
+  assert.deepEqual(await leftoverSessions(state), []);
+  // Its shell container, its engine and the engines' own dockerd are all gone once the command is.
+  assert.deepEqual((await host.listContainers({ all: true })).map((c) => c.Id).sort(), containersBefore);
+  await rm(state, { recursive: true, force: true });
+});
+
+test('--learner-engines takes safe or privileged; anything else is a usage error that names it', async () => {
+  const r = await check(['--backend', 'docker', '--learner-engines', 'yolo', CONTAINER_IMAGES]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(
-    r.stderr,
-    /container-images requires docker: the docker backend cannot run lessons that require Docker: an engine inside a container needs privileges; use --backend local/,
-  );
-  assert.doesNotMatch(r.stderr, /step 1/, 'nothing ran');
+  assert.match(r.stderr, /--learner-engines yolo: expected safe or privileged/);
 });

@@ -4,7 +4,13 @@
 // so no shell or container outlives the command.
 import { stat } from 'node:fs/promises';
 import { discoverLessons, isLessonError, loadLesson, type Lesson } from '../lesson/index.ts';
-import { createProvider, type BackendName } from '../environment/index.ts';
+import {
+  createProvider,
+  dockerProviderWithEngines,
+  type BackendName,
+  type LearnerEnginesMode,
+  type Provider,
+} from '../environment/index.ts';
 import type { CheckSession } from './check-session.ts';
 import { runLesson } from './run-lesson.ts';
 import { summarise, summaryLine, type LessonRun, type Summary } from './results.ts';
@@ -27,6 +33,8 @@ export interface CheckRunOptions {
   keep: boolean;
   /** Each cell, setup command and script (ms). */
   timeoutMs: number;
+  /** docker backend: the isolation levels a Docker lesson's own engine may use (default: safe ones only). */
+  learnerEngines?: LearnerEnginesMode;
 }
 
 export interface CheckIo {
@@ -89,7 +97,50 @@ export async function runCheckCommand(
     return { kind: 'usage' };
   }
 
-  const provider = createProvider(opts.backend, { env: io.env });
+  const { provider, dispose } = await providerFor(lessons, opts, io);
+  try {
+    return await checkWith(provider, lessons, opts, io, signal);
+  } finally {
+    await dispose();
+  }
+}
+
+/**
+ * The provider for this run. On the docker backend a Docker lesson runs against an engine of its own, as a class
+ * learner's would (never the host's engine): the engines are set up only when a lesson needs one.
+ */
+async function providerFor(
+  lessons: readonly Lesson[],
+  opts: CheckRunOptions,
+  io: CheckIo,
+): Promise<{ provider: Provider; dispose: () => Promise<void> }> {
+  const plain = { provider: createProvider(opts.backend, { env: io.env }), dispose: async () => undefined };
+  const needsEngine = opts.backend === 'docker' && lessons.some((l) => l.environment.requires.includes('docker'));
+  // An unreachable host engine is reported as an unmet requirement by the plain provider, in its own words.
+  if (!needsEngine || (await plain.provider.providerUnmet()).length > 0) return plain;
+  io.err('stepwise check: starting a Docker engine of their own for the Docker lessons...\n');
+  try {
+    const docker = await dockerProviderWithEngines({
+      mode: opts.learnerEngines ?? 'safe',
+      env: io.env,
+      scope: `check-${process.pid}`,
+    });
+    io.err(`stepwise check: ${docker.decision}\n`);
+    return docker;
+  } catch (e: unknown) {
+    // The plain docker provider then refuses the Docker lessons, as an unmet requirement that says why.
+    io.err(`stepwise check: the learner engines could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+    return plain;
+  }
+}
+
+async function checkWith(
+  provider: Provider,
+  lessons: readonly Lesson[],
+  opts: CheckRunOptions,
+  io: CheckIo,
+  signal: AbortSignal | undefined,
+): Promise<CheckCommandResult> {
   const unmet = [
     ...(await provider.providerUnmet()).map((u) => ({ lesson: `--backend ${opts.backend}`, ...u })),
     ...(

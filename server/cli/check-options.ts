@@ -1,5 +1,6 @@
 // `stepwise check`'s options, validated: a bad value is a usage error (exit 2) that names it.
 import { isBackendName } from '../environment/names.ts';
+import { isLearnerEnginesMode, LEARNER_ENGINE_MODES } from '../environment/learner-engine/levels.ts';
 import type { CheckRunOptions } from '../check-runner/index.ts';
 // errors.ts alone, not the protocol's index: the index loads zod, which `--help` does not need.
 import { CodedError } from '../protocol/errors.ts';
@@ -42,6 +43,7 @@ export interface RawCheckOptions {
   step?: string;
   keep?: boolean;
   timeout?: string;
+  learnerEngines?: string;
 }
 
 export function checkOptions(raw: RawCheckOptions): CheckOptions {
@@ -56,5 +58,10 @@ export function checkOptions(raw: RawCheckOptions): CheckOptions {
   if (raw.junit !== undefined) opts.junit = raw.junit;
   if (raw.ipynb !== undefined) opts.ipynb = raw.ipynb;
   if (raw.step !== undefined) opts.step = parseStep(raw.step);
+  if (raw.learnerEngines !== undefined) {
+    if (!isLearnerEnginesMode(raw.learnerEngines))
+      throw new UsageError(`--learner-engines ${raw.learnerEngines}: expected ${LEARNER_ENGINE_MODES.join(' or ')}`);
+    opts.learnerEngines = raw.learnerEngines;
+  }
   return opts;
 }

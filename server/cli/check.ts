@@ -26,6 +26,11 @@ export function registerCheck(program: Command): void {
       'lesson folders, lesson .md files, .ipynb notebooks, index.json files, or folders of lessons',
     )
     .option('--backend <name>', 'where the lesson runs: local or docker', 'local')
+    .option(
+      '--learner-engines <mode>',
+      'docker backend: a Docker lesson gets a Docker engine of its own, as a class learner does. "safe" (default) ' +
+        'only at a level that cannot give the lesson the host; "privileged" also accepts a privileged engine container',
+    )
     .option('--junit <file>', 'write a JUnit XML report: one testcase per step, the transcript in <system-out>')
     .option(
       '--ipynb <file>',

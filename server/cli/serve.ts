@@ -2,7 +2,7 @@
 // (like Jupyter) on stdout; logs (pino, JSON) go to stderr.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/names.ts';
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
@@ -185,28 +185,10 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
 /** The docker backend with learners' own engines at the strongest level the probe finds and `mode` allows; the
  * level goes to stdout. Without a level, Docker lessons are refused with the policy's words (naming the flag). */
 async function dockerBackendWithEngines(mode: LearnerEnginesMode) {
-  const {
-    DockerBackend,
-    dockerFromHost,
-    dockerHostFromEnv,
-    stateDir,
-    providerOf,
-    hostFacts,
-    setUpLearnerEngines,
-    describeDecision,
-    dockerLessonRefusal,
-  } = await import('../environment/index.ts');
-  const hostDocker = dockerFromHost(dockerHostFromEnv());
-  const setup = await setUpLearnerEngines({ hostDocker, stateDir: join(stateDir(), 'learner-engines'), mode });
-  process.stdout.write(`stepwise: ${describeDecision(setup.decision)}\n`);
-  const refusal = dockerLessonRefusal(setup.decision);
-  const backend = new DockerBackend({
-    docker: hostDocker,
-    ...(setup.engines ? { learnerEngines: setup.engines } : {}),
-    ...(refusal ? { dockerRefusal: refusal } : {}),
-  });
-  const provider = providerOf(backend, hostFacts(dockerHostFromEnv()));
-  return { provider, dispose: async () => setup.engines?.dispose() };
+  const { dockerProviderWithEngines } = await import('../environment/index.ts');
+  const docker = await dockerProviderWithEngines({ mode });
+  process.stdout.write(`stepwise: ${docker.decision}\n`);
+  return docker;
 }
 
 function parsePort(value: string): number {

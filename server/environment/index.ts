@@ -16,6 +16,11 @@ export type {
 export { Environment } from './environment.ts';
 export { Provider } from './provider.ts';
 export { createProvider, hostFacts, providerOf, type CreateProviderOptions } from './providers/index.ts';
+export {
+  dockerProviderWithEngines,
+  type DockerProviderWithEngines,
+  type DockerWithEnginesOptions,
+} from './providers/docker-with-engines.ts';
 export { Requirements, type EnvironmentWants, type HostFacts, type Unmet } from './requirements.ts';
 export {
   createLessonEnvironment,

@@ -43,7 +43,7 @@ export function chooseLevel(probe: ProbeResult, mode: LearnerEnginesMode): Level
       reason:
         `no isolation level that keeps the host safe works on this machine (${tried}). ` +
         `Only a privileged engine container works, and a learner can turn it into root on the host: ` +
-        `start the server with ${LEARNER_ENGINES_FLAG} privileged to accept that`,
+        `add ${LEARNER_ENGINES_FLAG} privileged (to serve or check) to accept that`,
     };
   }
   return { kind: 'none', reason: `no learner Docker engine works on this machine (${tried})` };

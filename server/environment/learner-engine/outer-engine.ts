@@ -4,8 +4,9 @@
 // socket, data root and exec root live under one folder the server owns; nothing on the host network changes.
 // A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { z } from 'zod';
@@ -15,6 +16,38 @@ export const DOCKERD_PATH = '/usr/sbin/dockerd';
 /** Linux's sun_path holds 108 bytes with the terminating NUL; containerd's socket is the deepest one here. */
 const MAX_UNIX_SOCKET_PATH_BYTES = 107;
 const DEEPEST_SOCKET = join('exec', 'containerd', 'containerd-debug.sock');
+
+/**
+ * Where the outer dockerd lives when the state folder cannot hold it (ancestors the remapped root cannot pass, such
+ * as a 0700 /root, or a path too deep for its sockets): a system daemon's usual place, one folder per state folder.
+ */
+export const OUTER_ENGINE_FALLBACK_ROOT = '/var/lib/stepwise';
+
+/**
+ * The outer dockerd's folder for the learner engines kept in `stateDir`: `stateDir/outer` when every folder above
+ * it lets others pass (o+x; dockerd refuses a remapped data root below one that does not) and its deepest socket
+ * fits; otherwise a short folder under OUTER_ENGINE_FALLBACK_ROOT named by a hash of `stateDir`, so each state
+ * folder keeps its own engine and a restart finds (adopts) the same one.
+ */
+export function outerEngineDir(stateDir: string): string {
+  const preferred = join(resolve(stateDir), 'outer');
+  const fits = Buffer.byteLength(join(preferred, DEEPEST_SOCKET)) <= MAX_UNIX_SOCKET_PATH_BYTES;
+  if (fits && ancestorsPassable(dirname(preferred))) return preferred;
+  const key = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 16);
+  return join(OUTER_ENGINE_FALLBACK_ROOT, `outer-${key}`);
+}
+
+/** Every existing folder from `dir` up to / lets others pass (o+x). Folders not made yet will be made 0711. */
+function ancestorsPassable(dir: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      if ((statSync(at).mode & 0o001) === 0) return false;
+    } catch {
+      // not there yet: mkdir makes it 0711
+    }
+    if (dirname(at) === at) return true;
+  }
+}
 
 export class OuterEngineError extends Error {
   override readonly name = 'OuterEngineError';

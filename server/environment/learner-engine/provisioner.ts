@@ -26,7 +26,7 @@ import { dockerOverPinned, pingPinned, pinSocket, type PinnedSocket } from './en
 import { ENGINE_READY_POLL_MS, ENGINE_READY_TIMEOUT_MS, MIRROR_PROXY_PORT } from './limits.ts';
 import { serveMirrorProxy, type MirrorProxy } from './mirror-proxy.ts';
 import { listenInNetns } from './netns-listener.ts';
-import { OuterEngine, type RemapBase } from './outer-engine.ts';
+import { OuterEngine, outerEngineDir, type RemapBase } from './outer-engine.ts';
 import { hostRegistryMirrors } from './registry-mirrors.ts';
 
 /** The docker CLI the learner's shell gets, bind-mounted read-only from the host (it needs only libc). */
@@ -105,7 +105,7 @@ export class LearnerEngines {
     await mkdir(join(opts.stateDir, 'engines'), { recursive: true, mode: 0o700 });
     const mirrors = await hostRegistryMirrors(opts.hostDocker);
     const layout = engineImageLayout();
-    const outer = opts.level === 'userns' ? await OuterEngine.start(join(opts.stateDir, 'outer')) : null;
+    const outer = opts.level === 'userns' ? await OuterEngine.start(outerEngineDir(opts.stateDir)) : null;
     try {
       const engineDocker = outer?.docker ?? opts.hostDocker;
       await ensureEngineImage(engineDocker, layout);

@@ -81,6 +81,8 @@ export const OPTIONAL_COMMANDS = [
   'cmp',
   'xz',
   'bzip2',
+  // the static BusyBox a lesson builds a rootfs from (the container lesson's busybox-static script copies it)
+  'busybox',
 ];
 
 /** Where commands are looked up: distro directories only, so a /usr/local override never leaks into the image. */

@@ -87,3 +87,38 @@ test('a long renamed path survives the re-pack', async () => {
   const renamed = renameTarMembers(archive([{ name: `top/${deep}`, body: 'deep' }]), 'top', `${'p'.repeat(120)}/top`);
   assert.deepEqual(await members(renamed), [`${'p'.repeat(120)}/top/${deep}||deep`]);
 });
+
+test('a reader that stops early (checks read only the first member) ends the re-pack without an uncaught error', async () => {
+  const big = 'x'.repeat(4 * 1024 * 1024); // larger than the streams' buffers, so a body is mid-pipe when it stops
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  process.on('uncaughtException', onUncaught);
+  try {
+    // Like a check that found its member: it destroys the readable, which closes the pack and the engine's stream.
+    // It stops in the middle of a member's body, each time at a different point.
+    for (const stopAt of [1, 64 * 1024, 4 * 1024 * 1024 + 4096, 6 * 1024 * 1024]) {
+      const stream = renameTarMembers(
+        archive([
+          { name: 'out/a.txt', body: big },
+          { name: 'out/b.txt', body: big },
+        ]),
+        'out',
+        'work/out',
+      );
+      let seen = 0;
+      await new Promise<void>((resolve) => {
+        stream.on('data', (chunk: Buffer) => {
+          seen += chunk.length;
+          if (seen >= stopAt) {
+            stream.destroy();
+            resolve();
+          }
+        });
+      });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught, []);
+});

@@ -59,7 +59,11 @@ export function renameTarMembers(source: Readable, from: string, to: string): Re
     const renamed: TarHeader = { ...header, name };
     if (header.type === 'link' && header.linkname)
       renamed.linkname = renameMember(header.linkname, from, to) ?? header.linkname;
-    body.pipe(pack.entry(renamed, (err) => (err ? fail(err) : next())));
+    const sink = pack.entry(renamed, (err) => (err ? fail(err) : next()));
+    // When the reader stops early the pack closes under a body still flowing: the pipe then errors the body
+    // (PREMATURE_CLOSE). streamx emits that as an event, which with no listener would end the process.
+    body.on('error', fail);
+    body.pipe(sink);
   });
   extract.on('finish', () => pack.finalize());
   source.pipe(extract);
