@@ -10,7 +10,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -28,6 +28,8 @@ import { requireDockerHost, requireRegistry, SEEDED_IMAGES } from './harness/env
 import { serveCli, type ServedCli } from './harness/serve-cli.ts';
 import { TestClient } from './harness/terminal-client.ts';
 import { EXIT_OK } from '../server/cli/exit-codes.ts';
+import { dockerFromHost } from '../server/environment/docker-host.ts';
+import { OuterEngine } from '../server/environment/learner-engine/outer-engine.ts';
 
 const LESSON_ID = 'container-images';
 const LESSON_TITLE = 'What is a Container Image?';
@@ -66,12 +68,25 @@ let engineLevel: string;
 let instructor: Browser;
 let grid: Page;
 const learners: Learner[] = [];
+/** Every HTTP answer of 400 or more that a page got, as "STATUS URL", so a console error can be traced. */
+const failedResponses: string[] = [];
+
+function recordFailures(page: Page): Page {
+  page.on('response', (r) => {
+    if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
+  });
+  return page;
+}
 
 before(async () => {
   const dockerHost = requireDockerHost();
   requireRegistry(); // the learners' engines pull through the harness's mirror
   // Short: each learner engine's containerd socket lives under the state folder and must fit in 108 bytes.
   base = await mkdtemp(join(tmpdir(), 'swcd-'));
+  // dockerd --userns-remap needs its remapped root to pass through every folder above the engines' data root;
+  // stepwise makes its own folders 0711, but not their parents, and mkdtemp's are 0700. (A state folder under a
+  // 0700 home, such as root's default ~/.local/state, has the same problem: reported on issue 11.)
+  await chmod(base, 0o711);
   const lessons = join(base, 'lessons');
   await cp(join(REPO_ROOT, 'scenarios', LESSON_ID), join(lessons, LESSON_ID), { recursive: true });
   cli = serveCli([lessons, '--port', '0', '--class', 'Docker 101', '--log-level', 'warn'], join(base, 'state'), {
@@ -88,10 +103,10 @@ before(async () => {
     );
   }
   instructor = await launchBrowser();
-  grid = await instructor.newPage();
+  grid = recordFailures(await instructor.newPage());
   for (const name of ['Ana', 'Ben', 'Cy']) {
     const browser = await launchBrowser();
-    learners.push({ name, browser, page: await browser.newPage() });
+    learners.push({ name, browser, page: recordFailures(await browser.newPage()) });
   }
 });
 
@@ -103,10 +118,36 @@ after(async () => {
     const timer = setTimeout(() => cli.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     const exit = await cli.exited;
     clearTimeout(timer);
-    if (exit !== EXIT_OK) process.stderr.write(`stepwise serve ended with ${exit}: ${cli.output().stderr}\n`);
+    if (exit !== EXIT_OK) {
+      process.stderr.write(`stepwise serve ended with ${exit}: ${cli.output().stderr}\n`);
+      await stopLeftoverOuterEngine(join(base, 'state', 'stepwise', 'learner-engines', 'outer'));
+    }
   }
   if (base) await rm(base, { recursive: true, force: true });
 });
+
+/** A server that died leaves its userns dockerd (and the learners' engines in it) running, holding mounts in
+ * the state folder: adopt it the way a restarted server would, and stop it. Nothing is started if none answers. */
+async function stopLeftoverOuterEngine(dir: string): Promise<void> {
+  try {
+    await dockerFromHost(`unix://${join(dir, 'docker.sock')}`).ping();
+  } catch {
+    return;
+  }
+  await (await OuterEngine.start(dir)).stop();
+}
+
+/** `work`, or a failure with the server's own words as soon as `stepwise serve` ends: a crashed server must not
+ * be waited out, timeout after timeout. */
+function whileServing<T>(work: Promise<T>): Promise<T> {
+  const ended = new Promise<never>((_, reject) => {
+    void cli.exited.then((code) =>
+      reject(new Error(`stepwise serve ended (${code}); it said:\n${cli.output().stderr}`)),
+    );
+  });
+  ended.catch(() => undefined); // after a normal stop at the end, nobody is waiting
+  return Promise.race([work, ended]);
+}
 
 function learner(name: string): Learner {
   const found = learners.find((l) => l.name === name);
@@ -159,7 +200,7 @@ async function runEveryCell(page: Page): Promise<number> {
 /** Types `command` in the learner's T1 and waits for `done` in what it prints. */
 async function typeAndWait(page: Page, command: string, done: RegExp): Promise<string> {
   await typeInTerminal(page, `clear; ${command}`);
-  return waitForTerminal(page, done, 1, COMMAND_TIMEOUT_MS);
+  return whileServing(waitForTerminal(page, done, 1, COMMAND_TIMEOUT_MS));
 }
 
 /** A cookie header with every cookie `browser` holds for the server. */
@@ -187,12 +228,14 @@ test('the instructor opens the grid and three learners join with the code', asyn
 
 test('two learners run step 1 of the container lesson in their own engines and pass; the grid shows each pass within a second', async (t: TestContext) => {
   const runners = [learner('Ana'), learner('Ben')];
-  await Promise.all(
-    runners.map(async (l) => {
-      await openStepOne(l.page);
-      const ran = await runEveryCell(l.page);
-      assert.ok(ran >= 3, `step 1 has its pull, save and extract cells; ${l.name} ran ${ran}`);
-    }),
+  await whileServing(
+    Promise.all(
+      runners.map(async (l) => {
+        await openStepOne(l.page);
+        const ran = await runEveryCell(l.page);
+        assert.ok(ran >= 3, `step 1 has its pull, save and extract cells; ${l.name} ran ${ran}`);
+      }),
+    ),
   );
   for (const l of runners) {
     await row(l.name).locator('td.step-cell[data-status="open"]').first().waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -201,36 +244,35 @@ test('two learners run step 1 of the container lesson in their own engines and p
   // Both ends stamp the moment they change, with the one clock of this machine (Date.now, ms), so what is
   // measured is the server's fan-out and the grid's render, not this test's polling.
   const ids = await Promise.all(runners.map(async (l) => (await row(l.name).getAttribute('data-learner')) ?? ''));
+  // (No named functions inside evaluate: tsx's keepNames would wrap them in a helper the page lacks. Neither
+  // page can show the pass yet, so the observers need no first look.)
   await grid.evaluate((learnerIds: string[]) => {
     const seen: Record<string, number> = {};
     Object.assign(window, { stepwisePassSeen: seen });
-    const look = () => {
+    new MutationObserver(() => {
       for (const id of learnerIds) {
         const passed = document.querySelector(
           `tr[data-learner="${CSS.escape(id)}"] td.step-cell[data-status="passed"]`,
         );
         if (passed && seen[id] === undefined) seen[id] = Date.now();
       }
-    };
-    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
-    look();
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
   }, ids);
   for (const l of runners) {
+    assert.equal(await l.page.locator('.checks-summary').count(), 0, `${l.name} has not checked yet`);
     await l.page.evaluate(() => {
       const stamp: { at: number | null } = { at: null };
       Object.assign(window, { stepwisePassSeen: stamp });
-      const look = () => {
+      new MutationObserver(() => {
         if (stamp.at === null && document.querySelector('.checks-summary.pass')) stamp.at = Date.now();
-      };
-      new MutationObserver(look).observe(document.body, { subtree: true, childList: true });
-      look();
+      }).observe(document.body, { subtree: true, childList: true });
     });
   }
 
   await Promise.all(runners.map((l) => l.page.getByRole('button', { name: 'Check', exact: true }).click()));
   for (const [i, l] of runners.entries()) {
     const outcome = l.page.locator('.checks-summary');
-    await outcome.waitFor({ timeout: CHECK_TIMEOUT_MS });
+    await whileServing(outcome.waitFor({ timeout: CHECK_TIMEOUT_MS }));
     assert.match(
       (await outcome.getAttribute('class')) ?? '',
       /\bpass\b/,
@@ -277,7 +319,7 @@ test("one learner's `docker images` shows none of another learner's images", asy
   assert.match(benImages, new RegExp(`^IMG ${SEEDED_IMAGES.redis}$`, 'm'), 'Ben sees the image he pulled');
   assert.doesNotMatch(benImages, new RegExp(only), "Ben's engine lists none of Ana's images");
 
-  await openStepOne(cy); // Cy's own engine starts; this step's setup removes only the lesson's image names
+  await whileServing(openStepOne(cy)); // Cy's own engine starts; this step's setup removes only the lesson's image names
   const cyImages = await typeAndWait(cy, list, /^LISTED-42$/m);
   assert.doesNotMatch(cyImages, new RegExp(only), "Cy's engine lists none of Ana's images");
   assert.doesNotMatch(cyImages, /^IMG (?!<none>)/m, `Cy pulled nothing, and sees no one's images:\n${cyImages}`);
@@ -313,5 +355,6 @@ test("a learner gets 403 on the instructor's page and API, and their socket cann
   assert.deepEqual(
     [...instructor.errors, ...learners.flatMap((l) => l.browser.errors)].filter((e) => !/\b403\b/.test(e)),
     [],
+    `the pages' failed requests: ${failedResponses.join(', ')}`,
   );
 });
