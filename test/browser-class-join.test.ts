@@ -13,6 +13,9 @@ import {
   screenshot,
   startStepwise,
   STEP_TIMEOUT_MS,
+  terminalText,
+  typeInTerminal,
+  waitForTerminal,
   type Browser,
   type Stepwise,
 } from './harness/browser.ts';
@@ -24,6 +27,7 @@ let sw: Stepwise;
 let browser: Browser;
 let page: Page;
 let instructorBrowser: Browser | null = null;
+let grid: Page | null = null;
 
 before(async () => {
   lessons = await mkdtemp(join(tmpdir(), 'stepwise-join-lessons-'));
@@ -86,7 +90,7 @@ test('a learner joins at /join: errors are announced on their field; success lea
 
 test("the instructor's grid shows the learner online, and their step passed once they check it", async () => {
   instructorBrowser = await launchBrowser();
-  const grid = await instructorBrowser.newPage();
+  grid = await instructorBrowser.newPage();
   await grid.goto(`${sw.server.baseUrl}instructor?token=${sw.server.token}`);
   await grid
     .getByTestId('class-code')
@@ -105,5 +109,36 @@ test("the instructor's grid shows the learner online, and their step passed once
   // A learner who opens /instructor gets 403 (the page's own GET).
   const refused = await page.goto(`${sw.server.baseUrl}instructor`);
   assert.equal(refused?.status(), 403);
+  assert.deepEqual(instructorBrowser.errors, []);
+});
+
+test("the instructor watches a learner's terminal live; keys typed there say read-only and never reach it", async () => {
+  assert.ok(grid && instructorBrowser, 'the grid test ran first');
+  await page.goto(sw.server.baseUrl);
+  await page.getByRole('link', { name: 'First lesson' }).click();
+  await page.locator('#panel-t1 .xterm').waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  await grid.getByRole('button', { name: 'Watch Ana' }).click();
+  const panel = grid.getByRole('region', { name: 'Watching Ana' });
+  await panel.getByText(/^Live:/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await typeInTerminal(page, 'echo "watched-$((6 * 7))"');
+  await waitForTerminal(page, /watched-42/);
+  await panel.locator('.xterm-rows').filter({ hasText: 'watched-42' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  await panel.locator('.xterm').click();
+  await grid.keyboard.type('echo INSTRUCTOR-KEYS > keys.txt');
+  await grid.keyboard.press('Enter');
+  await panel.getByText(/Read-only: keys typed here are not sent to Ana/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await screenshot(grid, 'class-watch');
+  // After the instructor's keys, a round trip through Ana's shell: had they reached it, they would have run first.
+  await typeInTerminal(page, 'test -e keys.txt; echo "keys-file=$?"');
+  await waitForTerminal(page, /keys-file=1/);
+  assert.doesNotMatch(await terminalText(page), /INSTRUCTOR-KEYS/);
+  await panel.locator('.xterm-rows').filter({ hasText: 'keys-file=1' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  // The grid's row says where Ana is and for how long.
+  const row = grid.locator('tr', { has: grid.getByRole('rowheader', { name: /Ana/ }) });
+  assert.match(await row.locator('td.on-step').innerText(), /one 2 · <1 min/);
+  await grid.getByRole('button', { name: 'Stop watching' }).click();
+  await panel.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   assert.deepEqual(instructorBrowser.errors, []);
 });

@@ -4,14 +4,18 @@
 // classUpdate), reconnecting by itself; actions (broadcast, reset, remove) go through the HTTP API.
 import {
   decodeServerMessage,
+  decodeTerminalFrame,
   encodeInstructorHello,
+  encodeInstructorMessage,
   type ClassLearnerView,
   type ClassStepView,
   type ClassUpdate,
   type ClassView,
+  type InstructorMessageBody,
 } from '../../server/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, timeout, type Disposable } from '../lifecycle.ts';
+import { WatchPanel } from './watch-panel.ts';
 import { confirmDialog } from '../ui/confirm.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import type { Toaster } from '../ui/toast.ts';
@@ -19,6 +23,9 @@ import { Topbar } from '../ui/topbar.ts';
 
 /** Wait before reconnecting the feed after it dropped (ms): the server may be restarting. */
 const RECONNECT_DELAY_MS = 1_000;
+
+/** How often the "on step for N min" column is redrawn (ms): it shows whole minutes. */
+const ON_STEP_REFRESH_MS = 30_000;
 
 const STATUS_MARK: Record<ClassStepView['status'], string> = { passed: '✓', failed: '✗', open: '·', locked: '' };
 
@@ -29,10 +36,12 @@ export class InstructorPage implements Disposable {
   private readonly grid = h('div', { class: 'class-grid-wrap', attrs: { 'aria-live': 'off' } });
   private readonly head = h('header', { class: 'home-head' });
   private socket: WebSocket | null = null;
+  private readonly watchSlot = h('div', { class: 'watch-slot' });
+  private watchPanel: WatchPanel | null = null;
 
   constructor(
     root: HTMLElement,
-    theme: ThemeController,
+    private readonly theme: ThemeController,
     private readonly toaster: Toaster,
   ) {
     this.topbar = this.store.add(new Topbar(theme, []));
@@ -49,10 +58,12 @@ export class InstructorPage implements Disposable {
           this.head,
           this.broadcastForm(),
           this.grid,
+          this.watchSlot,
         ),
       ),
     );
     this.connect();
+    this.store.interval(() => this.render(), ON_STEP_REFRESH_MS);
   }
 
   static mount(root: HTMLElement, theme: ThemeController, toaster: Toaster): InstructorPage {
@@ -60,8 +71,36 @@ export class InstructorPage implements Disposable {
   }
 
   dispose(): void {
+    this.stopWatching();
     this.store.dispose();
     this.socket?.close();
+  }
+
+  private sendInstructor(message: InstructorMessageBody): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeInstructorMessage(message));
+  }
+
+  private watch(learner: ClassLearnerView): void {
+    this.stopWatching();
+    const lessonIds = Object.keys(learner.lessons);
+    const lessonId = learner.onStep?.lessonId ?? lessonIds[0];
+    if (lessonId === undefined) return;
+    this.watchPanel = new WatchPanel(
+      { id: learner.id, name: learner.name },
+      lessonIds,
+      lessonId,
+      (m) => this.sendInstructor(m),
+      this.theme,
+      () => this.stopWatching(),
+    );
+    replaceChildren(this.watchSlot, this.watchPanel.element);
+    this.watchPanel.element.scrollIntoView({ block: 'nearest' });
+  }
+
+  private stopWatching(): void {
+    this.watchPanel?.dispose();
+    this.watchPanel = null;
+    replaceChildren(this.watchSlot);
   }
 
   private connect(): void {
@@ -69,12 +108,28 @@ export class InstructorPage implements Disposable {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
     this.socket = ws;
     ws.binaryType = 'arraybuffer';
-    ws.addEventListener('open', () => ws.send(encodeInstructorHello()));
+    ws.addEventListener('open', () => {
+      ws.send(encodeInstructorHello());
+      this.watchPanel?.start(); // a reconnect: watch again
+    });
     ws.addEventListener('message', (e: MessageEvent<unknown>) => {
+      if (e.data instanceof ArrayBuffer) {
+        const frame = decodeTerminalFrame(new Uint8Array(e.data));
+        if (frame) this.watchPanel?.frame(frame.term, frame.payload);
+        return;
+      }
       if (typeof e.data !== 'string') return;
       const decoded = decodeServerMessage(e.data);
       if (!decoded.ok) return;
       const m = decoded.message;
+      if (m.type === 'watching' || m.type === 'snapshot' || m.type === 'exited') {
+        this.watchPanel?.handle(m);
+        return;
+      }
+      if (m.type === 'error') {
+        this.toaster.show(m.message, 'error');
+        return;
+      }
       if (m.type === 'classState') this.view = m.view;
       else if (m.type === 'classUpdate' && this.view) this.view = applyUpdate(this.view, m.update);
       else return;
@@ -115,6 +170,7 @@ export class InstructorPage implements Disposable {
       'tr',
       null,
       h('th', { attrs: { scope: 'col' } }, 'Learner'),
+      h('th', { attrs: { scope: 'col' } }, 'On step'),
       ...columns.map((c) =>
         h('th', { attrs: { scope: 'col', title: `${c.lessonId} · ${c.stepId}` } }, `${c.lessonId} ${c.index + 1}`),
       ),
@@ -131,10 +187,20 @@ export class InstructorPage implements Disposable {
           l.name,
           h('span', { class: 'visually-hidden' }, l.online ? ' (online)' : ' (offline)'),
         ),
+        onStepCell(l, Date.now()),
         ...columns.map((c) => stepCell(l.lessons[c.lessonId]?.steps[c.index])),
         h(
           'td',
           { class: 'class-actions' },
+          h(
+            'button',
+            {
+              class: 'btn btn-sm',
+              attrs: { type: 'button', 'aria-label': `Watch ${l.name}` },
+              on: { click: () => this.watch(l) },
+            },
+            'Watch',
+          ),
           h(
             'button',
             { class: 'btn btn-sm', attrs: { type: 'button' }, on: { click: () => void this.act(l, 'reset') } },
@@ -240,6 +306,25 @@ function lessonColumns(learners: readonly ClassLearnerView[]): { lessonId: strin
   if (!first) return [];
   return Object.entries(first.lessons).flatMap(([lessonId, { steps }]) =>
     steps.map((s, index) => ({ lessonId, stepId: s.id, index })),
+  );
+}
+
+/** "tar-basics 2 · 4 min": the step a learner is on and for how long (whole minutes; under one shows "<1 min"). */
+function onStepCell(learner: ClassLearnerView, nowMs: number): HTMLElement {
+  const onStep = learner.onStep;
+  if (!onStep) return h('td', { class: 'on-step' }, '—');
+  const index = learner.lessons[onStep.lessonId]?.steps.findIndex((s) => s.id === onStep.stepId) ?? -1;
+  const minutes = Math.max(0, Math.floor((nowMs - Date.parse(onStep.since)) / 60_000));
+  const duration = minutes < 1 ? '<1 min' : minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h`;
+  const where =
+    onStep.stepId === null
+      ? `${onStep.lessonId}: done`
+      : `${onStep.lessonId} ${index >= 0 ? index + 1 : onStep.stepId}`;
+  return h(
+    'td',
+    { class: 'on-step', attrs: { title: `since ${new Date(onStep.since).toLocaleTimeString()}` } },
+    where,
+    h('small', null, ` · ${duration}`),
   );
 }
 

@@ -70,7 +70,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     terminals: z.array(term),
     completedSteps: z.array(id),
   }),
-  z.object({ v: z.literal(1), type: z.literal('snapshot'), term, data: z.string(), seq: z.number().int().min(0) }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal('snapshot'),
+    term,
+    data: z.string(),
+    seq: z.number().int().min(0),
+    /** The screen's size, for a reader that does not set it (the instructor's watch view sizes its screen to it). */
+    cols: z.number().int().min(1).optional(),
+    rows: z.number().int().min(1).optional(),
+  }),
   z.object({ v: z.literal(1), type: z.literal('runQueued'), cellId: id, position: z.number().int().min(0) }),
   z.object({ v: z.literal(1), type: z.literal('runStarted'), cellId: id }),
   z.object({

@@ -171,6 +171,7 @@ export class LiveTerminal implements Disposable {
     this.currentSize = clamped;
     this.current.resize(clamped);
     this.mirror.resize(clamped);
+    for (const watcher of this.watchers) watcher.resized();
     this._onResize.fire(clamped);
   }
 

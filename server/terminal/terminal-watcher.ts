@@ -42,6 +42,7 @@ export class TerminalWatcher implements Disposable {
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** A snapshot is being made: no second one starts meanwhile. */
   private syncing = false;
+  private resyncAfterSync = false;
 
   constructor(
     private readonly screen: WatchedScreen,
@@ -67,6 +68,14 @@ export class TerminalWatcher implements Disposable {
     }
   }
 
+  /** The terminal changed size: a new snapshot (at the new size) replaces the watcher's screen. */
+  resized(): void {
+    if (this.disposed || this.resyncTimer) return; // the coming snapshot has the new size
+    if (this.syncing)
+      this.resyncAfterSync = true; // the one being made may predate the resize
+    else void this.sync();
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
@@ -88,6 +97,7 @@ export class TerminalWatcher implements Disposable {
 
   /** Sends the screen as it is, then the output after it. */
   private async sync(): Promise<void> {
+    this.batcher.flush(); // what is batched precedes the snapshot's position: it goes out before the snapshot
     this.dropHeld('snapshot');
     const from = this.screen.seq();
     let snapshot: ScreenSnapshot;
@@ -100,7 +110,14 @@ export class TerminalWatcher implements Disposable {
       this.syncing = false;
     }
     if (this.disposed) return;
-    this.client.send({ type: 'snapshot', term: this.screen.index, data: snapshot.data, seq: snapshot.seq });
+    this.client.send({
+      type: 'snapshot',
+      term: this.screen.index,
+      data: snapshot.data,
+      seq: snapshot.seq,
+      cols: snapshot.cols,
+      rows: snapshot.rows,
+    });
     if (this.state === 'behind') {
       // Output outran the snapshot: another one follows, a little later (see WATCH_RESYNC_DELAY_MS).
       this.resyncTimer = setTimeout(() => {
@@ -119,5 +136,9 @@ export class TerminalWatcher implements Disposable {
       skip = 0;
     }
     this.dropHeld('live');
+    if (this.resyncAfterSync) {
+      this.resyncAfterSync = false;
+      void this.sync();
+    }
   }
 }
