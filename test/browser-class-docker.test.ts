@@ -71,6 +71,16 @@ const learners: Learner[] = [];
 /** Every HTTP answer of 400 or more that a page got, as "STATUS URL", so a console error can be traced. */
 const failedResponses: string[] = [];
 
+/** Every console error of every page, with the address it is about ("TEXT @ URL"). */
+const consoleErrors: string[] = [];
+
+function recordConsoleErrors(browser: Browser): Browser {
+  browser.context.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} @ ${m.location().url}`);
+  });
+  return browser;
+}
+
 function recordFailures(page: Page): Page {
   page.on('response', (r) => {
     if (r.status() >= 400) failedResponses.push(`${r.status()} ${r.url()}`);
@@ -102,10 +112,10 @@ before(async () => {
       `no learner-engine level works here, so the class refuses Docker lessons; the server said:\n${cli.output().stdout}`,
     );
   }
-  instructor = await launchBrowser();
+  instructor = recordConsoleErrors(await launchBrowser());
   grid = recordFailures(await instructor.newPage());
   for (const name of ['Ana', 'Ben', 'Cy']) {
-    const browser = await launchBrowser();
+    const browser = recordConsoleErrors(await launchBrowser());
     learners.push({ name, browser, page: recordFailures(await browser.newPage()) });
   }
 });
@@ -325,6 +335,35 @@ test("one learner's `docker images` shows none of another learner's images", asy
   assert.doesNotMatch(cyImages, /^IMG (?!<none>)/m, `Cy pulled nothing, and sees no one's images:\n${cyImages}`);
 });
 
+test("the instructor watches a learner's terminal live; keys typed there never reach the learner's shell", async () => {
+  const ana = learner('Ana').page;
+  await grid.getByRole('button', { name: 'Watch Ana' }).click();
+  const panel = grid.getByRole('region', { name: 'Watching Ana' });
+  await panel.getByText(/^Live:/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const seen = `watched-${RUN}-42`;
+  await typeAndWait(ana, `echo "watched-${RUN}-$((6*7))"`, new RegExp(`^${seen}$`, 'm'));
+  await panel.locator('.xterm-rows').filter({ hasText: seen }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+  // Had these keys reached Ana's shell, it would make a file and remember the line.
+  await panel.locator('.xterm').click();
+  await grid.keyboard.type(`touch leak-${RUN} && echo LEAK-${RUN}`);
+  await grid.keyboard.press('Enter');
+  await panel.getByText(/Read-only: keys typed here are not sent to Ana/).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await screenshot(grid, 'class-docker-watch');
+  // A round trip through Ana's shell after the instructor's keys: they would have run first. `[t]ouch` keeps
+  // this line itself out of what grep finds in the history.
+  const after = await typeAndWait(
+    ana,
+    `test -e leak-${RUN}; echo "leak-file=$? typed=$(history | grep -c '[t]ouch leak')"`,
+    /^leak-file=\d typed=\d+$/m,
+  );
+  assert.match(after, /^leak-file=1 typed=0$/m, "the instructor's keys made no file and no history in Ana's shell");
+  assert.ok(!(await terminalText(ana)).includes(`LEAK-${RUN}`), "Ana's terminal shows none of the instructor's keys");
+  await panel.locator('.xterm-rows').filter({ hasText: 'leak-file=1' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await grid.getByRole('button', { name: 'Stop watching' }).click();
+  await panel.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+});
+
 test("a learner gets 403 on the instructor's page and API, and their socket cannot attach to another learner's session", async () => {
   const cy = learner('Cy');
   for (const path of ['/instructor', '/api/class']) {
@@ -352,9 +391,18 @@ test("a learner gets 403 on the instructor's page and API, and their socket cann
   }
   // Ana keeps her session: her terminal still answers.
   await typeAndWait(ana, 'echo STILL-$((6*7))', /^STILL-42$/m);
+  // The only failed loads: Cy's two refused pages, and the icon Chromium asks for beside a page without one
+  // (the JSON answer of /api/class).
+  const expected = new RegExp(
+    `status of (403 .* @ ${origin}/(instructor|api/class)|404 .* @ ${origin}/favicon\\.ico)$`,
+  );
   assert.deepEqual(
-    [...instructor.errors, ...learners.flatMap((l) => l.browser.errors)].filter((e) => !/\b403\b/.test(e)),
+    consoleErrors.filter((e) => !expected.test(e)),
     [],
     `the pages' failed requests: ${failedResponses.join(', ')}`,
+  );
+  assert.deepEqual(
+    [...instructor.errors, ...learners.flatMap((l) => l.browser.errors)].filter((e) => e.startsWith('pageerror')),
+    [],
   );
 });
