@@ -7,7 +7,7 @@
 // shows each pass within a second of the learner's page (both pages stamp the change; the figures are printed);
 // one learner's `docker images` shows none of another's; the instructor watches a learner live, and keys typed
 // in the watch panel never reach the learner's shell; the third learner gets 403 on the instructor's page and
-// API, and their socket cannot attach to another learner's session. Screenshots of the join page, the grid and
+// API, and their socket (a ws client with their browser's cookie) cannot attach to another learner's session. Screenshots of the join page, the grid and
 // the watch view go to test/artifacts/ (class-docker-*.png).
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,8 +96,8 @@ before(async () => {
   // Short: each learner engine's containerd socket lives under the state folder and must fit in 108 bytes.
   base = await mkdtemp(join(tmpdir(), 'swcd-'));
   // dockerd --userns-remap needs its remapped root to pass through every folder above the engines' data root;
-  // stepwise makes its own folders 0711, but not their parents, and mkdtemp's are 0700. (A state folder under a
-  // 0700 home, such as root's default ~/.local/state, has the same problem: reported on issue 11.)
+  // stepwise makes its own folders 0711, but not their parents, and mkdtemp's are 0700. HAZARD: a state folder
+  // under a 0700 home (root's default ~/.local/state) fails the same way, and the probe then finds no safe level.
   await chmod(base, 0o711);
   const lessons = join(base, 'lessons');
   await cp(join(REPO_ROOT, 'scenarios', LESSON_ID), join(lessons, LESSON_ID), { recursive: true });
