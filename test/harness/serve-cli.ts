@@ -17,11 +17,12 @@ export interface ServedCli {
   printed: (pattern: RegExp, what: string) => Promise<RegExpExecArray>;
 }
 
-/** Runs `stepwise serve ARGS` with its state folder at `state` (XDG_STATE_HOME). */
-export function serveCli(args: string[], state: string): ServedCli {
+/** Runs `stepwise serve ARGS` with its state folder at `state` (XDG_STATE_HOME), and `env` over this process's
+ * environment (e.g. DOCKER_HOST, to name the test engine outright). */
+export function serveCli(args: string[], state: string, env: NodeJS.ProcessEnv = {}): ServedCli {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, XDG_STATE_HOME: state },
+    env: { ...process.env, ...env, XDG_STATE_HOME: state },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

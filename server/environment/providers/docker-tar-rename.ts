@@ -59,11 +59,10 @@ export function renameTarMembers(source: Readable, from: string, to: string): Re
     const renamed: TarHeader = { ...header, name };
     if (header.type === 'link' && header.linkname)
       renamed.linkname = renameMember(header.linkname, from, to) ?? header.linkname;
-    const sink = pack.entry(renamed, (err) => (err ? fail(err) : next()));
-    // When the reader stops early the pack closes under a body still flowing: the pipe then errors the body
-    // (PREMATURE_CLOSE). streamx emits that as an event, which with no listener would end the process.
+    // When the reader stops early, pack destroys this entry's sink and the pipe destroys `body` with
+    // PREMATURE_CLOSE: streamx emits that as an event, which would be thrown (and end the server) unheard.
     body.on('error', fail);
-    body.pipe(sink);
+    body.pipe(pack.entry(renamed, (err) => (err ? fail(err) : next())));
   });
   extract.on('finish', () => pack.finalize());
   source.pipe(extract);
