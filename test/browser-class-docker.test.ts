@@ -12,7 +12,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -95,10 +95,8 @@ before(async () => {
   requireRegistry(); // the learners' engines pull through the harness's mirror
   // Short: each learner engine's containerd socket lives under the state folder and must fit in 108 bytes.
   base = await mkdtemp(join(tmpdir(), 'swcd-'));
-  // dockerd --userns-remap needs its remapped root to pass through every folder above the engines' data root;
-  // stepwise makes its own folders 0711, but not their parents, and mkdtemp's are 0700. HAZARD: a state folder
-  // under a 0700 home (root's default ~/.local/state) fails the same way, and the probe then finds no safe level.
-  await chmod(base, 0o711);
+  // mkdtemp's folder is 0700, like root's home: the userns level's dockerd cannot keep its data below it, so
+  // stepwise keeps it under /var/lib/stepwise instead (outerEngineDir). Nothing here opens the folder up.
   const lessons = join(base, 'lessons');
   await cp(join(REPO_ROOT, 'scenarios', LESSON_ID), join(lessons, LESSON_ID), { recursive: true });
   cli = serveCli([lessons, '--port', '0', '--class', 'Docker 101', '--log-level', 'warn'], join(base, 'state'), {
