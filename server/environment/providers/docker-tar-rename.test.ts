@@ -87,3 +87,48 @@ test('a long renamed path survives the re-pack', async () => {
   const renamed = renameTarMembers(archive([{ name: `top/${deep}`, body: 'deep' }]), 'top', `${'p'.repeat(120)}/top`);
   assert.deepEqual(await members(renamed), [`${'p'.repeat(120)}/top/${deep}||deep`]);
 });
+
+/** The archive as an engine sends it: a Node stream whose chunks arrive over time, not all at once. */
+function trickle(source: Readable): Readable {
+  return Readable.from(
+    (async function* () {
+      for await (const chunk of source) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield chunk as Buffer;
+      }
+    })(),
+  );
+}
+
+for (const [what, readChunks] of [
+  ['after a member header', 0],
+  ['inside a member', 1],
+  ['at the end of a member', Infinity],
+] as const) {
+  test(`a reader that stops ${what} ends the re-pack quietly: no stream error escapes to the process`, async () => {
+    // A check reads an image archive's first member and stops; the engine's archive is then cut off. That used to
+    // emit PREMATURE_CLOSE on the extractor's entry stream with no listener, and so end the server.
+    const big = 'x'.repeat(3 * 1024 * 1024 + 1);
+    const escaped: unknown[] = [];
+    const onUncaught = (err: unknown) => escaped.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const renamed = renameTarMembers(trickle(archive([{ name: 'img.tar', body: big }])), 'img.tar', 'out/img.tar');
+      const extract = tar.extract();
+      renamed.on('error', (err: Error) => extract.destroy(err));
+      renamed.pipe(extract);
+      for await (const entry of extract) {
+        let chunks = 0;
+        if (readChunks > 0) for await (const _ of entry) if (++chunks >= readChunks) break;
+        break;
+      }
+      renamed.unpipe(extract);
+      renamed.destroy();
+      extract.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(escaped, []);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+}

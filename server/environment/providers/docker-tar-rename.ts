@@ -59,6 +59,9 @@ export function renameTarMembers(source: Readable, from: string, to: string): Re
     const renamed: TarHeader = { ...header, name };
     if (header.type === 'link' && header.linkname)
       renamed.linkname = renameMember(header.linkname, from, to) ?? header.linkname;
+    // When the reader stops early, pack destroys this entry's sink and the pipe destroys `body` with
+    // PREMATURE_CLOSE: streamx emits that as an event, which would be thrown (and end the server) unheard.
+    body.on('error', fail);
     body.pipe(pack.entry(renamed, (err) => (err ? fail(err) : next())));
   });
   extract.on('finish', () => pack.finalize());
