@@ -3,7 +3,8 @@
 // registry seeded with busybox and a redis stand-in), starts `stepwise serve scenarios --class NAME --backend
 // docker` as an instructor does (fresh XDG_STATE_HOME), and parses the printed instructor URL and code.
 //   Part 1: N learners (30) join at once, each opens the tar lesson, runs its first step's cells and checks it.
-//     Time to a prompt: from POST /api/join to the first prompt mark (OSC 133;B) on T1's socket, p50/p95.
+//     Time to a prompt: from POST /api/join to the first prompt mark (OSC 133;B) on T1's socket, p50/p95, with
+//     its phases. Baseline in the same run: the engine alone giving N shells at once (lib/engine-baseline.ts).
 //     Grid update: from the learner's passing checkResult to the instructor's classUpdate showing that step
 //     passed (both stamped on arrival in this process), p99; negative when the grid heard first.
 //     Memory: the server's VmRSS before and after, and each learner's container (Engine API stats); per learner
@@ -27,7 +28,7 @@ import { startDockerd, type Engine } from '../test/harness/provision/dockerd.ts'
 import { seedImages } from '../test/harness/provision/seed-images.ts';
 import { cookieFrom, httpRequest, postJson } from '../test/harness/http-request.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
-import { ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
+import { DEFAULT_SHELL_IMAGE, ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
 import { MANAGED_LABEL } from '../server/environment/providers/docker-container-spec.ts';
 import { ENGINE_LABEL } from '../server/environment/learner-engine/engine-container.ts';
 import { joinResponseSchema, lessonViewSchema, type LessonView } from '../server/protocol/index.ts';
@@ -41,6 +42,7 @@ import {
   type ContainerMemory,
 } from './lib/container-memory.ts';
 import { mib, verdict } from './lib/measure.ts';
+import { engineShellBurst, removeBaselineContainers } from './lib/engine-baseline.ts';
 
 const TARGET_PROMPT_P95_MS = 3_000;
 const TARGET_GRID_P99_MS = 1_000;
@@ -91,6 +93,10 @@ const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : NaN);
 
 interface LearnerResult {
   joinToPrompt: number;
+  /** POST /api/join and the WebSocket upgrade. */
+  joinToHello: number;
+  /** The session and its environment (container, setup, assets) made. */
+  helloToWelcome: number;
   helloToPrompt: number;
   /** Hello to `docker version` answering in T1 (Docker lessons only). */
   helloToEngine: number | null;
@@ -211,7 +217,7 @@ async function oneLearner(
   const socket = await LearnerSocket.connect(server.wsUrl, server.origin, cookieFrom(joined.headers['set-cookie']));
   try {
     const helloAt = performance.now();
-    await socket.hello(opts.lessonId, WAIT_MS);
+    const welcomeAt = await socket.hello(opts.lessonId, WAIT_MS);
     const promptAt = await socket.prompt(WAIT_MS);
     const engineAt = opts.engines
       ? await socket.typeAndWait('docker version --format "engine {{.Server.Version}}"', /engine \d+\.\d+/, WAIT_MS)
@@ -225,6 +231,8 @@ async function oneLearner(
     const gridAt = await instructor.passedAt(learnerId, opts.lessonId, step.stepId, WAIT_MS);
     return {
       joinToPrompt: promptAt - t0,
+      joinToHello: helloAt - t0,
+      helloToWelcome: welcomeAt - helloAt,
       helloToPrompt: promptAt - helloAt,
       helloToEngine: engineAt === null ? null : engineAt - helloAt,
       gridMs: gridAt - checked.at,
@@ -249,6 +257,7 @@ async function memoryOf(docker: Docker, label: string): Promise<ContainerMemory[
 }
 
 async function runClass(work: string, host: Engine, hostDocker: Docker, opts: ClassRunOptions): Promise<void> {
+  let baselineP95: number | null = null;
   console.log(`\n== ${opts.title}: ${opts.learners} learners join at once; lesson ${opts.lessonId} ==`);
   const stateHome = mkdtempSync(join(work, 'st-'));
   chmodSync(stateHome, 0o711); // as for `work`: the outer engine's remapped root passes through it
@@ -275,6 +284,14 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
   cleanups.push(async () => instructor.close());
   const step = firstStepCells(await lessonView(server, instructorCookie, opts.lessonId));
   console.log(`each learner: join, hello, prompt, run ${step.cells.join(', ')}, check ${step.stepId}`);
+  if (!opts.engines) {
+    const burst = await engineShellBurst(hostDocker, DEFAULT_SHELL_IMAGE, opts.learners);
+    console.log(
+      `baseline, the engine alone: ${opts.learners} shell containers created, started and exec'd at once: ` +
+        `p50 ${ms(pct(burst, 50))}, p95 ${ms(pct(burst, 95))}, max ${ms(Math.max(...burst))}`,
+    );
+    baselineP95 = pct(burst, 95);
+  }
   await sleep(SETTLE_MS);
   const rssBefore = processRss(server.pid);
 
@@ -304,9 +321,24 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
     const grid = done.map((r) => r.gridMs);
     console.log(
       `  time to a prompt (join → prompt bytes): p50 ${ms(pct(prompt, 50))}, p95 ${ms(pct(prompt, 95))}, max ${ms(Math.max(...prompt))}` +
-        `; target p95 < ${ms(TARGET_PROMPT_P95_MS)}: ${verdict(pct(prompt, 95) < TARGET_PROMPT_P95_MS)}`,
+        `; target p95 < ${ms(TARGET_PROMPT_P95_MS)}: ${verdict(pct(prompt, 95) < TARGET_PROMPT_P95_MS)}` +
+        (baselineP95 !== null ? `; p95 ratio to the engine alone: ${(pct(prompt, 95) / baselineP95).toFixed(2)}x` : ''),
     );
-    console.log(`    of which hello → prompt: p50 ${ms(pct(hello, 50))}, p95 ${ms(pct(hello, 95))}`);
+    const phase = (what: string, xs: number[]) =>
+      `${what} p50 ${ms(pct(xs, 50))}, p95 ${ms(pct(xs, 95))}, min ${ms(Math.min(...xs))}`;
+    console.log(
+      `    phases: ${phase(
+        'join + upgrade',
+        done.map((r) => r.joinToHello),
+      )}; ${phase(
+        'hello → welcome',
+        done.map((r) => r.helloToWelcome),
+      )}; ` +
+        phase(
+          'welcome → prompt',
+          done.map((r) => r.helloToPrompt - r.helloToWelcome),
+        ),
+    );
     console.log(
       `  grid update (checkResult → instructor's classUpdate): p50 ${ms(pct(grid, 50))}, p99 ${ms(pct(grid, 99))}, max ${ms(Math.max(...grid))}` +
         `; target p99 < ${ms(TARGET_GRID_P99_MS)}: ${verdict(pct(grid, 99) < TARGET_GRID_P99_MS)}`,
@@ -370,6 +402,7 @@ try {
   cleanups.push(() => host.daemon.stop());
   seedImages(host, registry.address);
   const hostDocker = dockerFromHost(host.host);
+  cleanups.push(() => removeBaselineContainers(hostDocker));
   const imageAt = performance.now();
   await ensureShellImage(hostDocker);
   console.log(`shell image built from the host's files in ${ms(performance.now() - imageAt)} (once per engine)`);

@@ -126,7 +126,7 @@ export class ServedClass {
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;
     this.child.kill('SIGTERM');
-    const done = await Promise.race([this.exited.then(() => true), sleep(SERVE_STOP_GRACE_MS).then(() => false)]);
+    const done = await Promise.race([this.exited.then(() => true), sleep(SERVE_STOP_GRACE_MS, false, { ref: false })]);
     if (!done) {
       this.child.kill('SIGKILL');
       await this.exited;

@@ -131,10 +131,10 @@ export class LearnerSocket extends StampedSocket {
     return from;
   }
 
-  /** Says hello for `lessonId` and waits for the welcome. */
-  async hello(lessonId: string, timeoutMs: number): Promise<void> {
+  /** Says hello for `lessonId` and waits for the welcome; resolves with its arrival (ms, performance.now()). */
+  async hello(lessonId: string, timeoutMs: number): Promise<number> {
     const from = this.send({ type: 'hello', lessonId, cols: 120, rows: 40 });
-    await this.nextMessage('welcome', (m) => m.type === 'welcome', from, timeoutMs);
+    return (await this.nextMessage('welcome', (m) => m.type === 'welcome', from, timeoutMs)).at;
   }
 
   /** When T1 first showed a prompt (ms, performance.now()). */
