@@ -5,7 +5,7 @@
 //   100 sessions echo p99 (< 50 ms) and server RSS per session (< 10 MB)
 //   idle RSS    `stepwise serve` as users run it (dist/cli.js), one lesson open at a prompt (< 60 MB)
 // The server runs in its own process (lib/bench-server.ts); the 100-session figures come from a fresh one.
-// Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR]
+// Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR --only idle,echo]
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     // Writes a V8 CPU profile of the server process into this folder (read it with Chrome DevTools or speedscope).
     'cpu-prof': { type: 'string' },
+    // Runs only some parts, comma-separated: throughput, echo, ctrlc, sessions, idle (default: all).
+    only: { type: 'string', default: 'throughput,echo,ctrlc,sessions,idle' },
   },
 });
 const LINE = 'x'.repeat(99) + '\n'; // 100 chars per line with its newline
@@ -224,48 +226,73 @@ async function idleRss(work: string): Promise<number> {
   }
 }
 
+const PARTS = ['throughput', 'echo', 'ctrlc', 'sessions', 'idle'] as const;
+type Part = (typeof PARTS)[number];
+const chosen = new Set(values.only.split(','));
+for (const part of chosen) {
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`--only: unknown part "${part}" (${PARTS.join(', ')})`);
+}
+const wants = (part: Part): boolean => chosen.has(part);
+/** Each figure is printed as soon as it is measured. */
+const report = (line: string): boolean => process.stdout.write(line + '\n');
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-terminal-'));
-  const file = join(work, 'lines.txt');
-  await writeLines(file);
-  const server = await startServer();
+  const needsServer = wants('throughput') || wants('echo') || wants('ctrlc');
+  const server = needsServer ? await startServer() : undefined;
   try {
-    const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
-    const raws: number[] = [];
-    const vias: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      raws.push(await rawPty(file));
-      vias.push(await throughput(server, file));
+    if (server && wants('throughput')) {
+      const file = join(work, 'lines.txt');
+      await writeLines(file);
+      const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
+      const raws: number[] = [];
+      const vias: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        raws.push(await rawPty(file));
+        vias.push(await throughput(server, file));
+      }
+      const rawMs = Math.min(...raws);
+      const viaMs = Math.min(...vias);
+      const ratio = rawMs / viaMs;
+      const spread = (all: number[]) => `${mbps(Math.max(...all))}-${mbps(Math.min(...all))} MB/s`;
+      report(
+        `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):\n` +
+          `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
+      );
     }
-    const rawMs = Math.min(...raws);
-    const viaMs = Math.min(...vias);
-    const ratio = rawMs / viaMs;
-    const spread = (all: number[]) => `${mbps(Math.max(...all))}-${mbps(Math.min(...all))} MB/s`;
-
-    const echoClient = await BenchClient.connect(server.baseUrl, server.lessonId);
-    await echoClient.sync();
-    const echo = (await echoLatencies(echoClient, keys)).sort((a, b) => a - b);
-    echoClient.close();
-
-    const flood = await ctrlC(server);
-    const floodBound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES;
-    // A fresh server: after the floods above its heap has room to spare, which would hide what sessions cost.
-    const fresh = await startServer();
-    const many = await manySessions(fresh).finally(() => fresh.stop());
-    const idle = await idleRss(work);
-
-    process.stdout.write(
-      [
-        `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):`,
-        `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
+    if (server && wants('echo')) {
+      const echoClient = await BenchClient.connect(server.baseUrl, server.lessonId);
+      await echoClient.sync();
+      const echo = (await echoLatencies(echoClient, keys)).sort((a, b) => a - b);
+      echoClient.close();
+      report(
         `keystroke echo (${keys} keys): p50 ${percentile(echo, 50).toFixed(2)} ms, p99 ${percentile(echo, 99).toFixed(2)} ms (target p99 < 5 ms: ${verdict(percentile(echo, 99) < 5)})`,
+      );
+    }
+    if (server && wants('ctrlc')) {
+      const flood = await ctrlC(server);
+      const floodBound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES;
+      report(
         `Ctrl-C in a yes flood, client acking 50 ms late: ${flood.bytesAfter} bytes after Ctrl-C (bound ${floodBound}: ${verdict(flood.bytesAfter <= floodBound)}), prompt back in ${flood.msToPrompt.toFixed(0)} ms`,
+      );
+    }
+    if (wants('idle')) {
+      const idle = await idleRss(work);
+      report(
         `idle server (stepwise serve, one lesson open at a prompt): RSS ${mib(idle)} (target < ${TARGET_IDLE_RSS_BYTES / 1e6} MB: ${verdict(idle < TARGET_IDLE_RSS_BYTES)})`,
+      );
+    }
+    if (wants('sessions')) {
+      // A fresh server: after the floods above its heap has room to spare, which would hide what sessions cost.
+      const fresh = await startServer();
+      const many = await manySessions(fresh).finally(() => fresh.stop());
+      report(
         `${sessionCount} concurrent sessions: echo p99 ${many.p99.toFixed(2)} ms (target < 50 ms: ${verdict(many.p99 < 50)}); server RSS ${mib(many.rssBefore)} → ${mib(many.rssAfter)}, ${mib(many.rssPerSession)} per session (target < 10 MB: ${verdict(many.rssPerSession < 10 * 1024 * 1024)})`,
-      ].join('\n') + '\n',
-    );
+      );
+    }
   } finally {
-    await server.stop();
+    await server?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
