@@ -62,7 +62,8 @@ async function writeLines(file: string): Promise<void> {
  * output). Read as bytes (`encoding: null`), like the server reads its ptys: a string-decoding reader would be
  * slower and flatter the ratio.
  */
-async function rawPty(file: string): Promise<number> {
+async function rawPty(file: string): Promise<FloodRun> {
+  const cpu = cpuMeter();
   const p = pty.spawn('bash', ['--norc', '-c', `cat '${file}'; sleep 5`], {
     cols: COLS,
     rows: ROWS,
@@ -82,7 +83,7 @@ async function rawPty(file: string): Promise<number> {
   });
   const ms = performance.now() - started;
   p.kill('SIGKILL');
-  return ms;
+  return { ms, ...cpu.read() };
 }
 
 interface BenchServer {
@@ -115,21 +116,67 @@ async function startServer(): Promise<BenchServer> {
   };
 }
 
+/** Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks per second (100 on every Linux ABI we run on). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** One flood: wall time, and the CPU (ms) spent meanwhile by this process, the server, and the whole machine. */
+interface FloodRun {
+  ms: number;
+  clientCpuMs: number; // this process: the raw reader, or the WebSocket client
+  serverCpuMs: number; // the server process, all threads (0 for the raw baseline)
+  machineBusy: number; // share of all cores busy (0..1), whoever used them
+}
+
+function procCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S; // utime + stime
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total }; // idle and iowait are not busy
+}
+
+/**
+ * CPU spent from now on. On this 2-core machine the cat, the server and the client share the cores: when the
+ * machine is busy throughout, the ratio measures CPU per byte more than stepwise's latency.
+ */
+function cpuMeter(serverPid?: number): { read(): Omit<FloodRun, 'ms'> } {
+  const client = process.cpuUsage();
+  const server = serverPid === undefined ? 0 : procCpuMs(serverPid);
+  const machine = machineTicks();
+  return {
+    read: () => {
+      const c = process.cpuUsage(client);
+      const m = machineTicks();
+      return {
+        clientCpuMs: (c.user + c.system) / 1000,
+        serverCpuMs: serverPid === undefined ? 0 : procCpuMs(serverPid) - server,
+        machineBusy: (m.busy - machine.busy) / Math.max(1, m.total - machine.total),
+      };
+    },
+  };
+}
+
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function throughput(server: BenchServer, file: string): Promise<number> {
+async function throughput(server: BenchServer, file: string): Promise<FloodRun> {
   const c = await BenchClient.connect(server.baseUrl, server.lessonId);
   await c.sync();
   const start = c.bytes;
+  const cpu = cpuMeter(server.pid);
   const started = performance.now();
   c.type(`cat '${file}'\r`);
   await c.waitFor((_t, bytes) => bytes - start >= expectedBytes, 300_000);
   const ms = performance.now() - started;
+  const run = { ms, ...cpu.read() };
   c.close();
-  return ms;
+  return run;
 }
 
 async function echoLatencies(c: BenchClient, count: number): Promise<number[]> {
@@ -246,19 +293,26 @@ async function main(): Promise<void> {
       const file = join(work, 'lines.txt');
       await writeLines(file);
       const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
-      const raws: number[] = [];
-      const vias: number[] = [];
+      const rawRuns: FloodRun[] = [];
+      const viaRuns: FloodRun[] = [];
       for (let i = 0; i < rounds; i++) {
-        raws.push(await rawPty(file));
-        vias.push(await throughput(server, file));
+        rawRuns.push(await rawPty(file));
+        viaRuns.push(await throughput(server, file));
       }
+      const raws = rawRuns.map((r) => r.ms);
+      const vias = viaRuns.map((r) => r.ms);
       const rawMs = Math.min(...raws);
       const viaMs = Math.min(...vias);
+      const bestRaw = rawRuns[raws.indexOf(rawMs)]!;
+      const bestVia = viaRuns[vias.indexOf(viaMs)]!;
+      const s = (ms: number) => (ms / 1000).toFixed(2);
+      const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
       const ratio = rawMs / viaMs;
       const spread = (all: number[]) => `${mbps(Math.max(...all))}-${mbps(Math.min(...all))} MB/s`;
       report(
         `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):\n` +
-          `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
+          `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})\n` +
+          `  CPU of those best runs: raw reader ${s(bestRaw.clientCpuMs)} s, machine ${pct(bestRaw.machineBusy)} busy; server ${s(bestVia.serverCpuMs)} s + client ${s(bestVia.clientCpuMs)} s, machine ${pct(bestVia.machineBusy)} busy`,
       );
     }
     if (server && wants('echo')) {
