@@ -5,7 +5,7 @@
 //   100 sessions echo p99 (< 50 ms) and server RSS per session (< 10 MB)
 //   idle RSS    `stepwise serve` as users run it (dist/cli.js), one lesson open at a prompt (< 60 MB)
 // The server runs in its own process (lib/bench-server.ts); the 100-session figures come from a fresh one.
-// Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR]
+// Run: npm run bench:terminal  [-- --mb 200 --keys 500 --sessions 100 --rounds 3 --cpu-prof DIR --only idle,echo]
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     // Writes a V8 CPU profile of the server process into this folder (read it with Chrome DevTools or speedscope).
     'cpu-prof': { type: 'string' },
+    // Runs only some parts, comma-separated: throughput, echo, ctrlc, sessions, idle (default: all).
+    only: { type: 'string', default: 'throughput,echo,ctrlc,sessions,idle' },
   },
 });
 const LINE = 'x'.repeat(99) + '\n'; // 100 chars per line with its newline
@@ -60,7 +62,8 @@ async function writeLines(file: string): Promise<void> {
  * output). Read as bytes (`encoding: null`), like the server reads its ptys: a string-decoding reader would be
  * slower and flatter the ratio.
  */
-async function rawPty(file: string): Promise<number> {
+async function rawPty(file: string): Promise<FloodRun> {
+  const cpu = cpuMeter();
   const p = pty.spawn('bash', ['--norc', '-c', `cat '${file}'; sleep 5`], {
     cols: COLS,
     rows: ROWS,
@@ -80,7 +83,7 @@ async function rawPty(file: string): Promise<number> {
   });
   const ms = performance.now() - started;
   p.kill('SIGKILL');
-  return ms;
+  return { ms, ...cpu.read() };
 }
 
 interface BenchServer {
@@ -113,21 +116,67 @@ async function startServer(): Promise<BenchServer> {
   };
 }
 
+/** Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks per second (100 on every Linux ABI we run on). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** One flood: wall time, and the CPU (ms) spent meanwhile by this process, the server, and the whole machine. */
+interface FloodRun {
+  ms: number;
+  clientCpuMs: number; // this process: the raw reader, or the WebSocket client
+  serverCpuMs: number; // the server process, all threads (0 for the raw baseline)
+  machineBusy: number; // share of all cores busy (0..1), whoever used them
+}
+
+function procCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S; // utime + stime
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total }; // idle and iowait are not busy
+}
+
+/**
+ * CPU spent from now on. On this 2-core machine the cat, the server and the client share the cores: when the
+ * machine is busy throughout, the ratio measures CPU per byte more than stepwise's latency.
+ */
+function cpuMeter(serverPid?: number): { read(): Omit<FloodRun, 'ms'> } {
+  const client = process.cpuUsage();
+  const server = serverPid === undefined ? 0 : procCpuMs(serverPid);
+  const machine = machineTicks();
+  return {
+    read: () => {
+      const c = process.cpuUsage(client);
+      const m = machineTicks();
+      return {
+        clientCpuMs: (c.user + c.system) / 1000,
+        serverCpuMs: serverPid === undefined ? 0 : procCpuMs(serverPid) - server,
+        machineBusy: (m.busy - machine.busy) / Math.max(1, m.total - machine.total),
+      };
+    },
+  };
+}
+
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function throughput(server: BenchServer, file: string): Promise<number> {
+async function throughput(server: BenchServer, file: string): Promise<FloodRun> {
   const c = await BenchClient.connect(server.baseUrl, server.lessonId);
   await c.sync();
   const start = c.bytes;
+  const cpu = cpuMeter(server.pid);
   const started = performance.now();
   c.type(`cat '${file}'\r`);
   await c.waitFor((_t, bytes) => bytes - start >= expectedBytes, 300_000);
   const ms = performance.now() - started;
+  const run = { ms, ...cpu.read() };
   c.close();
-  return ms;
+  return run;
 }
 
 async function echoLatencies(c: BenchClient, count: number): Promise<number[]> {
@@ -224,48 +273,80 @@ async function idleRss(work: string): Promise<number> {
   }
 }
 
+const PARTS = ['throughput', 'echo', 'ctrlc', 'sessions', 'idle'] as const;
+type Part = (typeof PARTS)[number];
+const chosen = new Set(values.only.split(','));
+for (const part of chosen) {
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`--only: unknown part "${part}" (${PARTS.join(', ')})`);
+}
+const wants = (part: Part): boolean => chosen.has(part);
+/** Each figure is printed as soon as it is measured. */
+const report = (line: string): boolean => process.stdout.write(line + '\n');
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stepwise-bench-terminal-'));
-  const file = join(work, 'lines.txt');
-  await writeLines(file);
-  const server = await startServer();
+  const needsServer = wants('throughput') || wants('echo') || wants('ctrlc');
+  const server = needsServer ? await startServer() : undefined;
   try {
-    const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
-    const raws: number[] = [];
-    const vias: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      raws.push(await rawPty(file));
-      vias.push(await throughput(server, file));
+    if (server && wants('throughput')) {
+      const file = join(work, 'lines.txt');
+      await writeLines(file);
+      const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
+      const rawRuns: FloodRun[] = [];
+      const viaRuns: FloodRun[] = [];
+      for (let i = 0; i < rounds; i++) {
+        rawRuns.push(await rawPty(file));
+        viaRuns.push(await throughput(server, file));
+      }
+      const raws = rawRuns.map((r) => r.ms);
+      const vias = viaRuns.map((r) => r.ms);
+      const rawMs = Math.min(...raws);
+      const viaMs = Math.min(...vias);
+      const bestRaw = rawRuns[raws.indexOf(rawMs)]!;
+      const bestVia = viaRuns[vias.indexOf(viaMs)]!;
+      const s = (ms: number) => (ms / 1000).toFixed(2);
+      const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+      const ratio = rawMs / viaMs;
+      const spread = (all: number[]) => `${mbps(Math.max(...all))}-${mbps(Math.min(...all))} MB/s`;
+      report(
+        `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):\n` +
+          `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})\n` +
+          `  CPU of those best runs: raw reader ${s(bestRaw.clientCpuMs)} s, machine ${pct(bestRaw.machineBusy)} busy; server ${s(bestVia.serverCpuMs)} s + client ${s(bestVia.clientCpuMs)} s, machine ${pct(bestVia.machineBusy)} busy`,
+      );
     }
-    const rawMs = Math.min(...raws);
-    const viaMs = Math.min(...vias);
-    const ratio = rawMs / viaMs;
-    const spread = (all: number[]) => `${mbps(Math.max(...all))}-${mbps(Math.min(...all))} MB/s`;
-
-    const echoClient = await BenchClient.connect(server.baseUrl, server.lessonId);
-    await echoClient.sync();
-    const echo = (await echoLatencies(echoClient, keys)).sort((a, b) => a - b);
-    echoClient.close();
-
-    const flood = await ctrlC(server);
-    const floodBound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES;
-    // A fresh server: after the floods above its heap has room to spare, which would hide what sessions cost.
-    const fresh = await startServer();
-    const many = await manySessions(fresh).finally(() => fresh.stop());
-    const idle = await idleRss(work);
-
-    process.stdout.write(
-      [
-        `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):`,
-        `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})`,
+    if (server && wants('echo')) {
+      const echoClient = await BenchClient.connect(server.baseUrl, server.lessonId);
+      await echoClient.sync();
+      const echo = (await echoLatencies(echoClient, keys)).sort((a, b) => a - b);
+      echoClient.close();
+      report(
         `keystroke echo (${keys} keys): p50 ${percentile(echo, 50).toFixed(2)} ms, p99 ${percentile(echo, 99).toFixed(2)} ms (target p99 < 5 ms: ${verdict(percentile(echo, 99) < 5)})`,
+      );
+    }
+    if (server && wants('ctrlc')) {
+      const flood = await ctrlC(server);
+      const floodBound = FLOW_HIGH_WATERMARK + BATCH_MAX_BYTES;
+      report(
         `Ctrl-C in a yes flood, client acking 50 ms late: ${flood.bytesAfter} bytes after Ctrl-C (bound ${floodBound}: ${verdict(flood.bytesAfter <= floodBound)}), prompt back in ${flood.msToPrompt.toFixed(0)} ms`,
+      );
+    }
+    if (wants('idle')) {
+      const idle = await idleRss(work);
+      report(
         `idle server (stepwise serve, one lesson open at a prompt): RSS ${mib(idle)} (target < ${TARGET_IDLE_RSS_BYTES / 1e6} MB: ${verdict(idle < TARGET_IDLE_RSS_BYTES)})`,
+      );
+    }
+    if (wants('sessions')) {
+      // A fresh server: after the floods above its heap has room to spare, which would hide what sessions cost.
+      const fresh = await startServer();
+      const many = await manySessions(fresh).finally(() => fresh.stop());
+      report(
         `${sessionCount} concurrent sessions: echo p99 ${many.p99.toFixed(2)} ms (target < 50 ms: ${verdict(many.p99 < 50)}); server RSS ${mib(many.rssBefore)} → ${mib(many.rssAfter)}, ${mib(many.rssPerSession)} per session (target < 10 MB: ${verdict(many.rssPerSession < 10 * 1024 * 1024)})`,
-      ].join('\n') + '\n',
-    );
+      );
+    }
   } finally {
-    await server.stop();
+    await server?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,7 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/n
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { holdYoungGeneration } from './startup-heap.ts';
 import {
   DEFAULT_LEARNER_ENGINES_MODE,
   LEARNER_ENGINE_MODES,
@@ -97,6 +98,7 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     return EXIT_USAGE;
   }
   if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
+  const releaseYoungGeneration = holdYoungGeneration(); // until the server is up: startup-heap.ts
   // Loaded on use, so other commands start without the server, node-pty and xterm (see server/cli.ts).
   const { createServer, ServerConfigError } = await import('../http/index.ts');
   const { createLogger } = await import('../http/index.ts');
@@ -149,6 +151,7 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     await docker?.dispose();
     return EXIT_USAGE;
   }
+  releaseYoungGeneration();
   const count = server.catalog.list().length;
   if (server.classroom) {
     const base = server.baseUrl;

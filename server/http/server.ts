@@ -17,8 +17,9 @@ import {
   type StepChecker,
 } from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
-import { Classroom } from '../class/index.ts';
-import { classRoutes } from './class-routes.ts';
+// Class mode (the classroom, its SQLite store and routes) is imported only by a server started with a class:
+// better-sqlite3 and the class code cost a one-user server about 1.5 MiB at idle (DESIGN.md's idle RSS target).
+import type { Classroom } from '../class/index.ts';
 import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
@@ -119,7 +120,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const catalog = await LessonCatalog.load(resolve(opts.root), log);
   const token = opts.token === false ? null : (opts.token ?? newToken());
   // Opened before anything that holds timers or environments, so a bad class name or database leaves nothing behind.
-  const classroom = opts.class ? openClassroom(opts.class, state, catalog, token ?? newToken()) : null;
+  const classroom = opts.class ? await openClassroom(opts.class, state, catalog, token ?? newToken()) : null;
   const progress = await ProgressStore.open(join(state, PROGRESS_FILE_NAME), log).catch((e: unknown) => {
     classroom?.dispose();
     throw e;
@@ -170,6 +171,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   app.use(tokenExchange(auth));
   app.use(classroom ? requireRole(roleAuth) : requireCookie(auth));
   if (classroom) {
+    const { classRoutes } = await import('./class-routes.ts');
     app.use(
       classRoutes({
         classroom,
@@ -301,12 +303,13 @@ function baseUrlOf(host: string, port: number): string {
   return `http://${urlHost(host)}:${port}/`;
 }
 
-function openClassroom(
+async function openClassroom(
   opts: ClassOptions,
   stateDir: string,
   catalog: LessonCatalog,
   instructorToken: string,
-): Classroom {
+): Promise<Classroom> {
+  const { Classroom } = await import('../class/index.ts');
   return Classroom.open(
     {
       stateDir,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { z } from 'zod';
 import { ENGINE_READY_POLL_MS, OUTER_ENGINE_START_TIMEOUT_MS, OUTER_ENGINE_STOP_GRACE_MS } from './limits.ts';
 
@@ -89,7 +89,9 @@ export class OuterEngine {
     mkdirSync(dir, { recursive: true, mode: 0o711 });
     chmodSync(dir, 0o711);
     const socketPath = join(dir, 'docker.sock');
-    const docker = new Docker({ socketPath });
+    // Imported on first use, not when the server loads (see dockerOverPinned in engine-socket.ts).
+    const { default: Dockerode } = await import('dockerode');
+    const docker = new Dockerode({ socketPath });
     if (await answers(docker)) return new OuterEngine(dir, docker, await remapBase(docker), null);
     mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o711 });
     mkdirSync(join(dir, 'exec'), { recursive: true, mode: 0o700 });

@@ -190,7 +190,7 @@ export class LearnerEngines {
     const engine: LearnerEngine = {
       learnerId,
       level: this.level,
-      docker: dockerOverPinned(socket),
+      docker: await dockerOverPinned(socket),
       shell: {
         binds: [`${runDir}:${ENGINE_RUN_DIR}`, `${HOST_DOCKER_CLI}:${SHELL_DOCKER_CLI}:ro`],
         env: { DOCKER_HOST: LEARNER_DOCKER_HOST },
