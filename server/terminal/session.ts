@@ -63,6 +63,9 @@ export interface SessionDeps {
   limits: SessionLimits;
   checkStep: StepChecker;
   log: Logger;
+  /** Called once the session exists, before its first terminal opens: whoever follows onTerminalOpened (a
+   *  recording) subscribes here, or it would miss T1. */
+  starting?: (session: Session) => void;
 }
 
 export class Session implements Disposable {
@@ -118,6 +121,7 @@ export class Session implements Disposable {
     const env = await createLessonEnvironment(deps.provider, id, lesson);
     const session = new Session(id, lesson, env, deps, size, owner);
     try {
+      deps.starting?.(session);
       await session.terminal(0);
     } catch (e: unknown) {
       session.dispose();
