@@ -17,8 +17,9 @@ import {
   type StepChecker,
 } from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
-import { Classroom } from '../class/index.ts';
+import { ClassRecorder, Classroom, castsDirOf } from '../class/index.ts';
 import { classRoutes } from './class-routes.ts';
+import { recordingRoutes } from './recording-routes.ts';
 import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
@@ -136,6 +137,15 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     log,
     checkStep: opts.checkStep ?? runStepChecks,
   });
+  // Subscribed before any session exists, so every learner terminal is recorded from its first byte.
+  const recorder = classroom
+    ? new ClassRecorder({
+        sessions,
+        dir: castsDirOf(classroom.file),
+        learnerName: (id) => classroom.learners().find((l) => l.id === id)?.name,
+        onError: (err, recording) => log.warn({ err, recording }, 'a recording stopped: its file could not be written'),
+      })
+    : null;
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
   const auth: UpgradeAuth = { token, cookieName: '', bindHost: host };
@@ -178,6 +188,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         baseUrl: () => baseUrlOf(host, listeningPort),
       }),
     );
+    if (recorder) app.use('/api/class', recordingRoutes({ classroom, recorder }));
   }
   app.use(
     '/api',
@@ -250,6 +261,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   } catch (e: unknown) {
     await sessions.closeAll();
+    await recorder?.close();
     classroom?.dispose();
     throw new ServerConfigError(
       'LISTEN_FAILED',
@@ -290,6 +302,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const stopped = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await sessions.closeAll();
+        await recorder?.close();
         classroom?.dispose();
         await stopped;
         log.info('server stopped');

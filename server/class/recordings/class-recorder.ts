@@ -73,7 +73,7 @@ export class ClassRecorder implements Disposable {
         terminal: meta.terminal,
         startedAt: meta.startedAt,
         bytes: file.bytes,
-        state: stateOf(meta, this.live.has(id)),
+        state: stateOf(meta, this.live.get(id)?.writer.state),
       });
     }
     return infos.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.terminal - b.terminal);

@@ -114,10 +114,30 @@ export async function recordingIdsOf(castsDir: string, learnerId: string): Promi
   }
 }
 
-export function stateOf(meta: RecordingMeta, live: boolean): RecordingState {
-  return live ? 'recording' : (meta.end ?? 'interrupted');
+/** A recording's state: its live writer's while its terminal is open, else what its record says it ended as. */
+export function stateOf(meta: RecordingMeta, live: RecordingState | undefined): RecordingState {
+  return live ?? meta.end ?? 'interrupted';
 }
 
 function isMissing(e: unknown): boolean {
   return e instanceof Error && 'code' in e && e.code === 'ENOENT';
+}
+
+/** Longest part of a download's file name (characters), so the whole name stays short and readable. */
+const MAX_FILE_NAME_PART_CHARS = 40;
+
+/** The download's file name, `NAME-LESSON-T1.cast`, in plain ASCII letters, digits, dots, dashes and underscores. */
+export function castFileName(meta: Pick<RecordingMeta, 'learnerName' | 'lessonId' | 'terminal'>): string {
+  return `${fileNamePart(meta.learnerName, 'learner')}-${fileNamePart(meta.lessonId, 'lesson')}-T${meta.terminal + 1}.cast`;
+}
+
+function fileNamePart(text: string, fallback: string): string {
+  const part = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '') // accents off their letters: "José" → "Jose"
+    .replace(/[^A-Za-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_FILE_NAME_PART_CHARS)
+    .replace(/-+$/, '');
+  return part === '' ? fallback : part;
 }
