@@ -13,6 +13,7 @@ import {
 import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, timeout, type Disposable } from '../lifecycle.ts';
 import { confirmDialog } from '../ui/confirm.ts';
+import { RecordingsPanel } from './recordings-panel.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import type { Toaster } from '../ui/toast.ts';
 import { Topbar } from '../ui/topbar.ts';
@@ -148,6 +149,15 @@ export class InstructorPage implements Disposable {
               on: { click: () => void this.act(l, 'remove') },
             },
             'Remove',
+          ),
+          h(
+            'button',
+            {
+              class: 'btn btn-sm btn-ghost',
+              attrs: { type: 'button', 'aria-label': `Recordings of ${l.name}` },
+              on: { click: () => RecordingsPanel.open(l) },
+            },
+            'Recordings',
           ),
         ),
       ),

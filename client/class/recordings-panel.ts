@@ -47,8 +47,9 @@ export class RecordingsPanel implements Disposable {
     this.dialog.addEventListener('close', () => this.dispose());
   }
 
-  /** Opens the panel for `learner` and loads their recordings. */
-  static open(learner: Pick<ClassLearnerView, 'id' | 'name'>, theme: ThemeName): RecordingsPanel {
+  /** Opens the panel for `learner` and loads their recordings; the player follows the page's theme. */
+  static open(learner: Pick<ClassLearnerView, 'id' | 'name'>): RecordingsPanel {
+    const theme: ThemeName = document.documentElement.dataset['theme'] === 'dark' ? 'dark' : 'light';
     const panel = new RecordingsPanel(learner, theme);
     document.body.append(panel.dialog);
     panel.dialog.showModal();
