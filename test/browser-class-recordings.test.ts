@@ -73,21 +73,30 @@ test("the instructor opens a learner's recordings, plays one and sees the cell's
   await panel.getByRole('button', { name: /^Play one T1/ }).click();
   const player = panel.getByRole('region', { name: /^Recording of Ana, one T1/ });
   const screen = player.getByTestId('cast-screen');
-  await screen.locator('.xterm-rows').filter({ hasText: 'rec-42' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  /** Waits until the player's screen shows `pattern` (or, with `shown` false, no longer shows it). */
+  const shows = async (pattern: RegExp, shown = true) => {
+    const started = Date.now();
+    while (pattern.test(await screen.locator('.xterm-rows').innerText()) !== shown) {
+      if (Date.now() - started > STEP_TIMEOUT_MS)
+        assert.fail(`the player never ${shown ? 'showed' : 'cleared'} ${pattern}`);
+      await page.waitForTimeout(50);
+    }
+  };
+  await shows(/rec-42/);
   await player.getByRole('button', { name: 'Play' }).waitFor({ timeout: STEP_TIMEOUT_MS }); // it played to the end
   await screenshot(page, 'class-recording-player');
 
   // Seek to the start: the screen is reset; to the end: everything up to there is written at once.
   const seek = player.getByRole('slider', { name: 'Position in the recording' });
   await seek.fill('0');
-  assert.doesNotMatch(await screen.locator('.xterm-rows').innerText(), /rec-42/);
+  await shows(/rec-42/, false);
   await seek.fill((await seek.getAttribute('max')) ?? '0');
-  await screen.locator('.xterm-rows').filter({ hasText: 'rec-42' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await shows(/rec-42/);
   await player.getByRole('button', { name: 'Speed 4×' }).click();
   assert.equal(await player.getByRole('button', { name: 'Speed 4×' }).getAttribute('aria-pressed'), 'true');
   assert.equal(await player.getByRole('button', { name: 'Speed 1×' }).getAttribute('aria-pressed'), 'false');
   await player.getByRole('button', { name: 'Play' }).click(); // from the start again, four times as fast
-  await screen.locator('.xterm-rows').filter({ hasText: 'rec-42' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await shows(/rec-42/);
 
   // A cast that is not valid (here: damaged on disk) gets a message naming the problem, not a blank player.
   const recordingId = href.split('/').at(-1) ?? '';

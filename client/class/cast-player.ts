@@ -16,8 +16,6 @@ export const PLAYBACK_SPEEDS = [1, 2, 4] as const;
 export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
 /** Longest wait between timer ticks while playing (ms): the seek bar and clock move smoothly through a long gap. */
 const MAX_TICK_MS = 200;
-/** Seek bar steps (seconds): fine enough to land between keystrokes. */
-const SEEK_STEP_S = 0.01;
 /** Lines kept above the screen while replaying, as in a learner's own terminal. */
 const SCROLLBACK_LINES = 5000;
 
@@ -28,7 +26,7 @@ export class CastPlayer implements Disposable {
   private readonly timeline: Timeline | null = null;
   private readonly screen = h('div', { class: 'cast-screen', attrs: { 'data-testid': 'cast-screen' } });
   private readonly playButton = h('button', { class: 'btn btn-sm', attrs: { type: 'button' } }, 'Play');
-  private readonly seekBar = h('input', { attrs: { type: 'range', min: 0, step: SEEK_STEP_S, value: 0 } });
+  private readonly seekBar = h('input', { attrs: { type: 'range', min: 0, step: 'any', value: 0 } });
   private readonly clock = h('span', { class: 'cast-clock', attrs: { 'aria-live': 'off' } });
   private readonly speedButtons = new Map<PlaybackSpeed, HTMLButtonElement>();
   private position = 0; // seconds on the playback clock
@@ -72,7 +70,7 @@ export class CastPlayer implements Disposable {
         'button',
         {
           class: 'btn btn-sm btn-ghost',
-          attrs: { type: 'button', 'aria-pressed': s === this.speed, 'aria-label': `Speed ${s}×` },
+          attrs: { type: 'button', 'aria-pressed': String(s === this.speed), 'aria-label': `Speed ${s}×` },
           on: { click: () => this.setSpeed(s) },
         },
         `${s}×`,

@@ -33,7 +33,7 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
       throw new HttpError(
         404,
         'RECORDING_NOT_FOUND',
-        `no recording ${String(req.params.recording).slice(0, 64)} of learner ${learnerId}`,
+        `no recording ${req.params.recording.slice(0, 64)} of learner ${learnerId}`,
       );
     }
     res.setHeader('Cache-Control', 'no-store');

@@ -33,7 +33,7 @@ export const castHeaderSchema: z.ZodType<CastHeader> = z.looseObject({
 export type CastEventCode = 'o' | 'i' | 'r' | 'm';
 export type CastEvent = [time: number, code: CastEventCode, data: string];
 export const castEventSchema: z.ZodType<CastEvent> = z.tuple([
-  z.number().nonnegative().finite(),
+  z.number().nonnegative(),
   z.enum(['o', 'i', 'r', 'm']),
   z.string(),
 ]);

@@ -191,7 +191,7 @@ test('an existing file is never written over: the writer stops as interrupted an
     writer.output(Buffer.from('hello'));
     await writer.finish();
     assert.equal(writer.state, 'interrupted');
-    assert.match(String(errors[0]?.message), /EEXIST/);
+    assert.match(errors[0]?.message ?? '', /EEXIST/);
     assert.equal(await readFile(path, 'utf8'), 'not yours');
   });
 });
