@@ -6,8 +6,8 @@ export const MAX_CAST_BYTES = 8 * 1024 * 1024;
 /** Bytes kept free under MAX_CAST_BYTES for the lines that say the cast was cut (they are far shorter). */
 export const CAST_END_RESERVE_BYTES = 1024;
 /** Bytes a cast may have queued for the disk (bytes): above this, output is dropped and the gap is marked, so a
- *  flood onto a slow disk never grows the server's memory. */
-export const MAX_CAST_QUEUED_BYTES = 1024 * 1024;
+ *  flood onto a slow disk never grows the server's memory; 100 learners × 4 terminals hold at most 100 MiB. */
+export const MAX_CAST_QUEUED_BYTES = 256 * 1024;
 /** Output chunks this close together (ms) become one event, so a flood is thousands of lines, not millions;
  *  20 ms is below what a viewer can tell apart. */
 export const CAST_COALESCE_MS = 20;
