@@ -114,6 +114,8 @@ test('a learner runs a cell; the instructor lists and downloads a valid v2 cast 
     'times never go back',
   );
   const text = outputOf(cast);
+  const firstPrompt = text.indexOf('\x1b]133;A\x07'); // OSC 133 A: a prompt starts
+  assert.ok(firstPrompt >= 0 && firstPrompt < text.indexOf('echo rec-'), 'it starts with the first prompt');
   assert.match(text, /rec-42/, "the cell's output");
   assert.match(text, /café/, 'UTF-8 output decoded');
   assert.ok(

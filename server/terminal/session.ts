@@ -45,6 +45,8 @@ import {
 export interface TerminalOpened {
   term: number;
   size: TerminalSize;
+  /** What it printed before it was handed out (its first prompt): onOutput has everything after. */
+  startup: Buffer;
   onOutput: LiveTerminal['onOutput'];
   onResize: LiveTerminal['onResize'];
 }
@@ -561,6 +563,7 @@ export class Session implements Disposable {
       this._onTerminalOpened.fire({
         term,
         size: created.size,
+        startup: created.startupOutput,
         onOutput: created.onOutput,
         onResize: created.onResize,
       });

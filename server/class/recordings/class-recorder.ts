@@ -147,6 +147,7 @@ export class ClassRecorder implements Disposable {
         ...(this.opts.limits ? { limits: this.opts.limits } : {}),
         onError: (e) => this.opts.onError?.(e, id),
       });
+      writer.output(opened.startup);
       const subscriptions = new DisposableStore();
       subscriptions.add(opened.onOutput((chunk) => writer.output(chunk)));
       subscriptions.add(opened.onResize((size) => writer.resize(size.cols, size.rows)));
