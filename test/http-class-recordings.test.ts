@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
@@ -169,6 +170,30 @@ test('a learner gets 403; bad learner and recording ids get 404 with their codes
     assert.deepEqual([answer.status, errorCode(answer.body)], [404, expected], path);
   }
   assert.deepEqual((await recordingsOf(other.id)).recordings, [], 'a learner with no session has no recordings');
+  await c.close();
+});
+
+test('a hostile name and hostile output write only inside the casts folder, under ids the server chose', async () => {
+  const name = '../../.. /etc/x';
+  const learner = await joinAs(name);
+  const c = await TestClient.connect(t.wsUrl, { cookie: learner.cookie, origin: t.origin });
+  await c.hello('steps');
+  c.type(0, "printf '../../x\\n\\033]0;../../y\\007'\r");
+  await c.waitForText(0, /\.\.\/\.\.\/x/);
+  const [rec] = (await until(learner.id, (l) => l.recordings.length > 0)).recordings;
+  assert.ok(rec);
+  const classes = join(t.stateDir, 'classes');
+  const castsDir = (await readdir(classes)).find((n) => n.endsWith('.casts')) ?? '';
+  const files = (await readdir(t.stateDir, { recursive: true })).map((f) => relative(t.stateDir, join(t.stateDir, f)));
+  const mine = files.filter((f) => f.includes(learner.id));
+  assert.deepEqual(mine.sort(), [
+    join('classes', castsDir, learner.id),
+    join('classes', castsDir, learner.id, `${rec.id}.cast`),
+    join('classes', castsDir, learner.id, `${rec.id}.json`),
+  ]);
+  assert.ok(!files.some((f) => /etc|\/x$|\/y$/.test(f)), files.join('\n'));
+  const download = await asInstructor(`/api/class/learners/${learner.id}/recordings/${rec.id}`);
+  assert.equal(download.headers['content-disposition'], 'attachment; filename="etc-x-steps-T1.cast"');
   await c.close();
 });
 
