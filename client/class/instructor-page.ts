@@ -17,6 +17,7 @@ import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, timeout, type Disposable } from '../lifecycle.ts';
 import { WatchPanel } from './watch-panel.ts';
 import { confirmDialog } from '../ui/confirm.ts';
+import { RecordingsPanel } from './recordings-panel.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import type { Toaster } from '../ui/toast.ts';
 import { Topbar } from '../ui/topbar.ts';
@@ -214,6 +215,15 @@ export class InstructorPage implements Disposable {
               on: { click: () => void this.act(l, 'remove') },
             },
             'Remove',
+          ),
+          h(
+            'button',
+            {
+              class: 'btn btn-sm btn-ghost',
+              attrs: { type: 'button', 'aria-label': `Recordings of ${l.name}` },
+              on: { click: () => RecordingsPanel.open(l) },
+            },
+            'Recordings',
           ),
         ),
       ),

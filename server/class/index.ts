@@ -14,3 +14,6 @@ export { ClassStore, type LearnerRecord, type ProgressRecord } from './store.ts'
 export { checkLearnerName } from './learner-name.ts';
 export { CLASS_CODE_ALPHABET, normaliseClassCode } from './secrets.ts';
 export { DEFAULT_MAX_LEARNERS, MAX_LEARNER_NAME_CHARS } from './limits.ts';
+export { ClassRecorder, type ClassRecorderOptions, type RecordingFile } from './recordings/class-recorder.ts';
+export { castFileName, castsDirOf } from './recordings/recording-files.ts';
+export { MAX_CAST_BYTES, type CastLimits } from './recordings/limits.ts';

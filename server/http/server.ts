@@ -17,8 +17,8 @@ import {
   type StepChecker,
 } from '../terminal/index.ts';
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
-// Class mode (the classroom, its SQLite store and routes) is imported only by a server started with a class:
-// better-sqlite3 and the class code cost a one-user server about 1.5 MiB at idle (DESIGN.md's idle RSS target).
+// Class mode (the classroom, its SQLite store, recordings and routes) is imported only by a server started with a
+// class: better-sqlite3 and the class code cost a one-user server about 1.5 MiB at idle (DESIGN.md's idle RSS target).
 import type { Classroom } from '../class/index.ts';
 import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
@@ -137,6 +137,18 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     log,
     checkStep: opts.checkStep ?? runStepChecks,
   });
+  // Subscribed before any session exists, so every learner terminal is recorded from its first byte.
+  const { ClassRecorder, castsDirOf } = classroom ? await import('../class/index.ts') : {};
+  const recorder =
+    classroom && ClassRecorder && castsDirOf
+      ? new ClassRecorder({
+          sessions,
+          dir: castsDirOf(classroom.file),
+          learnerName: (id) => classroom.learners().find((l) => l.id === id)?.name,
+          onError: (err, recording) =>
+            log.warn({ err, recording }, 'a recording stopped: its file could not be written'),
+        })
+      : null;
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
   const auth: UpgradeAuth = { token, cookieName: '', bindHost: host };
@@ -180,6 +192,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         baseUrl: () => baseUrlOf(host, listeningPort),
       }),
     );
+    const { recordingRoutes } = await import('./recording-routes.ts');
+    if (recorder) app.use('/api/class', recordingRoutes({ classroom, recorder }));
   }
   app.use(
     '/api',
@@ -252,6 +266,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     });
   } catch (e: unknown) {
     await sessions.closeAll();
+    await recorder?.close();
     classroom?.dispose();
     throw new ServerConfigError(
       'LISTEN_FAILED',
@@ -292,6 +307,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const stopped = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await sessions.closeAll();
+        await recorder?.close();
         classroom?.dispose();
         await stopped;
         log.info('server stopped');

@@ -91,6 +91,7 @@ export const ERROR_CODES = [
   'CLASS_DB_NEWER', // the class database was written by a newer stepwise
   'CLASS_DB_UNREADABLE',
   'CLASS_NAME_MISMATCH',
+  'RECORDING_NOT_FOUND', // no recording with that id for that learner
   // the server's own start and the command line (never on the wire, but one vocabulary)
   'PUBLIC_BIND_WITHOUT_AUTH',
   'LISTEN_FAILED',

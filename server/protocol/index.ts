@@ -7,3 +7,4 @@ export * from './api-schemas.ts';
 export * from './lifecycle.ts';
 export * from './class-api.ts';
 export * from './notebook.ts';
+export * from './asciicast.ts';

@@ -43,6 +43,11 @@ export class LiveTerminal implements Disposable {
   private readonly _onResize = this.store.add(new Emitter<TerminalSize>());
   /** The terminal's size changed (clamped, and only on a real change). */
   readonly onResize = this._onResize.event;
+  /** Output given while the constructor ran (the shell's first prompt, held by ShellTerminal and capped there),
+   *  before anyone could listen to onOutput; null once taken. */
+  private startup: Buffer[] | null = [];
+  /** What the terminal printed before it was handed out (see `startup`): a recording starts with it. */
+  readonly startupOutput: Buffer;
 
   constructor(
     shell: ShellTerminal,
@@ -55,6 +60,9 @@ export class LiveTerminal implements Disposable {
     this.flow = new FlowControl({ pause: () => this.current.pause(), resume: () => this.current.resume() });
     this.current = shell;
     this.adopt(shell);
+    const startup = this.startup;
+    this.startup = null;
+    this.startupOutput = Buffer.concat(startup ?? []);
     this.store.add({ dispose: () => this.detach() });
     this.store.add({ dispose: () => this.unwatchAll() });
     this.store.add({ dispose: () => this.current.dispose() });
@@ -207,6 +215,7 @@ export class LiveTerminal implements Disposable {
     else if (attachment) attachment.held.push(chunk);
     this.mirror.write(chunk);
     for (const watcher of this.watchers) watcher.output(chunk);
+    this.startup?.push(chunk);
     if (this._onOutput.hasListeners) this._onOutput.fire(chunk);
   }
 

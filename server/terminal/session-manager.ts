@@ -38,11 +38,16 @@ export class SessionManager implements Disposable {
   private creating = 0;
   /** Sessions being created, per owner: counted against MAX_SESSIONS_PER_OWNER with the live ones. */
   private readonly creatingFor = new Map<string, number>();
+  private readonly _onStarting = this.store.add(new Emitter<Session>());
+  /** A session is being made and no terminal of it has opened yet (a recording subscribes to its terminals
+   *  here). onCreated follows, or onClosed if it is closed before it was handed out. */
+  readonly onStarting = this._onStarting.event;
   private readonly _onCreated = this.store.add(new Emitter<Session>());
   /** A session was created (and is in `all()`). */
   readonly onCreated = this._onCreated.event;
   private readonly _onClosed = this.store.add(new Emitter<Session>());
-  /** A session was closed (and is no longer in `all()`); its environment may still be going. */
+  /** A session was closed (and is no longer in `all()`, or never was: one closed while it was being made);
+   *  its environment may still be going. */
   readonly onClosed = this._onClosed.event;
 
   constructor(private readonly deps: SessionManagerDeps) {
@@ -111,16 +116,19 @@ export class SessionManager implements Disposable {
           limits: this.deps.limits,
           checkStep: this.deps.checkStep,
           log: this.deps.log,
+          starting: (s) => this._onStarting.fire(s),
         },
         owner?.id ?? null,
       );
       if (owner?.active && !owner.active()) {
         session.dispose();
+        this._onClosed.fire(session);
         await session.closed();
         throw new SessionError('SESSION_CLOSED', 'you were removed from the class');
       }
       if (this.store.isDisposed) {
         session.dispose();
+        this._onClosed.fire(session);
         await session.closed();
         throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
       }

@@ -45,6 +45,8 @@ import {
 export interface TerminalOpened {
   term: number;
   size: TerminalSize;
+  /** What it printed before it was handed out (its first prompt): onOutput has everything after. */
+  startup: Buffer;
   onOutput: LiveTerminal['onOutput'];
   onResize: LiveTerminal['onResize'];
 }
@@ -63,6 +65,9 @@ export interface SessionDeps {
   limits: SessionLimits;
   checkStep: StepChecker;
   log: Logger;
+  /** Called once the session exists, before its first terminal opens: whoever follows onTerminalOpened (a
+   *  recording) subscribes here, or it would miss T1. */
+  starting?: (session: Session) => void;
 }
 
 export class Session implements Disposable {
@@ -118,6 +123,7 @@ export class Session implements Disposable {
     const env = await createLessonEnvironment(deps.provider, id, lesson);
     const session = new Session(id, lesson, env, deps, size, owner);
     try {
+      deps.starting?.(session);
       await session.terminal(0);
     } catch (e: unknown) {
       session.dispose();
@@ -557,6 +563,7 @@ export class Session implements Disposable {
       this._onTerminalOpened.fire({
         term,
         size: created.size,
+        startup: created.startupOutput,
         onOutput: created.onOutput,
         onResize: created.onResize,
       });
