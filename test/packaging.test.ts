@@ -143,6 +143,18 @@ test(
     assert.match(check.out, /^1\.\.\d+$/m);
     assert.doesNotMatch(check.out, /^not ok/m);
 
+    // The engine client: dockerode is bundled into dist (an install has no node_modules/dockerode), so an inspect
+    // of an engine image gets as far as the engine's socket (absent here) rather than failing to load.
+    const engine = run(stepwise, ['inspect', 'docker://stepwise-missing:latest'], {
+      cwd,
+      env: { ...env, DOCKER_HOST: `unix://${join(base, 'no-engine.sock')}` },
+    });
+    assert.equal(engine.status, 1, engine.out);
+    assert.match(
+      engine.out,
+      /ENGINE_ERROR: exporting "stepwise-missing:latest" from the Docker engine failed: connect ENOENT/,
+    );
+
     // 4. serve from the install: the printed URL logs in and the page and its app load.
     const server = spawn(stepwise, ['serve', join(home, 'scenarios'), '--port', '0'], {
       cwd,

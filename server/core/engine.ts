@@ -32,8 +32,23 @@ type EngineClientOptions = Dockerode.DockerOptions & { agent: Agent };
  */
 let DockerodeClass: typeof Dockerode | null = null;
 
+/**
+ * HAZARD: dockerode is a dev dependency, bundled into dist/ (an install has no node_modules/dockerode). esbuild
+ * bundles the plain `require('dockerode')` below (evaluated on first call); a createRequire() call it cannot see
+ * would look in node_modules at run time and fail in an installed package. From source (tsx, ES modules) there is
+ * no `require`, and the dev dependency is there.
+ */
+function loadDockerode(): typeof Dockerode {
+  return (
+    typeof require === 'function'
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild bundles only a plain require() (HAZARD above)
+        require('dockerode')
+      : createRequire(import.meta.url)('dockerode')
+  ) as typeof Dockerode;
+}
+
 function engineClient(options: EngineClientOptions): Dockerode {
-  DockerodeClass ??= createRequire(import.meta.url)('dockerode') as typeof Dockerode;
+  DockerodeClass ??= loadDockerode();
   return new DockerodeClass(options);
 }
 
