@@ -5,7 +5,7 @@
 // A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
@@ -79,6 +79,12 @@ export class OuterEngine {
 
   /** Starts (or adopts) the outer dockerd whose files live in `dir`. dockerd requires the remapped root to pass
    * through every folder above its data root (o+x), so they are 0711: passable, not listable. */
+  /**
+   * Invariant: only the process named in `owner.pid` stops this dockerd. A `stepwise check` and a class server on
+   * one host share a state folder, hence this folder: the one that finds the dockerd answering while its owner
+   * lives uses it without owning it, so finishing a check never takes a running class's engines down. An owner
+   * that died (SIGKILL) is replaced by whoever adopts the dockerd next.
+   */
   static async start(dir: string): Promise<OuterEngine> {
     const deepest = join(dir, DEEPEST_SOCKET);
     if (Buffer.byteLength(deepest) > MAX_UNIX_SOCKET_PATH_BYTES) {
@@ -92,7 +98,11 @@ export class OuterEngine {
     // Imported on first use, not when the server loads (see dockerOverPinned in engine-socket.ts).
     const { default: Dockerode } = await import('dockerode');
     const docker = new Dockerode({ socketPath });
-    if (await answers(docker)) return new OuterEngine(dir, docker, await remapBase(docker), null);
+    if (await answers(docker)) {
+      const owner = readPid(join(dir, OWNER_FILE));
+      if (owner === null || owner === process.pid || !alive(owner)) writeOwner(dir);
+      return new OuterEngine(dir, docker, await remapBase(docker), null);
+    }
     mkdirSync(join(dir, 'data'), { recursive: true, mode: 0o711 });
     mkdirSync(join(dir, 'exec'), { recursive: true, mode: 0o700 });
     const args = [
@@ -136,13 +146,16 @@ export class OuterEngine {
       await sleep(ENGINE_READY_POLL_MS);
     }
     child.unref();
+    writeOwner(dir);
     return new OuterEngine(dir, docker, await remapBase(docker), child);
   }
 
   /** Stops dockerd (and with it every engine container): SIGTERM, then SIGKILL to its group after a grace. */
   async stop(): Promise<void> {
+    if (readPid(join(this.dir, OWNER_FILE)) !== process.pid) return; // another live server's: see start()
     const pid = this.child?.pid ?? readPid(join(this.dir, 'docker.pid'));
-    if (pid === null) return;
+    // A stale pid file could name an unrelated process by now: signal only a dockerd serving this folder's socket.
+    if (pid === null || !servesSocket(pid, this.socketPath)) return;
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
@@ -194,6 +207,23 @@ async function remapBase(docker: Docker): Promise<RemapBase> {
       `the learner engines' dockerd does not remap user namespaces (root dir ${info.DockerRootDir})`,
     );
   return { uid: Number(match[1]), gid: Number(match[2]) };
+}
+
+/** Who may stop the outer dockerd (see OuterEngine.start): one pid, in the engine's own folder. */
+const OWNER_FILE = 'owner.pid';
+
+function writeOwner(dir: string): void {
+  writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
+}
+
+/** `pid` is a dockerd whose command line has `--host unix://socketPath`. */
+function servesSocket(pid: number, socketPath: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv[0] === DOCKERD_PATH && argv.includes(`unix://${socketPath}`);
+  } catch {
+    return false;
+  }
 }
 
 function readPid(file: string): number | null {
