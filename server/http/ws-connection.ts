@@ -105,10 +105,13 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   }
 
   const client: SessionClient = {
-    send: (message: ServerMessageBody) => {
+    send: (message: ServerMessageBody, written?: () => void) => {
       if (!roomToSend()) return;
       pendingSends++;
-      ws.send(encodeServerMessage(message), () => pendingSends--);
+      ws.send(encodeServerMessage(message), (err) => {
+        pendingSends--;
+        if (!err) written?.();
+      });
     },
     sendFrame: (frame: Uint8Array, written?: () => void) => {
       if (!roomToSend()) return;

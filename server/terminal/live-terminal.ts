@@ -199,6 +199,11 @@ export class LiveTerminal implements Disposable {
     });
   }
 
+  /** Sends what the watchers' batches hold now (the session is about to tell them the shell exited). */
+  flushWatchers(): void {
+    for (const watcher of this.watchers) watcher.flush();
+  }
+
   dispose(): void {
     this.store.dispose();
   }

@@ -3,8 +3,9 @@
 import type { ServerMessageBody } from '../protocol/index.ts';
 
 export interface SessionClient {
-  /** A JSON control message. */
-  send(message: ServerMessageBody): void;
+  /** A JSON control message. `written`, if given, is called once the connection's socket has taken it (never if
+   *  it did not), as for sendFrame. */
+  send(message: ServerMessageBody, written?: () => void): void;
   /**
    * A binary frame (byte 0 = terminal index, then output bytes; see protocol/frames.ts). `written` is called once
    * the connection's socket has taken the frame (flow control counts only such bytes as sent); never if it did not.

@@ -551,6 +551,7 @@ export class Session implements Disposable {
       const created = store.add(
         new LiveTerminal(shell, term, this.size, (t, exitCode) => {
           this.send({ type: 'exited', term: t, exitCode });
+          this.terminals.get(t)?.flushWatchers(); // the shell's last output before the news that it exited
           for (const watcher of this.watchers.keys()) watcher.send({ type: 'exited', term: t, exitCode });
         }),
       );

@@ -4,6 +4,9 @@
 // When more than WATCH_MAX_UNSENT_BYTES of its output is still waiting in its socket, it stops being sent output
 // ("behind"); once its socket has taken everything, it is sent a fresh snapshot and goes live again. What it
 // missed meanwhile is covered by that snapshot (the screen as it now is), so nothing it shows is out of order.
+// Snapshots count as unsent bytes too, and are paced: a new one starts only once the socket has taken everything
+// before it, and at most one per WATCH_RESYNC_DELAY_MS, whatever asks for it (a flood, a learner resizing in a
+// loop): a snapshot of a large screen is about a megabyte and a hundred milliseconds of the server's thread.
 import type { Disposable } from '../protocol/index.ts';
 import { encodeTerminalFrameParts } from '../protocol/index.ts';
 import { OutputBatcher } from './output-batcher.ts';
@@ -16,8 +19,8 @@ import type { SessionClient } from './session-client.ts';
  */
 export const WATCH_MAX_UNSENT_BYTES = 256 * 1024;
 /**
- * Wait before another snapshot when output outran the last one (ms): during a flood each snapshot costs a parse,
- * and a watcher cannot read a flood anyway; four screens a second are plenty to follow it.
+ * Least time between two snapshots for one watcher (ms): each costs a parse and a serialisation on the server's
+ * thread, and a watcher cannot read a flood anyway; four screens a second are plenty to follow it.
  */
 export const WATCH_RESYNC_DELAY_MS = 250;
 
@@ -33,16 +36,19 @@ type WatchState = 'snapshot' | 'live' | 'behind';
 
 export class TerminalWatcher implements Disposable {
   private state: WatchState = 'snapshot';
-  /** Output that came while the snapshot was being made, with the seq of its first byte. */
+  /** Output that came while the snapshot was being made. */
   private held: Buffer[] = [];
   private heldBytes = 0;
+  /** Bytes handed to the socket (frames and snapshots) that it has not taken yet. */
   private unsent = 0;
   private disposed = false;
   private readonly batcher: OutputBatcher;
-  private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A new snapshot is wanted (at start, after falling behind, after a resize). */
+  private needSnapshot = true;
   /** A snapshot is being made: no second one starts meanwhile. */
   private syncing = false;
-  private resyncAfterSync = false;
+  private lastSnapshotAt = Number.NEGATIVE_INFINITY; // ms, performance.now()
+  private pacingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly screen: WatchedScreen,
@@ -51,9 +57,9 @@ export class TerminalWatcher implements Disposable {
     this.batcher = new OutputBatcher((parts, bytes) => {
       this.unsent += bytes;
       client.sendFrame(encodeTerminalFrameParts(screen.index, parts), () => this.taken(bytes));
-      if (this.unsent > WATCH_MAX_UNSENT_BYTES) this.state = 'behind';
+      if (this.unsent > WATCH_MAX_UNSENT_BYTES && this.state === 'live') this.fallBehind();
     });
-    void this.sync();
+    this.pump();
   }
 
   /** A chunk of the terminal's output (called for every chunk, in order). */
@@ -63,42 +69,63 @@ export class TerminalWatcher implements Disposable {
     else if (this.state === 'snapshot') {
       this.held.push(chunk);
       this.heldBytes += chunk.length;
-      // A flood while the snapshot is made: stop holding; a new snapshot follows once this one is sent.
-      if (this.heldBytes > WATCH_MAX_UNSENT_BYTES) this.dropHeld('behind');
+      // A flood while the snapshot is made: stop holding; another snapshot follows this one.
+      if (this.heldBytes > WATCH_MAX_UNSENT_BYTES) this.fallBehind();
     }
   }
 
   /** The terminal changed size: a new snapshot (at the new size) replaces the watcher's screen. */
   resized(): void {
-    if (this.disposed || this.resyncTimer) return; // the coming snapshot has the new size
-    if (this.syncing)
-      this.resyncAfterSync = true; // the one being made may predate the resize
-    else void this.sync();
+    this.needSnapshot = true;
+    this.pump();
+  }
+
+  /** Flushes output still batched (e.g. before the session tells the watcher the shell exited). */
+  flush(): void {
+    if (this.state === 'live') this.batcher.flush();
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    if (this.pacingTimer) clearTimeout(this.pacingTimer);
     this.held = [];
+    this.heldBytes = 0;
     this.batcher.dispose();
+  }
+
+  private fallBehind(): void {
+    this.held = [];
+    this.heldBytes = 0;
+    this.state = 'behind';
+    this.needSnapshot = true;
   }
 
   private taken(bytes: number): void {
     this.unsent -= bytes;
-    if (this.state === 'behind' && this.unsent === 0 && !this.syncing && !this.resyncTimer && !this.disposed)
-      void this.sync();
+    this.pump();
   }
 
-  private dropHeld(next: WatchState): void {
-    this.held = [];
-    this.heldBytes = 0;
-    this.state = next;
+  /** Starts the wanted snapshot once the socket has taken everything and the pacing allows. */
+  private pump(): void {
+    if (this.disposed || !this.needSnapshot || this.syncing || this.pacingTimer || this.unsent > 0) return;
+    const wait = this.lastSnapshotAt + WATCH_RESYNC_DELAY_MS - performance.now();
+    if (wait > 0) {
+      this.pacingTimer = setTimeout(() => {
+        this.pacingTimer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    this.needSnapshot = false;
+    void this.sync();
   }
 
   /** Sends the screen as it is, then the output after it. */
   private async sync(): Promise<void> {
     this.batcher.flush(); // what is batched precedes the snapshot's position: it goes out before the snapshot
-    this.dropHeld('snapshot');
+    this.held = [];
+    this.heldBytes = 0;
+    this.state = 'snapshot';
     const from = this.screen.seq();
     let snapshot: ScreenSnapshot;
     this.syncing = true;
@@ -110,35 +137,34 @@ export class TerminalWatcher implements Disposable {
       this.syncing = false;
     }
     if (this.disposed) return;
-    this.client.send({
-      type: 'snapshot',
-      term: this.screen.index,
-      data: snapshot.data,
-      seq: snapshot.seq,
-      cols: snapshot.cols,
-      rows: snapshot.rows,
-    });
-    if (this.state === 'behind') {
-      // Output outran the snapshot: another one follows, a little later (see WATCH_RESYNC_DELAY_MS).
-      this.resyncTimer = setTimeout(() => {
-        this.resyncTimer = null;
-        if (!this.disposed) void this.sync();
-      }, WATCH_RESYNC_DELAY_MS);
-      return;
-    }
-    let skip = snapshot.seq - from; // the snapshot may already show the first held bytes
-    for (const chunk of this.held) {
-      if (skip >= chunk.length) {
-        skip -= chunk.length;
-        continue;
+    this.lastSnapshotAt = performance.now();
+    const cost = snapshot.data.length;
+    this.unsent += cost;
+    this.client.send(
+      {
+        type: 'snapshot',
+        term: this.screen.index,
+        data: snapshot.data,
+        seq: snapshot.seq,
+        cols: snapshot.cols,
+        rows: snapshot.rows,
+      },
+      () => this.taken(cost),
+    );
+    if (this.state === 'snapshot') {
+      let skip = snapshot.seq - from; // the snapshot may already show the first held bytes
+      for (const chunk of this.held) {
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          continue;
+        }
+        this.batcher.push(skip > 0 ? chunk.subarray(skip) : chunk);
+        skip = 0;
       }
-      this.batcher.push(skip > 0 ? chunk.subarray(skip) : chunk);
-      skip = 0;
+      this.held = [];
+      this.heldBytes = 0;
+      this.state = 'live';
     }
-    this.dropHeld('live');
-    if (this.resyncAfterSync) {
-      this.resyncAfterSync = false;
-      void this.sync();
-    }
+    this.pump(); // behind meanwhile, or resized: the next snapshot, when the socket and the pacing allow
   }
 }
