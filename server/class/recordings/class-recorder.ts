@@ -9,7 +9,8 @@ import type { Disposable, RecordingInfo } from '../../protocol/index.ts';
 import { DisposableStore } from '../../protocol/index.ts';
 import type { Session, SessionManager, TerminalOpened } from '../../terminal/index.ts';
 import { CastWriter } from './cast-writer.ts';
-import type { CastLimits } from './limits.ts';
+import { DEFAULT_CAST_LIMITS, MIN_RECORDING_BUDGET_BYTES, type CastLimits } from './limits.ts';
+import { RecordingBudget, type RecordingBudgetLimits } from './recording-budget.ts';
 import {
   castSize,
   newRecordingId,
@@ -30,6 +31,8 @@ export interface ClassRecorderOptions {
   /** A learner's name, for the cast's title and the download's file name. */
   learnerName: (learnerId: string) => string | undefined;
   limits?: Partial<CastLimits>;
+  /** Cast bytes per learner and per class, in all (default: limits.ts). */
+  budget?: RecordingBudgetLimits;
   /** A recording could not be started or written; the learner's session goes on regardless. */
   onError?: (e: unknown, recording: string) => void;
 }
@@ -40,6 +43,8 @@ interface LiveRecording {
   writer: CastWriter;
   subscriptions: DisposableStore;
   session: Session;
+  /** Bytes reserved in the budget for this cast (its cap). */
+  reserved: number;
 }
 
 export interface RecordingFile {
@@ -54,8 +59,10 @@ export class ClassRecorder implements Disposable {
   private readonly live = new Map<string, LiveRecording>();
   private readonly followed = new Map<Session, { terminals: Map<number, LiveRecording>; hold: Disposable }>();
   private readonly ending = new Set<Promise<void>>();
+  private readonly budget: RecordingBudget;
 
   constructor(private readonly opts: ClassRecorderOptions) {
+    this.budget = new RecordingBudget(opts.dir, opts.budget);
     this.store.add(opts.sessions.onStarting((s) => this.follow(s)));
     this.store.add(opts.sessions.onClosed((s) => this.unfollow(s)));
   }
@@ -124,6 +131,10 @@ export class ClassRecorder implements Disposable {
     const id = newRecordingId();
     // Emitters call listeners synchronously: nothing here may throw into the terminal's opening.
     try {
+      const left = this.budget.left(owner);
+      if (left < MIN_RECORDING_BUDGET_BYTES)
+        throw new Error(`the recordings of learner ${owner} (or of the class) have used up their disk budget`);
+      const reserved = Math.min(this.opts.limits?.maxBytes ?? DEFAULT_CAST_LIMITS.maxBytes, left);
       const paths = recordingPaths(this.opts.dir, owner, id);
       if (!paths) throw new Error(`learner id ${JSON.stringify(owner.slice(0, 64))} cannot name a folder`);
       const startedAt = Date.now();
@@ -144,14 +155,15 @@ export class ClassRecorder implements Disposable {
         height: opened.size.rows,
         title: `${learnerName} · ${session.lesson.title} · T${opened.term + 1}`,
         startedAt,
-        ...(this.opts.limits ? { limits: this.opts.limits } : {}),
+        limits: { ...this.opts.limits, maxBytes: reserved },
         onError: (e) => this.opts.onError?.(e, id),
       });
       writer.output(opened.startup);
       const subscriptions = new DisposableStore();
       subscriptions.add(opened.onOutput((chunk) => writer.output(chunk)));
       subscriptions.add(opened.onResize((size) => writer.resize(size.cols, size.rows)));
-      const recording: LiveRecording = { meta, paths, writer, subscriptions, session };
+      this.budget.reserve(owner, reserved);
+      const recording: LiveRecording = { meta, paths, writer, subscriptions, session, reserved };
       this.live.set(id, recording);
       followed.terminals.set(opened.term, recording);
     } catch (e: unknown) {
@@ -170,6 +182,7 @@ export class ClassRecorder implements Disposable {
       })
       .catch((e: unknown) => this.opts.onError?.(e, recording.meta.id))
       .finally(() => {
+        this.budget.settle(recording.meta.learnerId, recording.reserved, recording.writer.bytesWritten);
         this.live.delete(recording.meta.id);
         this.ending.delete(done);
       });

@@ -27,3 +27,12 @@ export const DEFAULT_CAST_LIMITS: CastLimits = {
   coalesceMs: CAST_COALESCE_MS,
   maxEventChars: MAX_CAST_EVENT_CHARS,
 };
+
+/** Cast bytes one learner's recordings may take in all (bytes): every new terminal opening (Reset, a new tab)
+ *  starts a new cast, so without it a learner looping Reset during a flood could fill the disk. Eight full casts. */
+export const MAX_LEARNER_RECORDING_BYTES = 64 * 1024 * 1024;
+/** Cast bytes a whole class's recordings may take (bytes): the folder sits beside the class database, whose writes
+ *  must keep working. 100 learners of ordinary work take well under this. */
+export const MAX_CLASS_RECORDING_BYTES = 2 * 1024 * 1024 * 1024;
+/** Below this much budget left (bytes) a new recording is not started at all: it could hold no more than a prompt. */
+export const MIN_RECORDING_BUDGET_BYTES = 64 * 1024;
