@@ -103,6 +103,8 @@ export class SessionManager implements Disposable {
     }
     this.creating++;
     if (owner) this.creatingFor.set(owner.id, (this.creatingFor.get(owner.id) ?? 0) + 1);
+    /** The session whose start was announced (onStarting): whatever ends its making, its close is announced too. */
+    let started: Session | null = null;
     try {
       // Hex: the id names containers, volumes and a learner's engine, whose names must start with a letter or digit.
       const id = randomBytes(16).toString('hex');
@@ -116,19 +118,20 @@ export class SessionManager implements Disposable {
           limits: this.deps.limits,
           checkStep: this.deps.checkStep,
           log: this.deps.log,
-          starting: (s) => this._onStarting.fire(s),
+          starting: (s) => {
+            started = s;
+            this._onStarting.fire(s);
+          },
         },
         owner?.id ?? null,
       );
       if (owner?.active && !owner.active()) {
         session.dispose();
-        this._onClosed.fire(session);
         await session.closed();
         throw new SessionError('SESSION_CLOSED', 'you were removed from the class');
       }
       if (this.store.isDisposed) {
         session.dispose();
-        this._onClosed.fire(session);
         await session.closed();
         throw new SessionError('SESSION_CLOSED', 'the server is shutting down');
       }
@@ -137,6 +140,10 @@ export class SessionManager implements Disposable {
       owner?.opened?.(lesson.id);
       this._onCreated.fire(session);
       return session;
+    } catch (e: unknown) {
+      // Made and then dropped (its shell failed to open, its learner was removed, the server is stopping).
+      if (started !== null) this._onClosed.fire(started);
+      throw e;
     } finally {
       this.creating--;
       if (owner) {
