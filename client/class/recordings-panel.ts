@@ -24,6 +24,8 @@ export class RecordingsPanel implements Disposable {
   private readonly list = h('div', { class: 'recordings-list', attrs: { 'aria-live': 'polite' } }, 'Loading…');
   private readonly stage = h('div', { class: 'recordings-stage' });
   private player: CastPlayer | null = null;
+  /** Counts Play clicks, so only the latest one's download becomes the player. */
+  private playRequest = 0;
   private disposed = false;
 
   private constructor(
@@ -148,9 +150,10 @@ export class RecordingsPanel implements Disposable {
   private async play(r: RecordingInfo, what: string): Promise<void> {
     this.player?.dispose();
     this.player = null;
+    const request = ++this.playRequest; // a later Play wins over a download still in flight
     replaceChildren(this.stage, h('p', { class: 'empty' }, 'Loading the recording…'));
     const answer = await getText(`${this.base()}/${encodeURIComponent(r.id)}`);
-    if (this.disposed) return;
+    if (this.disposed || request !== this.playRequest) return;
     if (!answer.ok) {
       replaceChildren(
         this.stage,

@@ -195,3 +195,38 @@ test('an existing file is never written over: the writer stops as interrupted an
     assert.equal(await readFile(path, 'utf8'), 'not yours');
   });
 });
+
+test('one event larger than the queue bound (control bytes escape to six characters each) is still recorded', async () => {
+  await withDir(async (dir) => {
+    const maxQueuedBytes = 4 * 1024;
+    const { writer, clock, path } = writerIn(dir, { limits: { maxQueuedBytes, maxEventChars: 2000 } });
+    const controls = '\x01'.repeat(2000); // 2000 characters, about 12 KB once escaped: three times the bound
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the header is on disk: the queue is empty
+    writer.output(Buffer.from(controls));
+    clock.now += 50;
+    await writer.finish();
+    assert.equal(output(await castAt(path)), controls);
+  });
+});
+
+test('a size change dropped while the disk is behind is written with the gap mark, so a replay has the right size', async () => {
+  await withDir(async (dir) => {
+    const { writer, clock, path } = writerIn(dir, { limits: { maxQueuedBytes: 2048 } });
+    for (let i = 0; i < 10; i++) {
+      writer.output(Buffer.from('z'.repeat(1000)));
+      clock.now += 50;
+    }
+    writer.resize(132, 43); // the queue is full: dropped, remembered
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock.now += 50;
+    writer.output(Buffer.from('after'));
+    await writer.finish();
+    const events = (await castAt(path)).events;
+    const gapAt = events.findIndex((e) => e[1] === 'm');
+    assert.ok(gapAt >= 0, 'a gap marker');
+    assert.ok(
+      events.slice(gapAt).some((e) => e[1] === 'r' && e[2] === '132x43'),
+      'the size after the gap',
+    );
+  });
+});

@@ -50,6 +50,8 @@ export class CastWriter {
   private flushed = 0;
   /** Output bytes dropped while the disk was behind, not yet marked in the cast. */
   private dropped = 0;
+  /** The last size change dropped while the disk was behind ("COLSxROWS"), written with the gap's mark. */
+  private droppedSize: string | null = null;
   private stateValue: 'recording' | CastEnd = 'recording';
 
   constructor(opts: CastWriterOptions) {
@@ -102,7 +104,8 @@ export class CastWriter {
     if (this.stateValue === 'recording') {
       this.append(this.decoder.end()); // a character cut off by the end: one U+FFFD
       this.flushPending();
-      if (this.stateValue === 'recording' && this.dropped > 0) this.markGap(this.clock());
+      if (this.stateValue === 'recording' && (this.dropped > 0 || this.droppedSize !== null))
+        this.markGap(this.clock());
       this.stop('complete');
     }
     return this.closed;
@@ -133,11 +136,15 @@ export class CastWriter {
     const time = this.timeOf(atMs);
     const line = `${JSON.stringify([time, code, data])}\n`;
     const bytes = Buffer.byteLength(line);
-    if (this.stream.writableLength + bytes > this.limits.maxQueuedBytes) {
+    // An empty queue always takes one event, however large (an event of control bytes escaped as \u00XX can be
+    // six times its characters): the queue stays under maxQueuedBytes plus one event.
+    const queued = this.stream.writableLength;
+    if (queued > 0 && queued + bytes > this.limits.maxQueuedBytes) {
       if (code === 'o') this.dropped += Buffer.byteLength(data);
+      else if (code === 'r') this.droppedSize = data;
       return;
     }
-    if (this.dropped > 0 && !this.markGap(atMs)) return;
+    if ((this.dropped > 0 || this.droppedSize !== null) && !this.markGap(atMs)) return;
     if (!this.fits(bytes)) {
       this.cut(time);
       return;
@@ -149,10 +156,13 @@ export class CastWriter {
   private markGap(atMs: number): boolean {
     const time = this.timeOf(atMs);
     const lost = this.dropped;
+    const size = this.droppedSize;
     this.dropped = 0;
+    this.droppedSize = null;
     const lines = [
       `${JSON.stringify([time, 'm', `stepwise: ${lost} bytes of output were not recorded (the disk fell behind)`])}\n`,
       `${JSON.stringify([time, 'o', `\r\n\x1b[7m[recording gap: ${lost} bytes not recorded]\x1b[0m\r\n`])}\n`,
+      ...(size === null ? [] : [`${JSON.stringify([time, 'r', size])}\n`]),
     ];
     if (!this.fits(Buffer.byteLength(lines.join('')))) {
       this.cut(time);
