@@ -31,7 +31,7 @@ import { serveCli, type ServedCli } from './harness/serve-cli.ts';
 import { TestClient } from './harness/terminal-client.ts';
 import { EXIT_OK } from '../server/cli/exit-codes.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
-import { OuterEngine } from '../server/environment/learner-engine/outer-engine.ts';
+import { OuterEngine, outerEngineDir } from '../server/environment/learner-engine/outer-engine.ts';
 
 const LESSON_ID = 'container-images';
 const LESSON_TITLE = 'What is a Container Image?';
@@ -130,11 +130,17 @@ after(async () => {
     clearTimeout(timer);
     if (exit !== EXIT_OK) {
       process.stderr.write(`stepwise serve ended with ${exit}: ${cli.output().stderr}\n`);
-      await stopLeftoverOuterEngine(join(base, 'state', 'stepwise', 'learner-engines', 'outer'));
+      await stopLeftoverOuterEngine(outerDir());
     }
   }
-  if (base) await rm(base, { recursive: true, force: true });
+  if (base) {
+    await rm(outerDir(), { recursive: true, force: true }); // under /var/lib/stepwise: base is a 0700 folder
+    await rm(base, { recursive: true, force: true });
+  }
 });
+
+/** Where the server's userns dockerd lives for this test's state folder (see outerEngineDir). */
+const outerDir = () => outerEngineDir(join(base, 'state', 'stepwise', 'learner-engines'));
 
 /** A server that died leaves its userns dockerd (and the learners' engines in it) running, holding mounts in
  * the state folder: adopt it the way a restarted server would, and stop it. Nothing is started if none answers. */

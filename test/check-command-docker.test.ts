@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runCli, REPO_ROOT, type CliResult } from './harness/cli.ts';
 import { requireDockerHost, requireRegistry, SEEDED_IMAGES } from './harness/env.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
+import { outerEngineDir } from '../server/environment/learner-engine/outer-engine.ts';
 import { findAll, lastLine, leftoverSessions, parseXml, scratchDir } from './check-command-lessons.ts';
 
 const CONTAINER_IMAGES = join(REPO_ROOT, 'scenarios', 'container-images');
@@ -96,6 +97,8 @@ test("--backend docker: container-images passes against an engine of its own; th
   assert.deepEqual(await leftoverSessions(state), []);
   // Its shell container, its engine and the engines' own dockerd are all gone once the command is.
   assert.deepEqual((await host.listContainers({ all: true })).map((c) => c.Id).sort(), containersBefore);
+  // The engines' dockerd lived under /var/lib/stepwise (the state folder is a 0700 temp folder): its folder goes too.
+  await rm(outerEngineDir(join(state, 'stepwise', 'learner-engines')), { recursive: true, force: true });
   await rm(state, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@
 // A server killed with SIGKILL leaves it running: the next start adopts it by its socket.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
@@ -93,6 +93,10 @@ export class OuterEngine {
       );
     }
     mkdirSync(dir, { recursive: true, mode: 0o711 });
+    if (dir.startsWith(`${OUTER_ENGINE_FALLBACK_ROOT}/`)) {
+      assertOwnedFolder(OUTER_ENGINE_FALLBACK_ROOT);
+      assertOwnedFolder(dir);
+    }
     chmodSync(dir, 0o711);
     const socketPath = join(dir, 'docker.sock');
     // Imported on first use, not when the server loads (see dockerOverPinned in engine-socket.ts).
@@ -207,6 +211,20 @@ async function remapBase(docker: Docker): Promise<RemapBase> {
       `the learner engines' dockerd does not remap user namespaces (root dir ${info.DockerRootDir})`,
     );
   return { uid: Number(match[1]), gid: Number(match[2]) };
+}
+
+/**
+ * The shared fallback folder is trusted only if it is a real folder of ours that no one else can write: a
+ * planted socket or pid file there would otherwise be adopted (and signalled) by a root server.
+ */
+function assertOwnedFolder(path: string): void {
+  const st = lstatSync(path);
+  const uid = process.getuid?.() ?? 0;
+  if (!st.isDirectory() || st.isSymbolicLink() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+    throw new OuterEngineError(
+      `${path} must be a folder owned by uid ${uid} that no one else can write (it holds the learner engines' dockerd); fix or remove it`,
+    );
+  }
 }
 
 /** Who may stop the outer dockerd (see OuterEngine.start): one pid, in the engine's own folder. */
