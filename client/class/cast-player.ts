@@ -9,7 +9,7 @@ import { Terminal } from '@xterm/xterm';
 import { parseCast } from '../../server/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, toDisposable, type Disposable } from '../lifecycle.ts';
-import { LIGHT_MIN_CONTRAST, TERMINAL_THEMES, type ThemeName } from '../terminal/themes.ts';
+import { TERMINAL_FONT_FAMILY, terminalThemeOptions, type ThemeName } from '../terminal/themes.ts';
 import { clockTime, nextEventIndex, resizeOf, timelineOf, type Timeline } from './cast-timeline.ts';
 
 export const PLAYBACK_SPEEDS = [1, 2, 4] as const;
@@ -51,13 +51,12 @@ export class CastPlayer implements Disposable {
     this.term = new Terminal({
       cols: this.timeline.width,
       rows: this.timeline.height,
-      fontFamily: '"JetBrains Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
+      fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 13,
       scrollback: SCROLLBACK_LINES,
       disableStdin: true,
       cursorBlink: false,
-      theme: TERMINAL_THEMES[theme],
-      minimumContrastRatio: theme === 'light' ? LIGHT_MIN_CONTRAST : 1,
+      ...terminalThemeOptions(theme),
     });
     this.store.add(this.term);
     this.store.add(toDisposable(() => this.stopTimer()));

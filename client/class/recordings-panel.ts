@@ -8,6 +8,7 @@ import {
   type RecordingState,
 } from '../../server/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { formatBytes } from '../format.ts';
 import type { Disposable } from '../lifecycle.ts';
 import type { ThemeName } from '../terminal/themes.ts';
 import { CastPlayer } from './cast-player.ts';
@@ -185,10 +186,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }

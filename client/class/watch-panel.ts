@@ -7,7 +7,7 @@ import { Terminal } from '@xterm/xterm';
 import type { InstructorMessageBody, ServerMessage } from '../../server/protocol/index.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, timeout, type Disposable } from '../lifecycle.ts';
-import { LIGHT_MIN_CONTRAST, TERMINAL_THEMES, type ThemeName } from '../terminal/themes.ts';
+import { TERMINAL_FONT_FAMILY, terminalThemeOptions, type ThemeName } from '../terminal/themes.ts';
 import type { ThemeController } from '../ui/theme.ts';
 
 /** How long the read-only notice stays after the last key (ms): long enough to read one sentence. */
@@ -134,12 +134,11 @@ export class WatchPanel implements Disposable {
       attrs: { role: 'tabpanel', 'aria-label': `${this.learner.name}'s terminal T${index + 1}` },
     });
     const term = new Terminal({
-      fontFamily: '"JetBrains Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
+      fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 13,
       scrollback: WATCH_SCROLLBACK_LINES,
       cursorBlink: false,
-      theme: TERMINAL_THEMES[this.theme.current],
-      minimumContrastRatio: this.theme.current === 'light' ? LIGHT_MIN_CONTRAST : 1,
+      ...terminalThemeOptions(this.theme.current),
     });
     // Read-only: keys are not sent. The instructor is told, so they do not think they are typing into it.
     term.onData(() => this.showReadOnlyNotice());
@@ -187,8 +186,7 @@ export class WatchPanel implements Disposable {
 
   private applyTheme(name: ThemeName): void {
     for (const { term } of this.screens.values()) {
-      term.options.theme = TERMINAL_THEMES[name];
-      term.options.minimumContrastRatio = name === 'light' ? LIGHT_MIN_CONTRAST : 1;
+      Object.assign(term.options, terminalThemeOptions(name));
     }
   }
 

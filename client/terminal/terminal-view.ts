@@ -8,7 +8,7 @@ import { h, replaceChildren } from '../dom.ts';
 import { DisposableStore, toDisposable, type Disposable } from '../lifecycle.ts';
 import type { Connection } from '../session/connection.ts';
 import { AckCounter } from './ack-counter.ts';
-import { LIGHT_MIN_CONTRAST, TERMINAL_THEMES, type ThemeName } from './themes.ts';
+import { TERMINAL_FONT_FAMILY, terminalThemeOptions, type ThemeName } from './themes.ts';
 
 /** A remainder under ACK_EVERY_BYTES is acked after this much quiet (ms): small enough to keep echo-only
  *  sessions drained, large enough that typing sends a handful of acks per second, not one per key. */
@@ -47,15 +47,14 @@ export class TerminalView implements Disposable {
       this.overlay,
     );
     this.term = new Terminal({
-      fontFamily: '"JetBrains Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace',
+      fontFamily: TERMINAL_FONT_FAMILY,
       fontSize: 13.5,
       lineHeight: 1.25,
       cursorBlink: true,
       scrollback: SCROLLBACK_LINES,
       allowProposedApi: false,
       rightClickSelectsWord: true,
-      theme: TERMINAL_THEMES[theme],
-      minimumContrastRatio: theme === 'light' ? LIGHT_MIN_CONTRAST : 1,
+      ...terminalThemeOptions(theme),
     });
     this.term.loadAddon(this.fitAddon);
     this.store.add(this.term);
@@ -125,8 +124,7 @@ export class TerminalView implements Disposable {
   }
 
   setTheme(theme: ThemeName): void {
-    this.term.options.theme = TERMINAL_THEMES[theme];
-    this.term.options.minimumContrastRatio = theme === 'light' ? LIGHT_MIN_CONTRAST : 1;
+    Object.assign(this.term.options, terminalThemeOptions(theme));
   }
 
   focus(): void {

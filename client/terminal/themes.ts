@@ -55,3 +55,12 @@ export const TERMINAL_THEMES: Record<ThemeName, ITheme> = {
 
 /** WCAG AA for normal text: xterm adjusts foreground colours that fall below it. */
 export const LIGHT_MIN_CONTRAST = 4.5;
+
+/** The terminals' font, in the page's own terminal, the instructor's watch view and the recording player alike. */
+export const TERMINAL_FONT_FAMILY =
+  '"JetBrains Mono", "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
+
+/** The xterm options that follow the page's theme (set at creation, and again on a theme change). */
+export function terminalThemeOptions(theme: ThemeName): { theme: ITheme; minimumContrastRatio: number } {
+  return { theme: TERMINAL_THEMES[theme], minimumContrastRatio: theme === 'light' ? LIGHT_MIN_CONTRAST : 1 };
+}

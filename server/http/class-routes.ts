@@ -2,7 +2,6 @@
 // instructor's API (GET /api/class, results, reset, remove, broadcast). requireRole (roles.ts) has already
 // identified the caller; the instructor's routes check the role again themselves.
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { JoinError, type Classroom } from '../class/index.ts';
 import { broadcastRequestSchema, joinRequestSchema, type JoinResponse } from '../protocol/index.ts';
 import { SessionError, type SessionManager } from '../terminal/index.ts';
@@ -12,6 +11,7 @@ import { HttpError } from './http-error.ts';
 import { FailureLimiter } from './join-limiter.ts';
 import { bodyOf, jsonBody } from './json-body.ts';
 import { learnerCookieValue, requireInstructor } from './roles.ts';
+import { rosterLearner } from './learner-param.ts';
 
 export interface ClassRouteDeps {
   classroom: Classroom;
@@ -29,7 +29,6 @@ const JOIN_STATUS: Record<JoinError['code'], number> = {
   BAD_NAME: 400,
   CLASS_FULL: 403,
 };
-const learnerIdParam = z.string().min(1).max(64);
 
 export function classRoutes(deps: ClassRouteDeps): Router {
   const router = Router();
@@ -99,7 +98,7 @@ export function classRoutes(deps: ClassRouteDeps): Router {
     res.type('application/xml; charset=utf-8').send(resultsJunit(deps.classroom.name, deps.classroom.resultRows()));
   });
   instructor.post('/learners/:id/reset', async (req, res) => {
-    const learnerId = knownLearner(deps, req.params.id);
+    const learnerId = rosterLearner(deps.classroom, req.params.id);
     const sessions = deps.sessions.ownedBy(learnerId);
     // Each session reports its own resetDone to the learner's page; this waits for all of them.
     try {
@@ -112,7 +111,7 @@ export function classRoutes(deps: ClassRouteDeps): Router {
     res.json({ reset: sessions.length });
   });
   instructor.delete('/learners/:id', async (req, res) => {
-    const learnerId = knownLearner(deps, req.params.id);
+    const learnerId = rosterLearner(deps.classroom, req.params.id);
     deps.classroom.remove(learnerId);
     const sessions = deps.sessions.ownedBy(learnerId);
     await Promise.all(sessions.map((s) => deps.sessions.close(s.id, 'the learner was removed from the class')));
@@ -126,12 +125,4 @@ export function classRoutes(deps: ClassRouteDeps): Router {
   });
   router.use('/api/class', instructor);
   return router;
-}
-
-function knownLearner(deps: ClassRouteDeps, id: unknown): string {
-  const parsed = learnerIdParam.safeParse(id);
-  if (!parsed.success || !deps.classroom.isLearner(parsed.data)) {
-    throw new HttpError(404, 'LEARNER_NOT_FOUND', `no learner ${String(id).slice(0, 64)} in this class`);
-  }
-  return parsed.data;
 }

@@ -8,26 +8,28 @@ import { castFileName, type ClassRecorder, type Classroom } from '../class/index
 import { ASCIICAST_MEDIA_TYPE, type RecordingList } from '../protocol/index.ts';
 import { HttpError } from './http-error.ts';
 import { requireInstructor } from './roles.ts';
+import { rosterLearner } from './learner-param.ts';
 
 export interface RecordingRouteDeps {
   classroom: Classroom;
   recorder: ClassRecorder;
 }
 
-const idParam = z.string().min(1).max(64);
+/** Recording ids are 16 hex; anything longer than this is not one (characters). */
+const recordingIdParam = z.string().min(1).max(64);
 
 export function recordingRoutes(deps: RecordingRouteDeps): Router {
   const router = Router();
   router.use(requireInstructor);
   router.get('/learners/:id/recordings', async (req, res) => {
-    const learnerId = rosterLearner(deps, req.params.id);
+    const learnerId = rosterLearner(deps.classroom, req.params.id);
     const body: RecordingList = { learnerId, recordings: await deps.recorder.list(learnerId) };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
   router.get('/learners/:id/recordings/:recording', async (req, res) => {
-    const learnerId = rosterLearner(deps, req.params.id);
-    const recordingId = idParam.safeParse(req.params.recording);
+    const learnerId = rosterLearner(deps.classroom, req.params.id);
+    const recordingId = recordingIdParam.safeParse(req.params.recording);
     const file = recordingId.success ? await deps.recorder.find(learnerId, recordingId.data) : undefined;
     if (!file) {
       throw new HttpError(
@@ -53,13 +55,4 @@ export function recordingRoutes(deps: RecordingRouteDeps): Router {
     }
   });
   return router;
-}
-
-/** A learner on the roster; removed learners' recordings stay on disk but are not served, as with results. */
-function rosterLearner(deps: RecordingRouteDeps, id: unknown): string {
-  const parsed = idParam.safeParse(id);
-  if (!parsed.success || !deps.classroom.isLearner(parsed.data)) {
-    throw new HttpError(404, 'LEARNER_NOT_FOUND', `no learner ${String(id).slice(0, 64)} in this class`);
-  }
-  return parsed.data;
 }

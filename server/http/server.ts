@@ -19,7 +19,7 @@ import {
 import { DEFAULT_HOST, hostAllowed, isLoopbackHost, newToken, tokenCookieName } from './auth.ts';
 // Class mode (the classroom, its SQLite store, recordings and routes) is imported only by a server started with a
 // class: better-sqlite3 and the class code cost a one-user server about 1.5 MiB at idle (DESIGN.md's idle RSS target).
-import type { Classroom } from '../class/index.ts';
+import type { ClassRecorder, Classroom } from '../class/index.ts';
 import { identify, learnerCookieName, principalOf, requireRole, type Principal, type RoleAuth } from './roles.ts';
 import { apiRoutes } from './api-routes.ts';
 import { findClientDir } from './client-files.ts';
@@ -137,18 +137,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     log,
     checkStep: opts.checkStep ?? runStepChecks,
   });
-  // Subscribed before any session exists, so every learner terminal is recorded from its first byte.
-  const { ClassRecorder, castsDirOf } = classroom ? await import('../class/index.ts') : {};
-  const recorder =
-    classroom && ClassRecorder && castsDirOf
-      ? new ClassRecorder({
-          sessions,
-          dir: castsDirOf(classroom.file),
-          learnerName: (id) => classroom.learners().find((l) => l.id === id)?.name,
-          onError: (err, recording) =>
-            log.warn({ err, recording }, 'a recording stopped: its file could not be written'),
-        })
-      : null;
+  const recorder = classroom ? await recordClass(classroom, sessions, log) : null;
   await sessions.reapOrphans();
   // One mutable auth record for pages and upgrades: the cookie name depends on the port, known after listen.
   const auth: UpgradeAuth = { token, cookieName: '', bindHost: host };
@@ -192,8 +181,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         baseUrl: () => baseUrlOf(host, listeningPort),
       }),
     );
-    const { recordingRoutes } = await import('./recording-routes.ts');
-    if (recorder) app.use('/api/class', recordingRoutes({ classroom, recorder }));
+    if (recorder) {
+      const { recordingRoutes } = await import('./recording-routes.ts');
+      app.use('/api/class', recordingRoutes({ classroom, recorder }));
+    }
   }
   app.use(
     '/api',
@@ -223,6 +214,9 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   );
   app.use(errorHandler(log));
 
+  const classFeed: ClassFeed | undefined = classroom
+    ? { view: () => classroom.view(), onUpdate: classroom.onUpdate, isLearner: (id) => classroom.isLearner(id) }
+    : undefined;
   const server: Server = createHttpServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   server.on(
@@ -232,9 +226,6 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       auth,
       (ws, principal: Principal) => {
         if (!classroom || principal.role === 'instructor') {
-          const classFeed: ClassFeed | undefined = classroom
-            ? { view: () => classroom.view(), onUpdate: classroom.onUpdate, isLearner: (id) => classroom.isLearner(id) }
-            : undefined;
           serveConnection(ws, { sessions, catalog, log, ...(classFeed ? { classFeed } : {}) });
           return;
         }
@@ -317,6 +308,17 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
 
 function baseUrlOf(host: string, port: number): string {
   return `http://${urlHost(host)}:${port}/`;
+}
+
+/** Records every learner terminal of the class (subscribed before any session exists, so from its first byte). */
+async function recordClass(classroom: Classroom, sessions: SessionManager, log: Logger): Promise<ClassRecorder> {
+  const { ClassRecorder, castsDirOf } = await import('../class/index.ts');
+  return new ClassRecorder({
+    sessions,
+    dir: castsDirOf(classroom.file),
+    learnerName: (id) => classroom.learners().find((l) => l.id === id)?.name,
+    onError: (err, recording) => log.warn({ err, recording }, 'a recording stopped: its file could not be written'),
+  });
 }
 
 async function openClassroom(

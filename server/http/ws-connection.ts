@@ -86,8 +86,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let overAckWarned = false;
   /** Messages and frames handed to ws whose send callback has not come yet. */
   let pendingSends = 0;
-  /** The instructor's socket (after `hello {role: 'instructor'}`): it has no session and never types. */
-  let instructor = false;
+  /** Set on the instructor's socket (after `hello {role: 'instructor'}`): it has no session and never types. */
+  let instructorFeed: ClassFeed | null = null;
   /** What the instructor's socket watches now, if anything. */
   let watch: SessionWatch | null = null;
   let inputOnWatchWarned = false;
@@ -181,7 +181,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return;
     }
     ready = Promise.resolve(null);
-    instructor = true;
+    instructorFeed = feed;
     store.add(feed.onUpdate((update) => client.send({ type: 'classUpdate', update })));
     store.add(toDisposable(() => watch?.dispose()));
     client.send({ type: 'classState', view: feed.view() });
@@ -218,8 +218,8 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
       followClass();
       return;
     }
-    if (instructor && deps.classFeed) {
-      handleInstructorText(text, deps.classFeed);
+    if (instructorFeed) {
+      handleInstructorText(text, instructorFeed);
       return;
     }
     const decoded = decodeClientMessage(text);
@@ -277,7 +277,7 @@ export function serveConnection(ws: WebSocket, deps: ConnectionDeps): void {
   }
 
   function handleBinary(data: Buffer): void {
-    if (instructor) {
+    if (instructorFeed) {
       // Watching is read-only: keys typed in the watch view are dropped here and never reach a pty.
       if (!inputOnWatchWarned) {
         inputOnWatchWarned = true;

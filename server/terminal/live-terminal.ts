@@ -43,10 +43,8 @@ export class LiveTerminal implements Disposable {
   private readonly _onResize = this.store.add(new Emitter<TerminalSize>());
   /** The terminal's size changed (clamped, and only on a real change). */
   readonly onResize = this._onResize.event;
-  /** Output given while the constructor ran (the shell's first prompt, held by ShellTerminal and capped there),
-   *  before anyone could listen to onOutput; null once taken. */
-  private startup: Buffer[] | null = [];
-  /** What the terminal printed before it was handed out (see `startup`): a recording starts with it. */
+  /** What the terminal printed before it was handed out (the shell's first prompt, held by ShellTerminal and capped
+   *  there, given while the constructor ran), before anyone could listen to onOutput: a recording starts with it. */
   readonly startupOutput: Buffer;
 
   constructor(
@@ -60,9 +58,8 @@ export class LiveTerminal implements Disposable {
     this.flow = new FlowControl({ pause: () => this.current.pause(), resume: () => this.current.resume() });
     this.current = shell;
     this.adopt(shell);
-    const startup = this.startup;
-    this.startup = null;
-    this.startupOutput = Buffer.concat(startup ?? []);
+    // The mirror has only queued so far (it starts on a snapshot's need), so it holds exactly those bytes.
+    this.startupOutput = Buffer.concat(this.mirror.outputSinceStart() ?? []);
     this.store.add({ dispose: () => this.detach() });
     this.store.add({ dispose: () => this.unwatchAll() });
     this.store.add({ dispose: () => this.current.dispose() });
@@ -199,18 +196,18 @@ export class LiveTerminal implements Disposable {
     });
   }
 
-  /** Sends what the watchers' batches hold now (the session is about to tell them the shell exited). */
-  flushWatchers(): void {
-    for (const watcher of this.watchers) watcher.flush();
-  }
-
   dispose(): void {
     this.store.dispose();
   }
 
   private adopt(shell: ShellTerminal): void {
     this.shellStore.add(shell.onData((chunk) => this.handleOutput(chunk)));
-    this.shellStore.add(shell.onExit(({ exitCode }) => this.onExited(this.index, exitCode)));
+    this.shellStore.add(
+      shell.onExit(({ exitCode }) => {
+        for (const watcher of this.watchers) watcher.flush(); // the shell's last output before the news of its exit
+        this.onExited(this.index, exitCode);
+      }),
+    );
   }
 
   private handleOutput(chunk: Buffer): void {
@@ -220,7 +217,6 @@ export class LiveTerminal implements Disposable {
     else if (attachment) attachment.held.push(chunk);
     this.mirror.write(chunk);
     for (const watcher of this.watchers) watcher.output(chunk);
-    this.startup?.push(chunk);
     if (this._onOutput.hasListeners) this._onOutput.fire(chunk);
   }
 

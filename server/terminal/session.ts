@@ -382,8 +382,7 @@ export class Session implements Disposable {
     if (this.store.isDisposed) return;
     const client = this.client;
     this.client = null;
-    for (const holds of this.watchers.values()) for (const hold of holds.values()) hold.dispose();
-    this.watchers.clear();
+    this.watchers.clear(); // closing the terminals ends their watchers
     this.closeTerminals();
     this.store.dispose();
     if (client) client.close(CLOSE_GOING_AWAY, 'the session ended');
@@ -551,7 +550,6 @@ export class Session implements Disposable {
       const created = store.add(
         new LiveTerminal(shell, term, this.size, (t, exitCode) => {
           this.send({ type: 'exited', term: t, exitCode });
-          this.terminals.get(t)?.flushWatchers(); // the shell's last output before the news that it exited
           for (const watcher of this.watchers.keys()) watcher.send({ type: 'exited', term: t, exitCode });
         }),
       );
