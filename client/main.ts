@@ -10,6 +10,7 @@ import { ICONS } from './ui/icons.ts';
 import { ThemeController } from './ui/theme.ts';
 import { Toaster } from './ui/toast.ts';
 import { Topbar } from './ui/topbar.ts';
+import { homeShell } from './ui/home-shell.ts';
 
 async function start(): Promise<void> {
   const root = document.getElementById('app');
@@ -35,18 +36,13 @@ function showProblem(root: HTMLElement, theme: ThemeController, title: string, m
   const topbar = new Topbar(theme, []);
   replaceChildren(
     root,
-    h(
-      'div',
-      { class: 'app app-home' },
-      topbar.element,
-      h(
-        'main',
-        { class: 'home problem', attrs: { id: 'main', tabindex: -1 } },
-        icon(ICONS.alert, 'icon icon-xl'),
-        h('h1', null, title),
-        h('p', null, message),
-        h('p', null, h('a', { attrs: { href: '/' } }, 'See all lessons')),
-      ),
+    homeShell(
+      topbar,
+      'problem',
+      icon(ICONS.alert, 'icon icon-xl'),
+      h('h1', null, title),
+      h('p', null, message),
+      h('p', null, h('a', { attrs: { href: '/' } }, 'See all lessons')),
     ),
   );
 }

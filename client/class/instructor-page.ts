@@ -21,6 +21,7 @@ import { RecordingsPanel } from './recordings-panel.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import type { Toaster } from '../ui/toast.ts';
 import { Topbar } from '../ui/topbar.ts';
+import { homeShell } from '../ui/home-shell.ts';
 
 /** Wait before reconnecting the feed after it dropped (ms): the server may be restarting. */
 const RECONNECT_DELAY_MS = 1_000;
@@ -49,19 +50,7 @@ export class InstructorPage implements Disposable {
     document.title = 'Class · stepwise';
     replaceChildren(
       root,
-      h(
-        'div',
-        { class: 'app app-home' },
-        this.topbar.element,
-        h(
-          'main',
-          { class: 'home class-page', attrs: { id: 'main', tabindex: -1 } },
-          this.head,
-          this.broadcastForm(),
-          this.grid,
-          this.watchSlot,
-        ),
-      ),
+      homeShell(this.topbar, 'class-page', this.head, this.broadcastForm(), this.grid, this.watchSlot),
     );
     this.connect();
     this.store.interval(() => this.render(), ON_STEP_REFRESH_MS);

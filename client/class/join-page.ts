@@ -6,6 +6,7 @@ import { sentence } from '../format.ts';
 import type { Disposable } from '../lifecycle.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import { Topbar } from '../ui/topbar.ts';
+import { homeShell } from '../ui/home-shell.ts';
 import { postJoin } from './join-api.ts';
 
 /** Matches the server's limit (server/class/limits.ts): the field stops there rather than failing later. */
@@ -109,14 +110,6 @@ export class JoinPage implements Disposable {
   }
 
   private render(...content: (HTMLElement | null)[]): void {
-    replaceChildren(
-      this.root,
-      h(
-        'div',
-        { class: 'app app-home' },
-        this.topbar.element,
-        h('main', { class: 'home join', attrs: { id: 'main', tabindex: -1 } }, ...content),
-      ),
-    );
+    replaceChildren(this.root, homeShell(this.topbar, 'join', ...content));
   }
 }

@@ -10,6 +10,7 @@ import { lessonHref } from '../route.ts';
 import { ICONS } from '../ui/icons.ts';
 import type { ThemeController } from '../ui/theme.ts';
 import { Topbar } from '../ui/topbar.ts';
+import { homeShell } from '../ui/home-shell.ts';
 
 export class LessonListPage implements Disposable {
   private readonly topbar: Topbar;
@@ -20,39 +21,34 @@ export class LessonListPage implements Disposable {
     const started = lessons.filter((l) => l.completedSteps > 0).length;
     replaceChildren(
       root,
-      h(
-        'div',
-        { class: 'app app-home' },
-        this.topbar.element,
+      homeShell(
+        this.topbar,
+        '',
         h(
-          'main',
-          { class: 'home', attrs: { id: 'main', tabindex: -1 } },
+          'header',
+          { class: 'home-head' },
+          h('h1', null, 'Lessons'),
           h(
-            'header',
-            { class: 'home-head' },
-            h('h1', null, 'Lessons'),
-            h(
-              'p',
-              { class: 'home-sub' },
-              'Read a step, run its commands in a real shell beside it, and check your work as you go.',
-            ),
-            lessons.length > 0
-              ? h(
-                  'p',
-                  { class: 'home-meta' },
-                  `${lessons.length} ${lessons.length === 1 ? 'lesson' : 'lessons'}${started > 0 ? ` · ${started} in progress` : ''}`,
-                )
-              : null,
+            'p',
+            { class: 'home-sub' },
+            'Read a step, run its commands in a real shell beside it, and check your work as you go.',
           ),
-          lessons.length === 0
+          lessons.length > 0
             ? h(
                 'p',
-                { class: 'empty' },
-                'No lessons here yet. Start the server with a folder of lessons: ',
-                h('code', null, 'stepwise serve DIR'),
+                { class: 'home-meta' },
+                `${lessons.length} ${lessons.length === 1 ? 'lesson' : 'lessons'}${started > 0 ? ` · ${started} in progress` : ''}`,
               )
-            : h('ul', { class: 'lesson-grid', attrs: { role: 'list' } }, ...lessons.map(card)),
+            : null,
         ),
+        lessons.length === 0
+          ? h(
+              'p',
+              { class: 'empty' },
+              'No lessons here yet. Start the server with a folder of lessons: ',
+              h('code', null, 'stepwise serve DIR'),
+            )
+          : h('ul', { class: 'lesson-grid', attrs: { role: 'list' } }, ...lessons.map(card)),
       ),
     );
   }
