@@ -86,6 +86,12 @@ await build({
     js: "import { createRequire as __stepwiseCreateRequire } from 'node:module'; const require = __stepwiseCreateRequire(import.meta.url);",
   },
   sourcemap: true,
+  // V8 keeps every loaded chunk's source text for lazy compilation, so its size is resident memory. Minified
+  // (names kept, for readable stack traces) the server's chunks are a third smaller, and carry none of the
+  // comments esbuild otherwise keeps: one non-ASCII character in those made a whole chunk a two-byte string
+  // (764 KB in the heap for a 391 KB file). `stepwise serve` idle: 1.1 MiB less.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   plugins: [zodEnglishOnly],
 });

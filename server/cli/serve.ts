@@ -7,7 +7,7 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/n
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
-import { holdYoungGeneration } from './startup-heap.ts';
+import { holdStartupTuning } from './startup-heap.ts';
 import {
   DEFAULT_LEARNER_ENGINES_MODE,
   LEARNER_ENGINE_MODES,
@@ -98,7 +98,47 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     return EXIT_USAGE;
   }
   if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
-  const releaseYoungGeneration = holdYoungGeneration(); // until the server is up: startup-heap.ts
+  // V8 is held back from sizing itself for the module loading until the server is up, or has failed to
+  // start: startup-heap.ts.
+  const releaseStartupTuning = holdStartupTuning();
+  const started = await startServer(root, opts).finally(releaseStartupTuning);
+  if (typeof started === 'number') return started;
+  const { server, docker, log } = started;
+  const count = server.catalog.list().length;
+  if (server.classroom) {
+    const base = server.baseUrl;
+    process.stdout.write(
+      `stepwise: class "${server.classroom.name}", ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
+        `instructor: ${base}instructor?token=${server.token ?? ''}\n` +
+        `learners:   ${base}join\n` +
+        `code: ${server.classroom.code}\n`,
+    );
+  } else {
+    process.stdout.write(
+      `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
+        `    ${server.url}\n` +
+        `Open the link above in a browser. Press Ctrl-C to stop.\n`,
+    );
+  }
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130); // a second Ctrl-C: do not wait for environments to be removed
+      stopping = true;
+      log.info({ signal }, 'stopping: closing sessions');
+      void server
+        .close()
+        .then(() => docker?.dispose())
+        .then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT_OK;
+}
+
+/** Loads the server and listens on the first free port: the running server, or the exit code of a failed start. */
+async function startServer(root: string, opts: ServeOptions) {
   // Loaded on use, so other commands start without the server, node-pty and xterm (see server/cli.ts).
   const { createServer, ServerConfigError } = await import('../http/index.ts');
   const { createLogger } = await import('../http/index.ts');
@@ -151,38 +191,7 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     await docker?.dispose();
     return EXIT_USAGE;
   }
-  releaseYoungGeneration();
-  const count = server.catalog.list().length;
-  if (server.classroom) {
-    const base = server.baseUrl;
-    process.stdout.write(
-      `stepwise: class "${server.classroom.name}", ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
-        `instructor: ${base}instructor?token=${server.token ?? ''}\n` +
-        `learners:   ${base}join\n` +
-        `code: ${server.classroom.code}\n`,
-    );
-  } else {
-    process.stdout.write(
-      `stepwise: serving ${count} lesson${count === 1 ? '' : 's'} from ${root} (backend: ${opts.backend})\n` +
-        `    ${server.url}\n` +
-        `Open the link above in a browser. Press Ctrl-C to stop.\n`,
-    );
-  }
-  await new Promise<void>((done) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(130); // a second Ctrl-C: do not wait for environments to be removed
-      stopping = true;
-      log.info({ signal }, 'stopping: closing sessions');
-      void server
-        .close()
-        .then(() => docker?.dispose())
-        .then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  return EXIT_OK;
+  return { server, docker, log };
 }
 
 /** The docker backend with learners' own engines at the strongest level the probe finds and `mode` allows; the
