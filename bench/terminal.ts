@@ -1,5 +1,6 @@
 // bench/terminal: the terminal path's speed and cost, against DESIGN.md's targets.
-//   throughput  200 MB of 100-char lines, pty → ws → client, as a ratio to reading the same bytes from a raw pty (≥ 0.9×)
+//   throughput  200 MB of 100-char lines, pty → ws → client, as a ratio to reading the same bytes from a raw pty (≥ 0.9×),
+//               beside a ceiling: the raw reader forwarding 64 KiB batches over TCP from its one thread
 //   echo        keystroke echo through the server, p50 and p99 (p99 < 5 ms on loopback)
 //   Ctrl-C      a `yes` flood with a slow client: bytes after Ctrl-C (≤ high watermark + one batch) and time to the prompt
 //   100 sessions echo p99 (< 50 ms) and server RSS per session (< 10 MB)
@@ -11,6 +12,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -60,9 +62,10 @@ async function writeLines(file: string): Promise<void> {
 /**
  * Baseline: the same bytes read straight from a node-pty (the shell sleeps after, so the pty's exit cannot drop
  * output). Read as bytes (`encoding: null`), like the server reads its ptys: a string-decoding reader would be
- * slower and flatter the ratio.
+ * slower and flatter the ratio. With `forward`, each 64 KiB gathered is also written to that socket from the same
+ * thread, which is the least any one-threaded server must do: the ceiling run below.
  */
-async function rawPty(file: string): Promise<FloodRun> {
+async function rawPty(file: string, forward?: Socket): Promise<FloodRun> {
   const cpu = cpuMeter();
   const p = pty.spawn('bash', ['--norc', '-c', `cat '${file}'; sleep 5`], {
     cols: COLS,
@@ -71,10 +74,22 @@ async function rawPty(file: string): Promise<FloodRun> {
     encoding: null,
   });
   let seen = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   const started = performance.now();
   await new Promise<void>((resolve) => {
     const sub = p.onData((d: string | Buffer) => {
-      seen += typeof d === 'string' ? Buffer.byteLength(d) : d.length;
+      const chunk = typeof d === 'string' ? Buffer.from(d) : d;
+      seen += chunk.length;
+      if (forward) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= BATCH_MAX_BYTES) {
+          forward.write(Buffer.concat(pending, pendingBytes));
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
       if (seen >= expectedBytes) {
         sub.dispose();
         resolve();
@@ -84,6 +99,33 @@ async function rawPty(file: string): Promise<FloodRun> {
   const ms = performance.now() - started;
   p.kill('SIGKILL');
   return { ms, ...cpu.read() };
+}
+
+/** A process that accepts one TCP connection on loopback and discards what it reads: the ceiling run's peer. */
+async function startDiscardPeer(): Promise<{ socket: Socket; stop(): Promise<void> }> {
+  const peer = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:net').createServer((c) => c.resume()).listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: peer.stdout }).once('line', (line) => resolve(Number(line)));
+    peer.once('exit', (code) => reject(new Error(`discard peer exited ${code}`)));
+  });
+  const socket = connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await once(socket, 'connect');
+  return {
+    socket,
+    stop: async () => {
+      socket.destroy();
+      peer.kill('SIGKILL');
+      await once(peer, 'exit');
+    },
+  };
 }
 
 interface BenchServer {
@@ -294,15 +336,23 @@ async function main(): Promise<void> {
       await writeLines(file);
       const mbps = (ms: number) => (expectedBytes / 1e6 / (ms / 1000)).toFixed(0);
       const rawRuns: FloodRun[] = [];
+      const ceilingRuns: FloodRun[] = [];
       const viaRuns: FloodRun[] = [];
-      for (let i = 0; i < rounds; i++) {
-        rawRuns.push(await rawPty(file));
-        viaRuns.push(await throughput(server, file));
+      const peer = await startDiscardPeer();
+      try {
+        for (let i = 0; i < rounds; i++) {
+          rawRuns.push(await rawPty(file));
+          ceilingRuns.push(await rawPty(file, peer.socket));
+          viaRuns.push(await throughput(server, file));
+        }
+      } finally {
+        await peer.stop();
       }
       const raws = rawRuns.map((r) => r.ms);
       const vias = viaRuns.map((r) => r.ms);
       const rawMs = Math.min(...raws);
       const viaMs = Math.min(...vias);
+      const ceilingMs = Math.min(...ceilingRuns.map((r) => r.ms));
       const bestRaw = rawRuns[raws.indexOf(rawMs)]!;
       const bestVia = viaRuns[vias.indexOf(viaMs)]!;
       const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -312,6 +362,7 @@ async function main(): Promise<void> {
       report(
         `terminal throughput, ${(expectedBytes / 1e6).toFixed(0)} MB of 100-char lines, best of ${rounds} (all runs):\n` +
           `  raw pty ${(rawMs / 1000).toFixed(2)} s (${mbps(rawMs)} MB/s; ${spread(raws)}); pty → ws → client ${(viaMs / 1000).toFixed(2)} s (${mbps(viaMs)} MB/s; ${spread(vias)}) → ${ratio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${verdict(ratio >= TARGET_THROUGHPUT_RATIO)})\n` +
+          `  ceiling: the raw reader also writing each 64 KiB to a TCP peer from its one thread, no protocol: ${s(ceilingMs)} s → ${(rawMs / ceilingMs).toFixed(2)}× raw (what a one-threaded server can reach on this machine)\n` +
           `  CPU of those best runs: raw reader ${s(bestRaw.clientCpuMs)} s, machine ${pct(bestRaw.machineBusy)} busy; server ${s(bestVia.serverCpuMs)} s + client ${s(bestVia.clientCpuMs)} s, machine ${pct(bestVia.machineBusy)} busy`,
       );
     }
