@@ -41,6 +41,7 @@ const CLI_LIGHT_LEAVES = [
   '^server/protocol/errors\\.ts$',
   '^server/http/auth\\.ts$',
   '^server/core/errors\\.ts$',
+  '^server/terminal/limits\\.ts$',
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -3,6 +3,8 @@
 // registry seeded with busybox and a redis stand-in), starts `stepwise serve scenarios --class NAME --backend
 // docker` as an instructor does (fresh XDG_STATE_HOME), and parses the printed instructor URL and code.
 //   Part 1: N learners (30) join at once, each opens the tar lesson, runs its first step's cells and checks it.
+//     The server keeps N containers warm (`--warm N`, as the README tells an instructor whose class joins at
+//     once); the bench waits for them before learners join, and reports how long making them took.
 //     Time to a prompt: from POST /api/join to the first prompt mark (OSC 133;B) on T1's socket, p50/p95, with
 //     its phases. Baseline in the same run: the engine alone giving N shells at once (lib/engine-baseline.ts).
 //     Grid update: from the learner's passing checkResult to the instructor's classUpdate showing that step
@@ -29,7 +31,8 @@ import { seedImages } from '../test/harness/provision/seed-images.ts';
 import { cookieFrom, httpRequest, postJson } from '../test/harness/http-request.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { DEFAULT_SHELL_IMAGE, ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
-import { MANAGED_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import { MANAGED_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import { WARM_SESSION_PREFIX } from '../server/environment/providers/docker-warm-pool.ts';
 import { ENGINE_LABEL } from '../server/environment/learner-engine/engine-container.ts';
 import { joinResponseSchema, lessonViewSchema, type LessonView } from '../server/protocol/index.ts';
 import { ServedClass } from './lib/class-serve.ts';
@@ -53,6 +56,8 @@ const TARGET_ENGINE_BYTES_PER_LEARNER = 100 * 1024 * 1024;
 const WAIT_MS = 300_000;
 /** Settling time before the "after" memory reading, so the last updates and acks are done (ms). */
 const SETTLE_MS = 2_000;
+/** How often the bench looks for the warm containers while the server makes them (ms). */
+const WARM_POLL_MS = 250;
 
 const LESSONS = fileURLToPath(new URL('../scenarios', import.meta.url));
 const TAR_LESSON = 'tar-basics';
@@ -251,6 +256,17 @@ function engineHost(stateHome: string, hostDocker: Docker): { docker: Docker; pi
     : { docker: hostDocker, pidFile: null };
 }
 
+/** Until `count` warm containers (made for no learner yet) are running in the engine. */
+async function waitForWarm(docker: Docker, count: number): Promise<void> {
+  for (const deadline = performance.now() + WAIT_MS; ;) {
+    const running = await docker.listContainers({ filters: { label: [`${MANAGED_LABEL}=1`] } });
+    const warm = running.filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX)).length;
+    if (warm >= count) return;
+    if (performance.now() > deadline) throw new Error(`only ${warm} of ${count} warm containers after ${ms(WAIT_MS)}`);
+    await sleep(WARM_POLL_MS);
+  }
+}
+
 async function memoryOf(docker: Docker, label: string): Promise<ContainerMemory[]> {
   const ids = await labelledContainers(docker, label);
   return Promise.all(ids.map((id) => containerMemory(docker, id)));
@@ -268,6 +284,7 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
     dockerHost: host.host,
     stateHome,
     maxLearners: opts.learners,
+    ...(opts.engines ? {} : { warm: opts.learners }),
   });
   const stopServer = async () => {
     await server.stop();
@@ -283,6 +300,13 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
   const instructor = await InstructorSocket.connect(server.wsUrl, server.origin, instructorCookie, WAIT_MS);
   cleanups.push(async () => instructor.close());
   const step = firstStepCells(await lessonView(server, instructorCookie, opts.lessonId));
+  if (!opts.engines) {
+    const warmAt = performance.now();
+    await waitForWarm(hostDocker, opts.learners);
+    console.log(
+      `${opts.learners} containers made ahead of learners (--warm ${opts.learners}) in ${ms(performance.now() - warmAt)} after the server was up`,
+    );
+  }
   console.log(`each learner: join, hello, prompt, run ${step.cells.join(', ')}, check ${step.stepId}`);
   if (!opts.engines) {
     const burst = await engineShellBurst(hostDocker, DEFAULT_SHELL_IMAGE, opts.learners);

@@ -23,6 +23,7 @@ import {
   SESSION_LABEL,
 } from '../server/environment/providers/docker-container-spec.ts';
 import { LEARNER_HOME } from '../server/environment/providers/docker-learner.ts';
+import { WARM_SESSION_PREFIX } from '../server/environment/providers/docker-warm-pool.ts';
 import {
   CONTENT_LABEL,
   DEFAULT_SHELL_IMAGE,
@@ -510,5 +511,68 @@ describe('terminals', () => {
     await reader.waitFor(/\r\nflood-done\r\n/); // the output, not the echo of the typed command
     assert.ok(reader.text.length - atPause > chunk * chunks);
     pty.kill();
+  });
+});
+
+describe('warm containers (keepWarm)', () => {
+  test('a session claims a container made before it was asked for; the learner sees their own session id; the pool refills; list() reports none of them', async () => {
+    const errors: unknown[] = [];
+    const warm = backend.keepWarm([{ network: false }], 2, (err) => errors.push(err));
+    try {
+      await warm.settled();
+      assert.equal(warm.ready(), 2);
+      const waiting = await scopeContainers();
+      const pooled = waiting.filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX));
+      assert.equal(pooled.length, 2, 'two containers wait, made for no one');
+      assert.ok(pooled.every((c) => c.State === 'running'));
+      assert.deepEqual(await backend.list(), [], 'waiting containers are not leftovers of an earlier run');
+
+      const env = await createEnv();
+      const id = backend.containerId(env);
+      assert.ok(
+        pooled.some((c) => c.Id === id),
+        'the session got one of the waiting containers',
+      );
+      const marker = await sh(env, 'printf %s "$STEPWISE_SESSION"');
+      assert.equal(marker.stdout, env.id, 'exec carries the session id, not the pool id');
+      const pty = await backend.openTerminal(env, { cols: 80, rows: 24 });
+      const reader = terminalReader(pty);
+      await reader.waitFor(/\x1b\]133;B\x07/);
+      pty.write('echo "<<$STEPWISE_SESSION>>"\r');
+      await reader.waitFor(new RegExp(`<<${env.id}>>\\r\\n`));
+      pty.kill();
+      assert.deepEqual(await backend.list(), [], 'a claimed container is its live session, not a leftover');
+
+      await warm.settled();
+      assert.equal(warm.ready(), 2, 'the pool made a replacement');
+
+      // A lesson of another kind (network) has no pool: its container is made for it.
+      const other = await createEnv(backend, ['network']);
+      assert.ok(!pooled.some((c) => c.Id === backend.containerId(other)));
+      assert.equal(warm.ready(), 2);
+
+      await backend.destroy(env);
+      await assert.rejects(docker.getContainer(id).inspect(), /no such container/i);
+    } finally {
+      await warm.dispose();
+    }
+    const left = (await scopeContainers()).filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX));
+    assert.deepEqual(left, [], 'dispose removed the containers still waiting');
+    assert.deepEqual(errors, []);
+  });
+
+  test('the waiting containers of a server that died are leftovers to the next one, which reaps them', async () => {
+    const dead = new DockerBackend({ docker, scope: SCOPE });
+    const warm = dead.keepWarm([{ network: false }], 1, () => {});
+    await warm.settled();
+    const next = new DockerBackend({ docker, scope: SCOPE });
+    const leftovers = (await next.list()).filter((id) => id.startsWith(WARM_SESSION_PREFIX));
+    assert.equal(leftovers.length, 1);
+    for (const id of leftovers) await next.destroy({ id, backend: 'docker', workdir: '', createdAt: 0 });
+    assert.deepEqual(
+      (await scopeContainers()).filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX)),
+      [],
+    );
+    await warm.dispose(); // its container is gone already: nothing to do, nothing thrown
   });
 });

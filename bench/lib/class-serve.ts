@@ -20,6 +20,8 @@ export interface ClassServeOptions {
   dockerHost: string;
   stateHome: string;
   maxLearners: number;
+  /** `--warm`: containers made before learners arrive (the server's class default when absent). */
+  warm?: number;
 }
 
 export class ServedClass {
@@ -63,6 +65,7 @@ export class ServedClass {
         '0',
         '--max-learners',
         String(opts.maxLearners),
+        ...(opts.warm !== undefined ? ['--warm', String(opts.warm)] : []),
         '--log-level',
         'warn',
       ],

@@ -7,6 +7,7 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../environment/n
 import type { RunningServer } from '../http/index.ts';
 import { DEFAULT_HOST } from '../http/auth.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { DEFAULT_CLASS_WARM_ENVIRONMENTS } from '../terminal/limits.ts';
 import { holdStartupTuning } from './startup-heap.ts';
 import {
   DEFAULT_LEARNER_ENGINES_MODE,
@@ -18,6 +19,8 @@ import {
 export const DEFAULT_PORT = 8642;
 /** Ports tried after DEFAULT_PORT when it is busy (a second `stepwise serve` still starts). */
 const PORT_ATTEMPTS = 10;
+/** More waiting containers than this is a typo, not a class: each holds memory and a copy of its image's files. */
+const MAX_WARM_ENVIRONMENTS = 200;
 
 interface ServeOptions {
   host: string;
@@ -32,6 +35,7 @@ interface ServeOptions {
   class?: string;
   sharedHost?: boolean;
   maxLearners?: number;
+  warm?: number;
 }
 
 /** What a backend is and what a lesson runs, said plainly under the options (issue 9, finding 6). */
@@ -84,6 +88,13 @@ export function registerServe(program: Command): void {
     )
     .option('--shared-host', "allow --backend local in a class: every learner then gets a shell as this server's user")
     .option('--max-learners <n>', 'learners one class admits', parsePositiveInteger)
+    .option(
+      '--warm <n>',
+      `docker backend: containers kept made ahead of learners, for each kind of lesson, so a learner who opens one ` +
+        `gets a prompt at once (default: ${DEFAULT_CLASS_WARM_ENVIRONMENTS} in a class, 0 otherwise; set it to the ` +
+        `class size when everyone joins together)`,
+      parseWholeNumber,
+    )
     .action(async (dir: string, opts: ServeOptions, command: Command) => {
       // A class uses the docker provider unless --backend was given (local then needs --shared-host).
       if (opts.class !== undefined && command.getOptionValueSource('backend') === 'default') opts.backend = 'docker';
@@ -162,6 +173,7 @@ async function startServer(root: string, opts: ServeOptions) {
         watch: opts.watch ?? false,
         limits,
         logger: log,
+        warm: opts.warm ?? (opts.class !== undefined ? DEFAULT_CLASS_WARM_ENVIRONMENTS : 0),
         ...(opts.class !== undefined
           ? {
               class: {
@@ -217,6 +229,13 @@ function isClassConfigError(e: unknown): e is Error {
     'code' in e &&
     ['BAD_CLASS_NAME', 'CLASS_DB_NEWER', 'CLASS_DB_UNREADABLE', 'CLASS_NAME_MISMATCH'].includes(String(e.code))
   );
+}
+
+function parseWholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WARM_ENVIRONMENTS)
+    throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_WARM_ENVIRONMENTS}`);
+  return n;
 }
 
 function parsePositiveInteger(value: string): number {

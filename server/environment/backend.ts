@@ -65,6 +65,21 @@ export interface ExecOptions {
   stdin?: string;
 }
 
+/** What a container made ahead of learners is for: lessons of one kind can share it (Backend.keepWarm). */
+export interface WarmKind {
+  image?: string; // default: the backend's own image for lessons that name none
+  network: boolean; // the lesson requires network
+}
+
+/** Containers kept ready for learners: how many wait now, and how to stop keeping them. */
+export interface WarmContainers {
+  ready(): number;
+  /** Resolves once every pool is full, or has failed and waits to retry. */
+  settled(): Promise<void>;
+  /** Stops making them and removes those still waiting. */
+  dispose(): Promise<void>;
+}
+
 export interface Backend {
   readonly name: BackendName;
   create(spec: EnvironmentSpec): Promise<SessionEnv>;
@@ -81,6 +96,8 @@ export interface Backend {
   destroy(env: SessionEnv): Promise<void>;
   /** Environments left by an earlier server run, for reaping. */
   list(): Promise<string[]>;
+  /** Keeps `size` environments of each kind made ahead of learners; backends where making one is quick have none. */
+  keepWarm?(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers;
 }
 
 export class BackendError extends CodedError<

@@ -12,6 +12,8 @@ export type {
   PtyHandle,
   SessionEnv,
   TerminalSize,
+  WarmContainers,
+  WarmKind,
 } from './backend.ts';
 export { Environment } from './environment.ts';
 export { Provider } from './provider.ts';
@@ -24,6 +26,7 @@ export {
 export { Requirements, type EnvironmentWants, type HostFacts, type Unmet } from './requirements.ts';
 export {
   createLessonEnvironment,
+  warmKindOf,
   runScripts,
   runSetup,
   shellQuote,

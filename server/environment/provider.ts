@@ -1,7 +1,7 @@
 // A provider (DESIGN.md "Environments"): makes Environments of one kind, finds the ones an earlier server run
 // left (for reaping), and says which of a lesson's wants this host cannot meet. Wraps a driver (local.ts,
 // docker.ts) that implements the per-operation Backend interface.
-import type { Backend, BackendName, EnvironmentSpec } from './backend.ts';
+import type { Backend, BackendName, EnvironmentSpec, WarmContainers, WarmKind } from './backend.ts';
 import { Environment } from './environment.ts';
 import type { EnvironmentWants, Requirements, Unmet } from './requirements.ts';
 
@@ -31,6 +31,14 @@ export class Provider {
     const orphans = await this.driver.list();
     for (const id of orphans) await this.driver.destroy({ id, backend: this.driver.name, workdir: '', createdAt: 0 });
     return orphans;
+  }
+
+  /**
+   * Keeps `size` environments of each kind made ahead of learners, where the driver has a pool (docker);
+   * null where making one is quick anyway (local).
+   */
+  keepWarm(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers | null {
+    return this.driver.keepWarm?.(kinds, size, onError) ?? null;
   }
 
   /** What this provider itself needs from the host (the docker provider: an engine). */

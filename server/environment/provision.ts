@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { Lesson, Script } from '../lesson/index.ts';
 import type { Environment } from './environment.ts';
 import type { Provider } from './provider.ts';
+import type { WarmKind } from './backend.ts';
 import { runScriptInEnv } from './run-script.ts';
 import { SETUP_COMMAND_TIMEOUT_MS } from './limits.ts';
 
@@ -31,15 +32,29 @@ export type ForegroundRunner = (
   timeoutMs: number,
 ) => Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
 
+/** The image a lesson's shell runs in, when it names one. */
+function lessonImage(lesson: Lesson): string | undefined {
+  // A Katacoda backend.imageid names their VM image, not a shell image: only native lessons choose one.
+  return lesson.environment.image && lesson.format === 'native' ? lesson.environment.image : undefined;
+}
+
+/** What an environment made ahead of learners must be for this lesson to use it; null if it never can (a Docker
+ * lesson's learner engine is part of the environment from its creation). */
+export function warmKindOf(lesson: Lesson): WarmKind | null {
+  if (lesson.environment.requires.includes('docker')) return null;
+  const image = lessonImage(lesson);
+  return { ...(image ? { image } : {}), network: lesson.environment.requires.includes('network') };
+}
+
 /** Creates an environment named `id` with the lesson's assets in it. Nothing is left if it fails. */
 export async function createLessonEnvironment(provider: Provider, id: string, lesson: Lesson): Promise<Environment> {
+  const image = lessonImage(lesson);
   const env = await provider.create({
     sessionId: id,
     lessonId: lesson.id,
     lessonDir: lesson.dir,
     requires: lesson.environment.requires,
-    // A Katacoda backend.imageid names their VM image, not a shell image: only native lessons choose one.
-    ...(lesson.environment.image && lesson.format === 'native' ? { image: lesson.environment.image } : {}),
+    ...(image ? { image } : {}),
   });
   try {
     for (const asset of lesson.assets) {

@@ -7,7 +7,14 @@ import { join, resolve } from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { WebSocketServer } from 'ws';
 import { CodedError } from '../protocol/index.ts';
-import { createProvider, stateDir as defaultStateDir, type BackendName, type Provider } from '../environment/index.ts';
+import {
+  createProvider,
+  stateDir as defaultStateDir,
+  warmKindOf,
+  type BackendName,
+  type Provider,
+  type WarmContainers,
+} from '../environment/index.ts';
 import { runStepChecks } from '../checks/index.ts';
 import {
   CLASS_SESSIONS_PER_LEARNER,
@@ -58,6 +65,9 @@ export interface ServerOptions {
   checkStep?: StepChecker;
   /** Serve a class (DESIGN.md "Classes"): learners join with the class code; the token is the instructor's. */
   class?: ClassOptions;
+  /** Environments kept made ahead of learners, per kind of lesson, where the provider pools them (docker).
+   *  Default 0 (`stepwise serve --class` asks for DEFAULT_CLASS_WARM_ENVIRONMENTS). */
+  warm?: number;
 }
 
 export interface ClassOptions {
@@ -81,6 +91,8 @@ export interface RunningServer {
   provider: Provider;
   /** Class mode: the class, and the learner cookie's name. */
   classroom: Classroom | null;
+  /** Environments made ahead of learners (null: none kept). */
+  warm: WarmContainers | null;
   learnerCookieName: string;
   close(): Promise<void>;
 }
@@ -268,6 +280,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   auth.cookieName = tokenCookieName(port);
   roleAuth.learnerCookieName = learnerCookieName(port);
   listeningPort = port;
+  // Started once the server listens: a failed listen (the CLI then tries the next port) leaves no pool behind.
+  const warm = keepEnvironmentsWarm(provider, catalog, opts.warm ?? 0, log);
 
   if (opts.watch) {
     catalog.watch();
@@ -289,6 +303,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     catalog,
     provider,
     classroom,
+    warm,
     learnerCookieName: roleAuth.learnerCookieName,
     close: () =>
       (closing ??= (async () => {
@@ -298,12 +313,32 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const stopped = new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections();
         await sessions.closeAll();
+        await warm?.dispose();
         await recorder?.close();
         classroom?.dispose();
         await stopped;
         log.info('server stopped');
       })()),
   };
+}
+
+/** Starts the provider's pools for the catalog's kinds of lesson (Docker lessons are never pooled). */
+function keepEnvironmentsWarm(
+  provider: Provider,
+  catalog: LessonCatalog,
+  size: number,
+  log: Logger,
+): WarmContainers | null {
+  if (size <= 0) return null;
+  const kinds = new Map<string, NonNullable<ReturnType<typeof warmKindOf>>>();
+  for (const lesson of catalog.list()) {
+    const kind = warmKindOf(lesson);
+    if (kind) kinds.set(`${kind.image ?? ''}|${kind.network}`, kind);
+  }
+  if (kinds.size === 0) return null;
+  return provider.keepWarm([...kinds.values()], size, (err) =>
+    log.warn({ err }, 'an environment made ahead of learners failed; learners who join meanwhile wait for their own'),
+  );
 }
 
 function baseUrlOf(host: string, port: number): string {

@@ -12,6 +12,7 @@ export {
   sessionLimits,
   CATCH_UP_CELL_TIMEOUT_MS,
   CLASS_SESSIONS_PER_LEARNER,
+  DEFAULT_CLASS_WARM_ENVIRONMENTS,
   MAX_SESSIONS_PER_OWNER,
   type SessionLimits,
 } from './limits.ts';

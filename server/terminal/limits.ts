@@ -63,3 +63,8 @@ export const MAX_SESSIONS_PER_OWNER = 4;
 
 /** In a class, the server's session slots per admitted learner: one lesson open each, a second while they move on. */
 export const CLASS_SESSIONS_PER_LEARNER = 2;
+
+/** In a class on the docker backend, environments kept made ahead of learners for each kind of lesson, unless
+ *  `serve --warm` says otherwise: the first few learners to arrive get a prompt at once while the pool refills
+ *  behind them. A class that joins all at once wants `--warm` set to its size. */
+export const DEFAULT_CLASS_WARM_ENVIRONMENTS = 8;

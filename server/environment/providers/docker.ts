@@ -17,6 +17,8 @@ import type {
   PtyHandle,
   SessionEnv,
   TerminalSize,
+  WarmContainers,
+  WarmKind,
 } from '../backend.ts';
 import { SHELL_RC } from '../shell-integration.ts';
 import { clampSize } from '../../protocol/index.ts';
@@ -43,6 +45,8 @@ import {
   targetName,
 } from './docker-tar.ts';
 import { localMemberName, renameTarMembers } from './docker-tar-rename.ts';
+import { WarmPool } from './docker-warm-pool.ts';
+import { SESSION_MARKER_VAR } from './local.ts';
 import type { LearnerEngine, LearnerEngines } from '../../environment/learner-engine/index.ts';
 
 /** The shell-integration rc inside the container (root-owned, so the learner cannot change what stepwise reads). */
@@ -81,6 +85,8 @@ export class DockerBackend implements Backend {
   private readonly dockerRefusal: string;
   /** Session id → its learner's own engine, for sessions of Docker lessons. */
   private readonly engines = new Map<string, LearnerEngine>();
+  /** Containers made ahead of learners, by kind (warmKey): keepWarm(). */
+  private readonly pools = new Map<string, WarmPool>();
 
   constructor(opts: DockerBackendOptions) {
     this.docker = opts.docker;
@@ -102,6 +108,9 @@ export class DockerBackend implements Backend {
     if (this.live.has(spec.sessionId))
       throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
+    const network = spec.requires.includes('network');
+    const warm = engines || spec.env ? undefined : this.pools.get(warmKey({ image, network }))?.claim();
+    if (warm !== undefined) return this.adopt(spec.sessionId, warm);
     await this.provideImage(image);
     const engine = engines ? await this.startEngine(engines, spec.sessionId) : undefined;
     try {
@@ -125,23 +134,33 @@ export class DockerBackend implements Backend {
     image: string,
     engine: LearnerEngine | undefined,
   ): Promise<SessionEnv> {
+    const containerId = await this.makeContainer({
+      sessionId: spec.sessionId,
+      lessonId: spec.lessonId,
+      image,
+      env: { ...(spec.env ?? {}), ...(engine?.shell.env ?? {}) },
+      network: spec.requires.includes('network'),
+      ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+    });
+    if (engine) this.engines.set(spec.sessionId, engine);
+    return this.adopt(spec.sessionId, containerId);
+  }
+
+  /** The session's environment is this running container from now on. */
+  private adopt(sessionId: string, containerId: string): SessionEnv {
+    this.live.set(sessionId, containerId);
+    return { id: sessionId, backend: 'docker', workdir: LEARNER_HOME, createdAt: Date.now() };
+  }
+
+  /** Creates a learner container with stepwise's support files in it and starts it; its id. Nothing is left if it fails. */
+  private async makeContainer(input: Omit<Parameters<typeof containerSpec>[0], 'scope'>): Promise<string> {
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(
-        containerSpec({
-          sessionId: spec.sessionId,
-          lessonId: spec.lessonId,
-          image,
-          scope: this.scope,
-          env: { ...(spec.env ?? {}), ...(engine?.shell.env ?? {}) },
-          network: spec.requires.includes('network'),
-          ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
-        }),
-      );
+      container = await this.docker.createContainer(containerSpec({ ...input, scope: this.scope }));
     } catch (err) {
       throw new BackendError(
         'CREATE_FAILED',
-        `cannot create a container for session ${spec.sessionId} from ${image}: ${engineMessage(err)}`,
+        `cannot create a container for session ${input.sessionId} from ${input.image}: ${engineMessage(err)}`,
       );
     }
     try {
@@ -158,12 +177,52 @@ export class DockerBackend implements Backend {
       await this.removeContainer(container.id);
       throw new BackendError(
         'CREATE_FAILED',
-        `cannot start the container for session ${spec.sessionId}: ${engineMessage(err)}`,
+        `cannot start the container for session ${input.sessionId}: ${engineMessage(err)}`,
       );
     }
-    this.live.set(spec.sessionId, container.id);
-    if (engine) this.engines.set(spec.sessionId, engine);
-    return { id: spec.sessionId, backend: 'docker', workdir: LEARNER_HOME, createdAt: Date.now() };
+    return container.id;
+  }
+
+  /**
+   * Keeps `size` containers of each kind made and started ahead of learners (docker-warm-pool.ts): a session of a
+   * lesson of that kind claims one instead of waiting for the engine. Docker lessons (a learner engine is bound
+   * in at creation) and sessions with their own environment variables never use the pool. The returned handle
+   * stops the pools and removes the containers still in them.
+   */
+  keepWarm(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers {
+    const started: WarmPool[] = [];
+    for (const wanted of kinds) {
+      const kind = { image: wanted.image ?? this.image, network: wanted.network };
+      const key = warmKey(kind);
+      if (size <= 0 || this.pools.has(key)) continue;
+      const pool = new WarmPool({
+        size,
+        make: async (poolSessionId) => {
+          await this.provideImage(kind.image);
+          return this.makeContainer({
+            sessionId: poolSessionId,
+            lessonId: '',
+            image: kind.image,
+            env: {},
+            network: kind.network,
+          });
+        },
+        remove: (id) => this.removeContainer(id),
+        onError,
+      });
+      this.pools.set(key, pool);
+      started.push(pool);
+    }
+    return {
+      ready: () => started.reduce((n, pool) => n + pool.readyCount, 0),
+      settled: async () => {
+        await Promise.all(started.map((pool) => pool.settled()));
+      },
+      dispose: async () => {
+        for (const [key, pool] of this.pools) if (started.includes(pool)) this.pools.delete(key);
+        await Promise.all(started.map((pool) => pool.dispose()));
+      },
+    };
   }
 
   async openTerminal(env: SessionEnv, size: TerminalSize): Promise<PtyHandle> {
@@ -171,7 +230,8 @@ export class DockerBackend implements Backend {
       docker: this.docker,
       containerId: this.containerOf(env),
       argv: ['bash', '--rcfile', CONTAINER_RC_PATH, '-i'],
-      env: { COLORTERM: 'truecolor' },
+      // The session's id, here and not only in the container's environment: a warm container was made for no one.
+      env: { COLORTERM: 'truecolor', [SESSION_MARKER_VAR]: env.id },
       cwd: env.workdir,
       size: clampSize(size.cols, size.rows),
     });
@@ -181,6 +241,7 @@ export class DockerBackend implements Backend {
     const cwd = opts.cwd === undefined ? undefined : containerPath(env.workdir, opts.cwd);
     return runContainerExec({ docker: this.docker, containerId: this.containerOf(env), workdir: env.workdir }, argv, {
       ...opts,
+      env: { ...opts.env, [SESSION_MARKER_VAR]: env.id },
       cwd,
     });
   }
@@ -227,7 +288,13 @@ export class DockerBackend implements Backend {
   /** Sessions in this backend's scope whose containers this instance did not make: left by an earlier run. */
   async list(): Promise<string[]> {
     const sessions = new Set<string>();
-    for (const c of await this.managedContainers()) if (!this.live.has(c.sessionId)) sessions.add(c.sessionId);
+    const liveContainers = new Set(this.live.values());
+    const pools = [...this.pools.values()];
+    for (const c of await this.managedContainers()) {
+      if (this.live.has(c.sessionId) || liveContainers.has(c.id)) continue;
+      if (pools.some((pool) => pool.ownsSession(c.sessionId))) continue;
+      sessions.add(c.sessionId);
+    }
     // An engine whose shell container is already gone (a crash between the two) is a leftover too.
     for (const id of (await this.learnerEngines?.list()) ?? []) if (!this.live.has(id)) sessions.add(id);
     return [...sessions].sort();
@@ -286,6 +353,11 @@ export class DockerBackend implements Backend {
       );
     }
   }
+}
+
+/** One pool per image and network setting: those are fixed when a container is made. */
+function warmKey(kind: Required<WarmKind>): string {
+  return `${withTag(kind.image)}|${kind.network ? 'network' : 'none'}`;
 }
 
 /** `stepwise/shell` and `stepwise/shell:latest` name the same image. */

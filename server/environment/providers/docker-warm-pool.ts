@@ -1,0 +1,118 @@
+// Containers made before learners arrive (DESIGN.md performance table: 30 learners join at once, time to a prompt
+// p95 < 3 s). Making a container is the slow part of a session on the docker backend: on a 2-core engine with the
+// vfs storage driver, 30 at once took the engine alone 15-25 s. A warm container is claimed instead, in one map
+// lookup, and the pool makes its replacement in the background, one at a time, so the engine is never asked for
+// more than one container on the pool's behalf while learners are joining.
+//
+// A warm container is made for no one: its session label and name carry a pool id (`warm-…`), never a learner's,
+// and the learner's session id reaches their shell through the exec's environment. A server that dies leaves its
+// warm containers labelled in its scope, so the next start reaps them like any session it left.
+import { randomBytes } from 'node:crypto';
+
+/** Session ids of warm containers start with this; a learner's session id never does (they are hex). */
+export const WARM_SESSION_PREFIX = 'warm-';
+/** After a failed make, the pool waits this long (ms) before it tries again: a broken engine is not hammered. */
+export const WARM_RETRY_MS = 5_000;
+
+export interface WarmPoolOptions {
+  /** How many containers to keep ready. */
+  size: number;
+  /** Makes and starts one container under the given pool session id; resolves to its container id. */
+  make(poolSessionId: string): Promise<string>;
+  /** Removes a container the pool made (idempotent). */
+  remove(containerId: string): Promise<void>;
+  /** A make or remove failed; the pool goes on. */
+  onError(err: unknown): void;
+}
+
+export class WarmPool {
+  /** Container ids ready to claim, oldest first. */
+  private readonly ready: string[] = [];
+  /** Pool session ids of containers being made or ready: list() must not report them as left by an earlier run. */
+  private readonly sessions = new Map<string, string | null>(); // pool session id → container id once made
+  private filling: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private disposed = false;
+
+  constructor(private readonly opts: WarmPoolOptions) {
+    this.fill();
+  }
+
+  /** Containers ready to claim now. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** A ready container's id, or undefined when none is ready. The pool starts making its replacement. */
+  claim(): string | undefined {
+    const id = this.ready.shift();
+    if (id !== undefined) {
+      for (const [session, container] of this.sessions) if (container === id) this.sessions.delete(session);
+      this.fill();
+    }
+    return id;
+  }
+
+  /** True for the session label of a container this pool is making or holds ready. */
+  ownsSession(sessionLabel: string): boolean {
+    return this.sessions.has(sessionLabel);
+  }
+
+  /** Resolves once the pool has stopped making containers (full, failed, or disposed). */
+  settled(): Promise<void> {
+    return this.filling ?? Promise.resolve();
+  }
+
+  /** Stops making containers and removes the ready ones. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    await this.filling;
+    for (const id of this.ready.splice(0)) await this.removeQuietly(id);
+    this.sessions.clear();
+  }
+
+  private fill(): void {
+    if (this.disposed || this.filling || this.retry) return;
+    this.filling = this.fillUntilFull().finally(() => {
+      this.filling = null;
+    });
+  }
+
+  private async fillUntilFull(): Promise<void> {
+    while (!this.disposed && this.ready.length < this.opts.size) {
+      const session = `${WARM_SESSION_PREFIX}${randomBytes(6).toString('hex')}`;
+      this.sessions.set(session, null);
+      let id: string;
+      try {
+        id = await this.opts.make(session);
+      } catch (err) {
+        this.sessions.delete(session);
+        this.opts.onError(err);
+        if (!this.disposed) this.retry = setTimeout(() => this.retryFill(), WARM_RETRY_MS);
+        return;
+      }
+      if (this.disposed) {
+        this.sessions.delete(session);
+        await this.removeQuietly(id);
+        return;
+      }
+      this.sessions.set(session, id);
+      this.ready.push(id);
+    }
+  }
+
+  private retryFill(): void {
+    this.retry = null;
+    this.fill();
+  }
+
+  private async removeQuietly(id: string): Promise<void> {
+    try {
+      await this.opts.remove(id);
+    } catch (err) {
+      this.opts.onError(err);
+    }
+  }
+}
