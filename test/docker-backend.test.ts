@@ -515,7 +515,7 @@ describe('terminals', () => {
 });
 
 describe('warm containers (keepWarm)', () => {
-  test('a session claims a container made before it was asked for; the learner sees their own session id; the pool refills; list() reports none of them', async () => {
+  test('a session claims a container made before it was asked for, with its first shell already at a prompt; the pool refills; list() reports none of them', async () => {
     const errors: unknown[] = [];
     const warm = backend.keepWarm([{ network: false }], 2, (err) => errors.push(err));
     try {
@@ -535,12 +535,20 @@ describe('warm containers (keepWarm)', () => {
       );
       const marker = await sh(env, 'printf %s "$STEPWISE_SESSION"');
       assert.equal(marker.stdout, env.id, 'exec carries the session id, not the pool id');
-      const pty = await backend.openTerminal(env, { cols: 80, rows: 24 });
-      const reader = terminalReader(pty);
-      await reader.waitFor(/\x1b\]133;B\x07/);
-      pty.write('echo "<<$STEPWISE_SESSION>>"\r');
-      await reader.waitFor(new RegExp(`<<${env.id}>>\\r\\n`));
-      pty.kill();
+      // The first terminal is the shell the pool started: its prompt is already there.
+      const first = await backend.openTerminal(env, { cols: 90, rows: 30 });
+      const firstReader = terminalReader(first);
+      await firstReader.waitFor(/\x1b\]133;B\x07/);
+      first.write('echo "<<$STEPWISE_SESSION>>"\r');
+      await firstReader.waitFor(new RegExp(`<<${WARM_SESSION_PREFIX}[0-9a-f]+>>\\r\\n`));
+      // Any later terminal is opened for the session, and carries its id.
+      const second = await backend.openTerminal(env, { cols: 80, rows: 24 });
+      const secondReader = terminalReader(second);
+      await secondReader.waitFor(/\x1b\]133;B\x07/);
+      second.write('echo "<<$STEPWISE_SESSION>>"\r');
+      await secondReader.waitFor(new RegExp(`<<${env.id}>>\\r\\n`));
+      first.kill();
+      second.kill();
       assert.deepEqual(await backend.list(), [], 'a claimed container is its live session, not a leftover');
 
       await warm.settled();

@@ -17,9 +17,9 @@ interface Maker {
   release(): void;
 }
 
-function maker(): Maker & { pool(size: number): WarmPool } {
+function maker(): Maker & { pool(size: number): WarmPool<string> } {
   let open: (() => void) | null = null;
-  const m: Maker & { pool(size: number): WarmPool } = {
+  const m: Maker & { pool(size: number): WarmPool<string> } = {
     started: [],
     made: [],
     removed: [],

@@ -14,27 +14,27 @@ export const WARM_SESSION_PREFIX = 'warm-';
 /** After a failed make, the pool waits this long (ms) before it tries again: a broken engine is not hammered. */
 export const WARM_RETRY_MS = 5_000;
 
-export interface WarmPoolOptions {
+export interface WarmPoolOptions<T> {
   /** How many containers to keep ready. */
   size: number;
-  /** Makes and starts one container under the given pool session id; resolves to its container id. */
-  make(poolSessionId: string): Promise<string>;
+  /** Makes and starts one container under the given pool session id. */
+  make(poolSessionId: string): Promise<T>;
   /** Removes a container the pool made (idempotent). */
-  remove(containerId: string): Promise<void>;
+  remove(item: T): Promise<void>;
   /** A make or remove failed; the pool goes on. */
   onError(err: unknown): void;
 }
 
-export class WarmPool {
-  /** Container ids ready to claim, oldest first. */
-  private readonly ready: string[] = [];
+export class WarmPool<T> {
+  /** Containers ready to claim, oldest first. */
+  private readonly ready: T[] = [];
   /** Pool session ids of containers being made or ready: list() must not report them as left by an earlier run. */
-  private readonly sessions = new Map<string, string | null>(); // pool session id → container id once made
+  private readonly sessions = new Map<string, T | null>(); // pool session id → the container once made
   private filling: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
   private disposed = false;
 
-  constructor(private readonly opts: WarmPoolOptions) {
+  constructor(private readonly opts: WarmPoolOptions<T>) {
     this.fill();
   }
 
@@ -43,14 +43,14 @@ export class WarmPool {
     return this.ready.length;
   }
 
-  /** A ready container's id, or undefined when none is ready. The pool starts making its replacement. */
-  claim(): string | undefined {
-    const id = this.ready.shift();
-    if (id !== undefined) {
-      for (const [session, container] of this.sessions) if (container === id) this.sessions.delete(session);
+  /** A ready container, or undefined when none is ready. The pool starts making its replacement. */
+  claim(): T | undefined {
+    const item = this.ready.shift();
+    if (item !== undefined) {
+      for (const [session, made] of this.sessions) if (made === item) this.sessions.delete(session);
       this.fill();
     }
-    return id;
+    return item;
   }
 
   /** True for the session label of a container this pool is making or holds ready. */
@@ -69,7 +69,7 @@ export class WarmPool {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
     await this.filling;
-    for (const id of this.ready.splice(0)) await this.removeQuietly(id);
+    for (const item of this.ready.splice(0)) await this.removeQuietly(item);
     this.sessions.clear();
   }
 
@@ -84,9 +84,9 @@ export class WarmPool {
     while (!this.disposed && this.ready.length < this.opts.size) {
       const session = `${WARM_SESSION_PREFIX}${randomBytes(6).toString('hex')}`;
       this.sessions.set(session, null);
-      let id: string;
+      let item: T;
       try {
-        id = await this.opts.make(session);
+        item = await this.opts.make(session);
       } catch (err) {
         this.sessions.delete(session);
         this.opts.onError(err);
@@ -95,11 +95,11 @@ export class WarmPool {
       }
       if (this.disposed) {
         this.sessions.delete(session);
-        await this.removeQuietly(id);
+        await this.removeQuietly(item);
         return;
       }
-      this.sessions.set(session, id);
-      this.ready.push(id);
+      this.sessions.set(session, item);
+      this.ready.push(item);
     }
   }
 
@@ -108,9 +108,9 @@ export class WarmPool {
     this.fill();
   }
 
-  private async removeQuietly(id: string): Promise<void> {
+  private async removeQuietly(item: T): Promise<void> {
     try {
-      await this.opts.remove(id);
+      await this.opts.remove(item);
     } catch (err) {
       this.opts.onError(err);
     }

@@ -86,7 +86,9 @@ export class DockerBackend implements Backend {
   /** Session id → its learner's own engine, for sessions of Docker lessons. */
   private readonly engines = new Map<string, LearnerEngine>();
   /** Containers made ahead of learners, by kind (warmKey): keepWarm(). */
-  private readonly pools = new Map<string, WarmPool>();
+  private readonly pools = new Map<string, WarmPool<WarmShell>>();
+  /** Session id → the shell its warm container came with, until the session's first terminal takes it. */
+  private readonly waitingShells = new Map<string, PtyHandle>();
 
   constructor(opts: DockerBackendOptions) {
     this.docker = opts.docker;
@@ -110,7 +112,10 @@ export class DockerBackend implements Backend {
     const image = spec.image ?? this.image;
     const network = spec.requires.includes('network');
     const warm = engines || spec.env ? undefined : this.pools.get(warmKey({ image, network }))?.claim();
-    if (warm !== undefined) return this.adopt(spec.sessionId, warm);
+    if (warm !== undefined) {
+      this.waitingShells.set(spec.sessionId, warm.shell);
+      return this.adopt(spec.sessionId, warm.containerId);
+    }
     await this.provideImage(image);
     const engine = engines ? await this.startEngine(engines, spec.sessionId) : undefined;
     try {
@@ -184,30 +189,41 @@ export class DockerBackend implements Backend {
   }
 
   /**
-   * Keeps `size` containers of each kind made and started ahead of learners (docker-warm-pool.ts): a session of a
-   * lesson of that kind claims one instead of waiting for the engine. Docker lessons (a learner engine is bound
-   * in at creation) and sessions with their own environment variables never use the pool. The returned handle
-   * stops the pools and removes the containers still in them.
+   * Keeps `size` containers of each kind made and started ahead of learners (docker-warm-pool.ts), each with its
+   * first shell already running: a session of a lesson of that kind claims one, and its first terminal is that
+   * shell, so joining asks the engine for nothing but a resize. That one shell was started before its learner was
+   * known, so its STEPWISE_SESSION is the pool's id; every later terminal and every exec carries the session's.
+   * Docker lessons (a learner engine is bound in at
+   * creation) and sessions with their own environment variables never use the pool. The returned handle stops
+   * the pools and removes the containers still in them.
    */
   keepWarm(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers {
-    const started: WarmPool[] = [];
+    const started: WarmPool<WarmShell>[] = [];
     for (const wanted of kinds) {
       const kind = { image: wanted.image ?? this.image, network: wanted.network };
       const key = warmKey(kind);
       if (size <= 0 || this.pools.has(key)) continue;
-      const pool = new WarmPool({
+      const pool = new WarmPool<WarmShell>({
         size,
         make: async (poolSessionId) => {
           await this.provideImage(kind.image);
-          return this.makeContainer({
+          const containerId = await this.makeContainer({
             sessionId: poolSessionId,
             lessonId: '',
             image: kind.image,
             env: {},
             network: kind.network,
           });
+          try {
+            // Nothing reads it until a session's first terminal listens (docker-pty.ts): its prompt waits.
+            const shell = await this.openShell(containerId, poolSessionId, WARM_SHELL_SIZE);
+            return { containerId, shell };
+          } catch (err) {
+            await this.removeContainer(containerId);
+            throw err;
+          }
         },
-        remove: (id) => this.removeContainer(id),
+        remove: (warm) => this.removeWarm(warm),
         onError,
       });
       this.pools.set(key, pool);
@@ -226,15 +242,32 @@ export class DockerBackend implements Backend {
   }
 
   async openTerminal(env: SessionEnv, size: TerminalSize): Promise<PtyHandle> {
+    const waiting = this.waitingShells.get(env.id);
+    if (waiting) {
+      this.waitingShells.delete(env.id);
+      waiting.resize(size);
+      return waiting;
+    }
+    return this.openShell(this.containerOf(env), env.id, size);
+  }
+
+  /** An interactive shell with stepwise's shell integration, carrying `sessionId` (the container's own environment
+   * has a warm container's pool id instead). */
+  private openShell(containerId: string, sessionId: string, size: TerminalSize): Promise<PtyHandle> {
     return openDockerPty({
       docker: this.docker,
-      containerId: this.containerOf(env),
+      containerId,
       argv: ['bash', '--rcfile', CONTAINER_RC_PATH, '-i'],
-      // The session's id, here and not only in the container's environment: a warm container was made for no one.
-      env: { COLORTERM: 'truecolor', [SESSION_MARKER_VAR]: env.id },
-      cwd: env.workdir,
+      env: { COLORTERM: 'truecolor', [SESSION_MARKER_VAR]: sessionId },
+      cwd: LEARNER_HOME,
       size: clampSize(size.cols, size.rows),
     });
+  }
+
+  /** Removes a warm container and lets go of its shell's stream (the kill after the removal only ends the stream). */
+  private async removeWarm(warm: WarmShell): Promise<void> {
+    await this.removeContainer(warm.containerId);
+    warm.shell.kill();
   }
 
   async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
@@ -277,12 +310,15 @@ export class DockerBackend implements Backend {
   async destroy(env: SessionEnv): Promise<void> {
     const known = this.live.get(env.id);
     this.live.delete(env.id);
+    const waiting = this.waitingShells.get(env.id);
+    this.waitingShells.delete(env.id);
     const engine = this.engines.get(env.id);
     this.engines.delete(env.id);
     if (engine) await engine.dispose();
     else await this.learnerEngines?.reap(env.id); // a session an earlier run left: its engine too
     const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
     for (const id of ids) await this.removeContainer(id);
+    waiting?.kill(); // a warm shell no terminal took: its container is gone, so this only ends its stream
   }
 
   /** Sessions in this backend's scope whose containers this instance did not make: left by an earlier run. */
@@ -354,6 +390,15 @@ export class DockerBackend implements Backend {
     }
   }
 }
+
+/** A warm container and the first shell in it, started before any learner asked. */
+interface WarmShell {
+  containerId: string;
+  shell: PtyHandle;
+}
+
+/** The size a warm shell starts at; the terminal that takes it resizes it to the learner's at once. */
+const WARM_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
 /** One pool per image and network setting: those are fixed when a container is made. */
 function warmKey(kind: Required<WarmKind>): string {
