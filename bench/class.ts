@@ -4,7 +4,8 @@
 // docker` as an instructor does (fresh XDG_STATE_HOME), and parses the printed instructor URL and code.
 //   Part 1: N learners (30) join at once, each opens the tar lesson, runs its first step's cells and checks it.
 //     The server keeps N containers warm (`--warm N`, as the README tells an instructor whose class joins at
-//     once); the bench waits for them before learners join, and reports how long making them took.
+//     once); the bench waits for them before learners join, and reports how long making them took. Part 2
+//     likewise keeps M containers warm, each with its engine.
 //     Time to a prompt: from POST /api/join to the first prompt mark (OSC 133;B) on T1's socket, p50/p95, with
 //     its phases. Baseline in the same run: the engine alone giving N shells at once (lib/engine-baseline.ts).
 //     Grid update: from the learner's passing checkResult to the instructor's classUpdate showing that step
@@ -284,7 +285,7 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
     dockerHost: host.host,
     stateHome,
     maxLearners: opts.learners,
-    ...(opts.engines ? {} : { warm: opts.learners }),
+    warm: opts.learners,
   });
   const stopServer = async () => {
     await server.stop();
@@ -300,13 +301,12 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
   const instructor = await InstructorSocket.connect(server.wsUrl, server.origin, instructorCookie, WAIT_MS);
   cleanups.push(async () => instructor.close());
   const step = firstStepCells(await lessonView(server, instructorCookie, opts.lessonId));
-  if (!opts.engines) {
-    const warmAt = performance.now();
-    await waitForWarm(hostDocker, opts.learners);
-    console.log(
-      `${opts.learners} containers made ahead of learners (--warm ${opts.learners}) in ${ms(performance.now() - warmAt)} after the server was up`,
-    );
-  }
+  const warmAt = performance.now();
+  await waitForWarm(hostDocker, opts.learners);
+  console.log(
+    `${opts.learners} containers made ahead of learners (--warm ${opts.learners}${opts.engines ? ', each with its engine' : ''}) ` +
+      `in ${ms(performance.now() - warmAt)} after the server was up`,
+  );
   console.log(`each learner: join, hello, prompt, run ${step.cells.join(', ')}, check ${step.stepId}`);
   if (!opts.engines) {
     const burst = await engineShellBurst(hostDocker, DEFAULT_SHELL_IMAGE, opts.learners);

@@ -517,7 +517,7 @@ describe('terminals', () => {
 describe('warm containers (keepWarm)', () => {
   test('a session claims a container made before it was asked for, with its first shell already at a prompt; the pool refills; list() reports none of them', async () => {
     const errors: unknown[] = [];
-    const warm = backend.keepWarm([{ network: false }], 2, (err) => errors.push(err));
+    const warm = backend.keepWarm([{ network: false, docker: false }], 2, (err) => errors.push(err));
     try {
       await warm.settled();
       assert.equal(warm.ready(), 2);
@@ -571,7 +571,7 @@ describe('warm containers (keepWarm)', () => {
 
   test('the waiting containers of a server that died are leftovers to the next one, which reaps them', async () => {
     const dead = new DockerBackend({ docker, scope: SCOPE });
-    const warm = dead.keepWarm([{ network: false }], 1, () => {});
+    const warm = dead.keepWarm([{ network: false, docker: false }], 1, () => {});
     await warm.settled();
     const next = new DockerBackend({ docker, scope: SCOPE });
     const leftovers = (await next.list()).filter((id) => id.startsWith(WARM_SESSION_PREFIX));

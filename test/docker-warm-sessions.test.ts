@@ -3,8 +3,13 @@
 // learner takes the next, the pool refills, and stopping the server leaves nothing in the engine.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { createProvider } from '../server/environment/index.ts';
+import { createProvider, hostFacts, providerOf } from '../server/environment/index.ts';
+import { setUpLearnerEngines } from '../server/environment/learner-engine/index.ts';
+import { DockerBackend } from '../server/environment/providers/docker.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { MANAGED_LABEL, SCOPE_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
 import { WARM_SESSION_PREFIX } from '../server/environment/providers/docker-warm-pool.ts';
@@ -73,5 +78,50 @@ test('two learners take waiting containers with their shells at a prompt, run a 
   assert.ok(
     waiting.every((id) => all.some((c) => c.Id === id)),
     'both containers that waited are in use',
+  );
+});
+
+test("a Docker lesson's waiting container comes with the learner's own engine, already answering", async () => {
+  const state = mkdtempSync(join(tmpdir(), 'swws-')); // short: the engines' sockets live below it
+  const scope = `${SCOPE}-engines`;
+  const setup = await setUpLearnerEngines({ hostDocker: docker, stateDir: state, mode: 'safe', scope });
+  let server: TestServer | undefined;
+  try {
+    if (!setup.engines) throw new Error(`no learner-engine level works here: ${JSON.stringify(setup.probe)}`);
+    const backend = new DockerBackend({ docker, scope, learnerEngines: setup.engines });
+    server = await startTestServer({
+      lessons: {
+        engine: lessonMarkdown(
+          'Engine',
+          { One: bash('docker version --format "engine:{{.Server.Os}}"') },
+          'environment:\n  requires: [docker]\n',
+        ),
+      },
+      backend: providerOf(backend, hostFacts(requireDockerHost())),
+      warm: 1,
+    });
+    assert.ok(server.server.warm);
+    await server.server.warm.settled();
+    assert.equal(server.server.warm.ready(), 1, 'one container waits, with its engine');
+    const engineBefore = await setup.engines.list();
+    assert.deepEqual(engineBefore, [], 'a waiting engine is not a leftover');
+
+    const client = await TestClient.connect(server.wsUrl, { cookie: server.cookie, origin: server.origin });
+    clients.push(client);
+    await client.hello('engine');
+    const result = await client.run('s1.c1');
+    assert.equal(result.exitCode, 0, result.output);
+    assert.equal(result.output, 'engine:linux', 'the learner reached an engine at once');
+    await client.close();
+  } finally {
+    await server?.stop();
+    await setup.engines?.dispose();
+    rmSync(state, { recursive: true, force: true });
+  }
+  const left = await docker.listContainers({ all: true, filters: { label: [`io.stepwise.scope=${scope}`] } });
+  assert.deepEqual(
+    left.map((c) => c.Names.join(',')),
+    [],
+    'no shell or engine container is left',
   );
 });

@@ -69,6 +69,7 @@ export interface ExecOptions {
 export interface WarmKind {
   image?: string; // default: the backend's own image for lessons that name none
   network: boolean; // the lesson requires network
+  docker: boolean; // the lesson requires a Docker engine: each waiting container comes with the learner's own
 }
 
 /** Containers kept ready for learners: how many wait now, and how to stop keeping them. */

@@ -38,12 +38,11 @@ function lessonImage(lesson: Lesson): string | undefined {
   return lesson.environment.image && lesson.format === 'native' ? lesson.environment.image : undefined;
 }
 
-/** What an environment made ahead of learners must be for this lesson to use it; null if it never can (a Docker
- * lesson's learner engine is part of the environment from its creation). */
-export function warmKindOf(lesson: Lesson): WarmKind | null {
-  if (lesson.environment.requires.includes('docker')) return null;
+/** What an environment made ahead of learners must be for this lesson to use it. */
+export function warmKindOf(lesson: Lesson): WarmKind {
   const image = lessonImage(lesson);
-  return { ...(image ? { image } : {}), network: lesson.environment.requires.includes('network') };
+  const requires = lesson.environment.requires;
+  return { ...(image ? { image } : {}), network: requires.includes('network'), docker: requires.includes('docker') };
 }
 
 /** Creates an environment named `id` with the lesson's assets in it. Nothing is left if it fails. */

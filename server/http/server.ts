@@ -322,7 +322,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   };
 }
 
-/** Starts the provider's pools for the catalog's kinds of lesson (Docker lessons are never pooled). */
+/** Starts the provider's pools for the catalog's kinds of lesson. */
 function keepEnvironmentsWarm(
   provider: Provider,
   catalog: LessonCatalog,
@@ -330,10 +330,10 @@ function keepEnvironmentsWarm(
   log: Logger,
 ): WarmContainers | null {
   if (size <= 0) return null;
-  const kinds = new Map<string, NonNullable<ReturnType<typeof warmKindOf>>>();
+  const kinds = new Map<string, ReturnType<typeof warmKindOf>>();
   for (const lesson of catalog.list()) {
     const kind = warmKindOf(lesson);
-    if (kind) kinds.set(`${kind.image ?? ''}|${kind.network}`, kind);
+    kinds.set(`${kind.image ?? ''}|${kind.network}|${kind.docker}`, kind);
   }
   if (kinds.size === 0) return null;
   return provider.keepWarm([...kinds.values()], size, (err) =>

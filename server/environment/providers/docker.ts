@@ -111,9 +111,10 @@ export class DockerBackend implements Backend {
       throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
     const network = spec.requires.includes('network');
-    const warm = engines || spec.env ? undefined : this.pools.get(warmKey({ image, network }))?.claim();
+    const warm = spec.env ? undefined : this.pools.get(warmKey({ image, network, docker: !!engines }))?.claim();
     if (warm !== undefined) {
       this.waitingShells.set(spec.sessionId, warm.shell);
+      if (warm.engine) this.engines.set(spec.sessionId, warm.engine);
       return this.adopt(spec.sessionId, warm.containerId);
     }
     await this.provideImage(image);
@@ -193,33 +194,39 @@ export class DockerBackend implements Backend {
    * first shell already running: a session of a lesson of that kind claims one, and its first terminal is that
    * shell, so joining asks the engine for nothing but a resize. That one shell was started before its learner was
    * known, so its STEPWISE_SESSION is the pool's id; every later terminal and every exec carries the session's.
-   * Docker lessons (a learner engine is bound in at
-   * creation) and sessions with their own environment variables never use the pool. The returned handle stops
-   * the pools and removes the containers still in them.
+   * For a Docker lesson each waiting container comes with a learner engine of its own, started under the pool's id
+   * and bound in at creation. Sessions with their own environment variables never use the pool. The returned
+   * handle stops the pools and removes the containers (and engines) still in them.
    */
   keepWarm(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers {
     const started: WarmPool<WarmShell>[] = [];
     for (const wanted of kinds) {
-      const kind = { image: wanted.image ?? this.image, network: wanted.network };
+      const kind = { image: wanted.image ?? this.image, network: wanted.network, docker: wanted.docker };
       const key = warmKey(kind);
-      if (size <= 0 || this.pools.has(key)) continue;
+      const engines = this.learnerEngines;
+      // Docker lessons are refused without learner engines: nothing to make ahead for them.
+      if (size <= 0 || this.pools.has(key) || (kind.docker && !engines)) continue;
       const pool = new WarmPool<WarmShell>({
         size,
         make: async (poolSessionId) => {
           await this.provideImage(kind.image);
-          const containerId = await this.makeContainer({
-            sessionId: poolSessionId,
-            lessonId: '',
-            image: kind.image,
-            env: {},
-            network: kind.network,
-          });
+          const engine = kind.docker && engines ? await this.startEngine(engines, poolSessionId) : undefined;
+          let containerId: string | null = null;
           try {
+            containerId = await this.makeContainer({
+              sessionId: poolSessionId,
+              lessonId: '',
+              image: kind.image,
+              env: engine?.shell.env ?? {},
+              network: kind.network,
+              ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+            });
             // Nothing reads it until a session's first terminal listens (docker-pty.ts): its prompt waits.
             const shell = await this.openShell(containerId, poolSessionId, WARM_SHELL_SIZE);
-            return { containerId, shell };
+            return { containerId, shell, ...(engine ? { engine } : {}) };
           } catch (err) {
-            await this.removeContainer(containerId);
+            if (containerId) await this.removeContainer(containerId);
+            await engine?.dispose();
             throw err;
           }
         },
@@ -264,10 +271,12 @@ export class DockerBackend implements Backend {
     });
   }
 
-  /** Removes a warm container and lets go of its shell's stream (the kill after the removal only ends the stream). */
+  /** Removes a warm container (and its learner engine) and lets go of its shell's stream (the kill after the
+   * removal only ends the stream). */
   private async removeWarm(warm: WarmShell): Promise<void> {
     await this.removeContainer(warm.containerId);
     warm.shell.kill();
+    await warm.engine?.dispose();
   }
 
   async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
@@ -391,18 +400,20 @@ export class DockerBackend implements Backend {
   }
 }
 
-/** A warm container and the first shell in it, started before any learner asked. */
+/** A warm container and the first shell in it, started before any learner asked; for a Docker lesson, with the
+ * learner engine bound into it. */
 interface WarmShell {
   containerId: string;
   shell: PtyHandle;
+  engine?: LearnerEngine;
 }
 
 /** The size a warm shell starts at; the terminal that takes it resizes it to the learner's at once. */
 const WARM_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
-/** One pool per image and network setting: those are fixed when a container is made. */
+/** One pool per image, network setting and engine: those are fixed when a container is made. */
 function warmKey(kind: Required<WarmKind>): string {
-  return `${withTag(kind.image)}|${kind.network ? 'network' : 'none'}`;
+  return `${withTag(kind.image)}|${kind.network ? 'network' : 'none'}|${kind.docker ? 'engine' : 'no-engine'}`;
 }
 
 /** `stepwise/shell` and `stepwise/shell:latest` name the same image. */
