@@ -257,11 +257,17 @@ function engineHost(stateHome: string, hostDocker: Docker): { docker: Docker; pi
     : { docker: hostDocker, pidFile: null };
 }
 
-/** Until `count` warm containers (made for no learner yet) are running in the engine. */
-async function waitForWarm(docker: Docker, count: number): Promise<void> {
+/** Until `count` warm containers (made for no learner yet) of the lesson's kind (with an engine or without) are
+ * running in the engine: the server also keeps the other kinds of the catalog's lessons warm. */
+async function waitForWarm(docker: Docker, count: number, engines: boolean): Promise<void> {
+  const kind = engines ? '|engine' : '|no-engine'; // the end of a warm container's lesson label (docker.ts warmKey)
   for (const deadline = performance.now() + WAIT_MS; ;) {
     const running = await docker.listContainers({ filters: { label: [`${MANAGED_LABEL}=1`] } });
-    const warm = running.filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX)).length;
+    const warm = running.filter(
+      (c) =>
+        (c.Labels[SESSION_LABEL] ?? '').startsWith(WARM_SESSION_PREFIX) &&
+        (c.Labels['io.stepwise.lesson'] ?? '').endsWith(kind),
+    ).length;
     if (warm >= count) return;
     if (performance.now() > deadline) throw new Error(`only ${warm} of ${count} warm containers after ${ms(WAIT_MS)}`);
     await sleep(WARM_POLL_MS);
@@ -302,7 +308,7 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
   cleanups.push(async () => instructor.close());
   const step = firstStepCells(await lessonView(server, instructorCookie, opts.lessonId));
   const warmAt = performance.now();
-  await waitForWarm(hostDocker, opts.learners);
+  await waitForWarm(hostDocker, opts.learners, opts.engines);
   console.log(
     `${opts.learners} containers made ahead of learners (--warm ${opts.learners}${opts.engines ? ', each with its engine' : ''}) ` +
       `in ${ms(performance.now() - warmAt)} after the server was up`,

@@ -569,18 +569,58 @@ describe('warm containers (keepWarm)', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a waiting container the engine no longer runs is not handed out; a lesson that copies files in first gets a shell started after them', async () => {
+    const warm = backend.keepWarm([{ network: false, docker: false }], 1, () => {});
+    try {
+      await warm.settled();
+      const [gone] = (await scopeContainers()).filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX));
+      assert.ok(gone);
+      await docker.getContainer(gone.Id).remove({ force: true }); // another server's reaping, the OOM killer…
+      const env = await createEnv();
+      assert.notEqual(backend.containerId(env), gone.Id);
+      const pty = await backend.openTerminal(env, { cols: 80, rows: 24 });
+      const reader = terminalReader(pty);
+      await reader.waitFor(/\x1b\]133;B\x07/);
+      pty.kill();
+
+      await warm.settled();
+      assert.equal(warm.ready(), 1);
+      const fresh = await backend.create({
+        sessionId: newSessionId(),
+        lessonId: 'docker-backend-test',
+        lessonDir: tmpdir(),
+        requires: [],
+        freshShell: true,
+      });
+      made.push(fresh);
+      const first = await backend.openTerminal(fresh, { cols: 80, rows: 24 });
+      const firstReader = terminalReader(first);
+      await firstReader.waitFor(/\x1b\]133;B\x07/);
+      first.write('echo "<<$STEPWISE_SESSION>>"\r');
+      await firstReader.waitFor(new RegExp(`<<${fresh.id}>>\\r\\n`)); // opened now, for this session
+      first.kill();
+      await backend.destroy(fresh);
+      await backend.destroy(env);
+    } finally {
+      await warm.dispose();
+    }
+  });
+
   test('the waiting containers of a server that died are leftovers to the next one, which reaps them', async () => {
     const dead = new DockerBackend({ docker, scope: SCOPE });
     const warm = dead.keepWarm([{ network: false, docker: false }], 1, () => {});
-    await warm.settled();
-    const next = new DockerBackend({ docker, scope: SCOPE });
-    const leftovers = (await next.list()).filter((id) => id.startsWith(WARM_SESSION_PREFIX));
-    assert.equal(leftovers.length, 1);
-    for (const id of leftovers) await next.destroy({ id, backend: 'docker', workdir: '', createdAt: 0 });
-    assert.deepEqual(
-      (await scopeContainers()).filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX)),
-      [],
-    );
-    await warm.dispose(); // its container is gone already: nothing to do, nothing thrown
+    try {
+      await warm.settled();
+      const next = new DockerBackend({ docker, scope: SCOPE });
+      const leftovers = (await next.list()).filter((id) => id.startsWith(WARM_SESSION_PREFIX));
+      assert.equal(leftovers.length, 1);
+      for (const id of leftovers) await next.destroy({ id, backend: 'docker', workdir: '', createdAt: 0 });
+      assert.deepEqual(
+        (await scopeContainers()).filter((c) => c.Labels[SESSION_LABEL]?.startsWith(WARM_SESSION_PREFIX)),
+        [],
+      );
+    } finally {
+      await warm.dispose(); // its container is gone already: nothing to do, nothing thrown
+    }
   });
 });

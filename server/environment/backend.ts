@@ -12,6 +12,9 @@ export interface EnvironmentSpec {
   image?: string; // docker backend: the shell image (default stepwise/shell)
   requires: string[]; // lesson requirements, e.g. ['docker']; a backend that cannot meet them throws BackendError
   env?: Record<string, string>; // extra environment for the shell and exec
+  /** The first shell must start after provisioning (files copied in, setup run), so a shell started ahead of
+   *  time (a warm container's) is not used. */
+  freshShell?: boolean;
 }
 
 /** A live environment for one learner. `workdir` is the learner's working directory inside it. */

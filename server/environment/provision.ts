@@ -45,8 +45,16 @@ export function warmKindOf(lesson: Lesson): WarmKind {
   return { ...(image ? { image } : {}), network: requires.includes('network'), docker: requires.includes('docker') };
 }
 
-/** Creates an environment named `id` with the lesson's assets in it. Nothing is left if it fails. */
-export async function createLessonEnvironment(provider: Provider, id: string, lesson: Lesson): Promise<Environment> {
+/**
+ * Creates an environment named `id` with the lesson's assets in it. Nothing is left if it fails. `setupFollows`:
+ * the caller runs the lesson's setup before opening terminals (Reset), so the first shell must start after it.
+ */
+export async function createLessonEnvironment(
+  provider: Provider,
+  id: string,
+  lesson: Lesson,
+  opts: { setupFollows?: boolean } = {},
+): Promise<Environment> {
   const image = lessonImage(lesson);
   const env = await provider.create({
     sessionId: id,
@@ -54,6 +62,8 @@ export async function createLessonEnvironment(provider: Provider, id: string, le
     lessonDir: lesson.dir,
     requires: lesson.environment.requires,
     ...(image ? { image } : {}),
+    // A shell started before the lesson's files or setup would not see what they change at its start.
+    freshShell: lesson.assets.length > 0 || (opts.setupFollows === true && lesson.setup.length > 0),
   });
   try {
     for (const asset of lesson.assets) {

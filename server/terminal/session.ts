@@ -340,7 +340,9 @@ export class Session implements Disposable {
         await this.env.dispose();
         this.scriptRuns = new Map();
         this.generation++;
-        this.env = await createLessonEnvironment(this.deps.provider, `${this.id}-${this.generation}`, this.lesson);
+        this.env = await createLessonEnvironment(this.deps.provider, `${this.id}-${this.generation}`, this.lesson, {
+          setupFollows: true,
+        });
         this.lastRun = undefined;
         const setupError = await runSetup(this.env, this.lesson);
         if (setupError !== null) this.deps.log.warn({ session: this.id, why: setupError }, 'lesson setup failed');

@@ -143,3 +143,24 @@ test('dispose removes the ready containers, and one that finishes being made aft
   assert.equal(pool.claim(), undefined);
   assert.equal(pool.readyCount, 0);
 });
+
+test('failures in a row double the wait before the next try', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const m = maker();
+  m.failNext = 2;
+  const pool = m.pool(1);
+  await pool.settled();
+  t.mock.timers.tick(WARM_RETRY_MS); // the second try, which fails too
+  await new Promise((r) => setImmediate(r));
+  await pool.settled();
+  assert.equal(m.errors.length, 2);
+  t.mock.timers.tick(WARM_RETRY_MS);
+  await new Promise((r) => setImmediate(r));
+  await pool.settled();
+  assert.equal(pool.readyCount, 0, 'the third try waits twice as long');
+  t.mock.timers.tick(WARM_RETRY_MS);
+  await new Promise((r) => setImmediate(r));
+  await pool.settled();
+  assert.equal(pool.readyCount, 1);
+  await pool.dispose();
+});

@@ -1,8 +1,9 @@
 // Containers made before learners arrive (DESIGN.md performance table: 30 learners join at once, time to a prompt
 // p95 < 3 s). Making a container is the slow part of a session on the docker backend: on a 2-core engine with the
 // vfs storage driver, 30 at once took the engine alone 15-25 s. A warm container is claimed instead, in one map
-// lookup, and the pool makes its replacement in the background, one at a time, so the engine is never asked for
-// more than one container on the pool's behalf while learners are joining.
+// lookup, and the pool makes its replacement in the background, one at a time (the docker driver also runs the
+// makes of all its pools one at a time, so the engine is never asked for more than one container on the pools'
+// behalf while learners are joining).
 //
 // A warm container is made for no one: its session label and name carry a pool id (`warm-…`), never a learner's,
 // and the learner's session id reaches their shell through the exec's environment. A server that dies leaves its
@@ -13,6 +14,9 @@ import { randomBytes } from 'node:crypto';
 export const WARM_SESSION_PREFIX = 'warm-';
 /** After a failed make, the pool waits this long (ms) before it tries again: a broken engine is not hammered. */
 export const WARM_RETRY_MS = 5_000;
+/** Each failure in a row doubles the wait, up to this (ms): an image that cannot be pulled is tried a few times an
+ *  hour, not every few seconds for the life of the server. */
+export const WARM_RETRY_MAX_MS = 10 * 60_000;
 
 export interface WarmPoolOptions<T> {
   /** How many containers to keep ready. */
@@ -32,6 +36,7 @@ export class WarmPool<T> {
   private readonly sessions = new Map<string, T | null>(); // pool session id → the container once made
   private filling: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
+  private failuresInARow = 0;
   private disposed = false;
 
   constructor(private readonly opts: WarmPoolOptions<T>) {
@@ -90,9 +95,12 @@ export class WarmPool<T> {
       } catch (err) {
         this.sessions.delete(session);
         this.opts.onError(err);
-        if (!this.disposed) this.retry = setTimeout(() => this.retryFill(), WARM_RETRY_MS);
+        const wait = Math.min(WARM_RETRY_MS * 2 ** this.failuresInARow, WARM_RETRY_MAX_MS);
+        this.failuresInARow++;
+        if (!this.disposed) this.retry = setTimeout(() => this.retryFill(), wait);
         return;
       }
+      this.failuresInARow = 0;
       if (this.disposed) {
         this.sessions.delete(session);
         await this.removeQuietly(item);

@@ -87,6 +87,8 @@ export class DockerBackend implements Backend {
   private readonly engines = new Map<string, LearnerEngine>();
   /** Containers made ahead of learners, by kind (warmKey): keepWarm(). */
   private readonly pools = new Map<string, WarmPool<WarmShell>>();
+  /** The warm pools' makes, chained: one container at a time for all pools together (docker-warm-pool.ts). */
+  private warmMaking: Promise<unknown> = Promise.resolve();
   /** Session id → the shell its warm container came with, until the session's first terminal takes it. */
   private readonly waitingShells = new Map<string, PtyHandle>();
 
@@ -111,10 +113,13 @@ export class DockerBackend implements Backend {
       throw new BackendError('CREATE_FAILED', `session ${spec.sessionId} already exists`);
     const image = spec.image ?? this.image;
     const network = spec.requires.includes('network');
-    const warm = spec.env ? undefined : this.pools.get(warmKey({ image, network, docker: !!engines }))?.claim();
+    const pool = spec.env ? undefined : this.pools.get(warmKey({ image, network, docker: !!engines }));
+    const warm = pool ? await this.claimRunning(pool) : undefined;
     if (warm !== undefined) {
-      this.waitingShells.set(spec.sessionId, warm.shell);
       if (warm.engine) this.engines.set(spec.sessionId, warm.engine);
+      // A lesson whose files go in first (or whose setup runs first) starts its shell after them, as always.
+      if (spec.freshShell) warm.shell.kill();
+      else this.waitingShells.set(spec.sessionId, warm.shell);
       return this.adopt(spec.sessionId, warm.containerId);
     }
     await this.provideImage(image);
@@ -150,6 +155,26 @@ export class DockerBackend implements Backend {
     });
     if (engine) this.engines.set(spec.sessionId, engine);
     return this.adopt(spec.sessionId, containerId);
+  }
+
+  /**
+   * A waiting container that is still running with its shell, or undefined when the pool has none. One whose
+   * shell ended, or that the engine no longer runs (an engine restart, another server's reaping, the OOM killer),
+   * is removed instead of handed out.
+   */
+  private async claimRunning(pool: WarmPool<WarmShell>): Promise<WarmShell | undefined> {
+    for (let warm = pool.claim(); warm !== undefined; warm = pool.claim()) {
+      if (!warm.ended) {
+        try {
+          const state = WarmStateSchema.parse(await this.docker.getContainer(warm.containerId).inspect());
+          if (state.State.Running) return warm;
+        } catch {
+          // gone, or the engine cannot say: not one to hand a learner
+        }
+      }
+      void this.removeWarm(warm).catch(() => {}); // best effort; a leftover is reaped at the next start
+    }
+    return undefined;
   }
 
   /** The session's environment is this running container from now on. */
@@ -203,33 +228,11 @@ export class DockerBackend implements Backend {
     for (const wanted of kinds) {
       const kind = { image: wanted.image ?? this.image, network: wanted.network, docker: wanted.docker };
       const key = warmKey(kind);
-      const engines = this.learnerEngines;
       // Docker lessons are refused without learner engines: nothing to make ahead for them.
-      if (size <= 0 || this.pools.has(key) || (kind.docker && !engines)) continue;
+      if (size <= 0 || this.pools.has(key) || (kind.docker && !this.learnerEngines)) continue;
       const pool = new WarmPool<WarmShell>({
         size,
-        make: async (poolSessionId) => {
-          await this.provideImage(kind.image);
-          const engine = kind.docker && engines ? await this.startEngine(engines, poolSessionId) : undefined;
-          let containerId: string | null = null;
-          try {
-            containerId = await this.makeContainer({
-              sessionId: poolSessionId,
-              lessonId: '',
-              image: kind.image,
-              env: engine?.shell.env ?? {},
-              network: kind.network,
-              ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
-            });
-            // Nothing reads it until a session's first terminal listens (docker-pty.ts): its prompt waits.
-            const shell = await this.openShell(containerId, poolSessionId, WARM_SHELL_SIZE);
-            return { containerId, shell, ...(engine ? { engine } : {}) };
-          } catch (err) {
-            if (containerId) await this.removeContainer(containerId);
-            await engine?.dispose();
-            throw err;
-          }
-        },
+        make: (poolSessionId) => this.oneMakeAtATime(() => this.makeWarm(kind, key, poolSessionId)),
         remove: (warm) => this.removeWarm(warm),
         onError,
       });
@@ -271,12 +274,54 @@ export class DockerBackend implements Backend {
     });
   }
 
+  /** One waiting container of `kind`, with its first shell (and, for a Docker lesson, its learner engine). */
+  private async makeWarm(kind: Required<WarmKind>, key: string, poolSessionId: string): Promise<WarmShell> {
+    await this.provideImage(kind.image);
+    const engines = this.learnerEngines;
+    const engine = kind.docker && engines ? await this.startEngine(engines, poolSessionId) : undefined;
+    let containerId: string | null = null;
+    try {
+      containerId = await this.makeContainer({
+        sessionId: poolSessionId,
+        lessonId: `warm:${key}`, // no lesson yet: the label says which kind it waits for
+        image: kind.image,
+        env: engine?.shell.env ?? {},
+        network: kind.network,
+        ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+      });
+      // Nothing reads it until a session's first terminal listens (docker-pty.ts): its prompt waits.
+      const shell = await this.openShell(containerId, poolSessionId, WARM_SHELL_SIZE);
+      const warm: WarmShell = { containerId, shell, ended: false, ...(engine ? { engine } : {}) };
+      const watch = shell.onExit(() => {
+        warm.ended = true;
+        watch.dispose();
+      });
+      return warm;
+    } catch (err) {
+      try {
+        if (containerId) await this.removeContainer(containerId);
+      } finally {
+        await engine?.dispose();
+      }
+      throw err;
+    }
+  }
+
+  private oneMakeAtATime<T>(make: () => Promise<T>): Promise<T> {
+    const run = this.warmMaking.then(make, make);
+    this.warmMaking = run.catch(() => undefined);
+    return run;
+  }
+
   /** Removes a warm container (and its learner engine) and lets go of its shell's stream (the kill after the
    * removal only ends the stream). */
   private async removeWarm(warm: WarmShell): Promise<void> {
-    await this.removeContainer(warm.containerId);
-    warm.shell.kill();
-    await warm.engine?.dispose();
+    try {
+      await this.removeContainer(warm.containerId);
+    } finally {
+      warm.shell.kill();
+      await warm.engine?.dispose();
+    }
   }
 
   async exec(env: SessionEnv, argv: string[], opts: ExecOptions): Promise<ExecResult> {
@@ -323,11 +368,14 @@ export class DockerBackend implements Backend {
     this.waitingShells.delete(env.id);
     const engine = this.engines.get(env.id);
     this.engines.delete(env.id);
-    if (engine) await engine.dispose();
-    else await this.learnerEngines?.reap(env.id); // a session an earlier run left: its engine too
-    const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
-    for (const id of ids) await this.removeContainer(id);
-    waiting?.kill(); // a warm shell no terminal took: its container is gone, so this only ends its stream
+    try {
+      if (engine) await engine.dispose();
+      else await this.learnerEngines?.reap(env.id); // a session an earlier run left: its engine too
+      const ids = known ? [known] : (await this.managedContainers(env.id)).map((c) => c.id);
+      for (const id of ids) await this.removeContainer(id);
+    } finally {
+      waiting?.kill(); // a warm shell no terminal took: its container is gone, so this only ends its stream
+    }
   }
 
   /** Sessions in this backend's scope whose containers this instance did not make: left by an earlier run. */
@@ -406,7 +454,11 @@ interface WarmShell {
   containerId: string;
   shell: PtyHandle;
   engine?: LearnerEngine;
+  /** Its shell has exited (seen only if its stream ended while it waited). */
+  ended: boolean;
 }
+
+const WarmStateSchema = z.object({ State: z.object({ Running: z.boolean() }) });
 
 /** The size a warm shell starts at; the terminal that takes it resizes it to the learner's at once. */
 const WARM_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
