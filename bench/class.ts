@@ -2,6 +2,7 @@
 // targets"). It provisions its own engine the way `npm test` does (a private dockerd whose mirror is a local
 // registry seeded with busybox and a redis stand-in), starts `stepwise serve scenarios --class NAME --backend
 // docker` as an instructor does (fresh XDG_STATE_HOME), and parses the printed instructor URL and code.
+//   Each part serves a folder with only its lesson in it, as a class on one lesson.
 //   Part 1: N learners (30) join at once, each opens the tar lesson, runs its first step's cells and checks it.
 //     The server keeps N containers warm (`--warm N`, as the README tells an instructor whose class joins at
 //     once); the bench waits for them before learners join, and reports how long making them took. Part 2
@@ -19,7 +20,7 @@
 // The shell image (built from the host's files once per engine) is built before the class and timed apart.
 // Targets: time to a prompt p95 < 3 s; grid p99 < 1 s; < 40 MB per learner; engine ready < 5 s, < 100 MB.
 // Run: npm run bench:class [-- --learners 30 --engine-learners 5 --runs 1]   (as root: it starts dockerds)
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -257,6 +258,18 @@ function engineHost(stateHome: string, hostDocker: Docker): { docker: Docker; pi
     : { docker: hostDocker, pidFile: null };
 }
 
+/**
+ * A lessons folder with only `lessonId` in it (a class on one lesson): the server keeps containers warm for each
+ * kind of lesson it serves, and the other bundled lessons' kinds (one needs an engine per container) would be made
+ * alongside and measured with this one.
+ */
+function oneLessonFolder(work: string, lessonId: string): string {
+  const folder = mkdtempSync(join(work, 'lessons-'));
+  chmodSync(folder, 0o755);
+  cpSync(join(LESSONS, lessonId), join(folder, lessonId), { recursive: true });
+  return folder;
+}
+
 /** Until `count` warm containers (made for no learner yet) of the lesson's kind (with an engine or without) are
  * running in the engine: the server also keeps the other kinds of the catalog's lessons warm. */
 async function waitForWarm(docker: Docker, count: number, engines: boolean): Promise<void> {
@@ -286,7 +299,7 @@ async function runClass(work: string, host: Engine, hostDocker: Docker, opts: Cl
   chmodSync(stateHome, 0o711); // as for `work`: the outer engine's remapped root passes through it
   const startAt = performance.now();
   const server = await ServedClass.start({
-    lessons: LESSONS,
+    lessons: oneLessonFolder(work, opts.lessonId),
     className: opts.title.replace(/[^A-Za-z0-9 ]/g, ''),
     dockerHost: host.host,
     stateHome,
