@@ -1,6 +1,6 @@
 // The pool's own bookkeeping, with a maker that hands out numbered ids; test/docker-warm-pool.test.ts runs it
 // against a real engine.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { WARM_RETRY_MS, WARM_SESSION_PREFIX, WarmPool } from './docker-warm-pool.ts';
 
@@ -64,6 +64,13 @@ function maker(): Maker & { pool(size: number): WarmPool<string> } {
   return m;
 }
 
+/** Moves the mocked clock on by `ms` and lets the pool finish what that started. */
+async function advance(t: TestContext, pool: WarmPool<string>, ms: number): Promise<void> {
+  t.mock.timers.tick(ms);
+  await new Promise((r) => setImmediate(r));
+  await pool.settled();
+}
+
 test('fills to its size one container at a time, each under a pool session id, not a learner id', async () => {
   const m = maker();
   const pool = m.pool(3);
@@ -121,9 +128,7 @@ test('a failed make is reported, and the pool tries again after WARM_RETRY_MS in
   assert.equal(pool.claim(), undefined);
   await pool.settled();
   assert.equal(m.made.length, 0, 'no retry before the delay, even after a claim');
-  t.mock.timers.tick(WARM_RETRY_MS);
-  await new Promise((r) => setImmediate(r));
-  await pool.settled();
+  await advance(t, pool, WARM_RETRY_MS);
   assert.equal(pool.readyCount, 2);
   await pool.dispose();
 });
@@ -150,17 +155,11 @@ test('failures in a row double the wait before the next try', async (t) => {
   m.failNext = 2;
   const pool = m.pool(1);
   await pool.settled();
-  t.mock.timers.tick(WARM_RETRY_MS); // the second try, which fails too
-  await new Promise((r) => setImmediate(r));
-  await pool.settled();
+  await advance(t, pool, WARM_RETRY_MS); // the second try, which fails too
   assert.equal(m.errors.length, 2);
-  t.mock.timers.tick(WARM_RETRY_MS);
-  await new Promise((r) => setImmediate(r));
-  await pool.settled();
+  await advance(t, pool, WARM_RETRY_MS);
   assert.equal(pool.readyCount, 0, 'the third try waits twice as long');
-  t.mock.timers.tick(WARM_RETRY_MS);
-  await new Promise((r) => setImmediate(r));
-  await pool.settled();
+  await advance(t, pool, WARM_RETRY_MS);
   assert.equal(pool.readyCount, 1);
   await pool.dispose();
 });
