@@ -109,6 +109,10 @@ async function serve(dir: string, opts: ServeOptions): Promise<number> {
     return EXIT_USAGE;
   }
   if (!isBackendName(opts.backend)) return EXIT_USAGE; // commander's choices() already refused it
+  if (opts.warm !== undefined && opts.warm > 0 && opts.backend !== 'docker')
+    process.stderr.write(
+      `stepwise serve: --warm applies to --backend docker; the ${opts.backend} backend starts shells at once\n`,
+    );
   // V8 is held back from sizing itself for the module loading until the server is up, or has failed to
   // start: startup-heap.ts.
   const releaseStartupTuning = holdStartupTuning();
