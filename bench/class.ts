@@ -33,7 +33,8 @@ import { seedImages } from '../test/harness/provision/seed-images.ts';
 import { cookieFrom, httpRequest, postJson } from '../test/harness/http-request.ts';
 import { dockerFromHost } from '../server/environment/docker-host.ts';
 import { DEFAULT_SHELL_IMAGE, ensureShellImage } from '../server/environment/providers/docker-shell-image.ts';
-import { MANAGED_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import { LESSON_LABEL, MANAGED_LABEL, SESSION_LABEL } from '../server/environment/providers/docker-container-spec.ts';
+import { warmLessonLabel } from '../server/environment/providers/docker.ts';
 import { WARM_SESSION_PREFIX } from '../server/environment/providers/docker-warm-pool.ts';
 import { ENGINE_LABEL } from '../server/environment/learner-engine/engine-container.ts';
 import { joinResponseSchema, lessonViewSchema, type LessonView } from '../server/protocol/index.ts';
@@ -270,17 +271,15 @@ function oneLessonFolder(work: string, lessonId: string): string {
   return folder;
 }
 
-/** Until `count` warm containers (made for no learner yet) of the lesson's kind (with an engine or without) are
- * running in the engine: the server also keeps the other kinds of the catalog's lessons warm. */
+/** Until `count` warm containers (made for no learner yet) for the default shell image, with an engine each or
+ * without, are running in the engine. */
 async function waitForWarm(docker: Docker, count: number, engines: boolean): Promise<void> {
-  const kind = engines ? '|engine' : '|no-engine'; // the end of a warm container's lesson label (docker.ts warmKey)
+  const kind = warmLessonLabel({ image: DEFAULT_SHELL_IMAGE, network: false, docker: engines });
   for (const deadline = performance.now() + WAIT_MS; ;) {
-    const running = await docker.listContainers({ filters: { label: [`${MANAGED_LABEL}=1`] } });
-    const warm = running.filter(
-      (c) =>
-        (c.Labels[SESSION_LABEL] ?? '').startsWith(WARM_SESSION_PREFIX) &&
-        (c.Labels['io.stepwise.lesson'] ?? '').endsWith(kind),
-    ).length;
+    const running = await docker.listContainers({
+      filters: { label: [`${MANAGED_LABEL}=1`, `${LESSON_LABEL}=${kind}`] },
+    });
+    const warm = running.filter((c) => (c.Labels[SESSION_LABEL] ?? '').startsWith(WARM_SESSION_PREFIX)).length;
     if (warm >= count) return;
     if (performance.now() > deadline) throw new Error(`only ${warm} of ${count} warm containers after ${ms(WAIT_MS)}`);
     await sleep(WARM_POLL_MS);

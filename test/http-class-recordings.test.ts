@@ -7,17 +7,11 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient, WAIT_MS } from './harness/terminal-client.ts';
-import { cookieFrom, httpRequest, postJson, type HttpAnswer } from './harness/http-request.ts';
-import {
-  joinResponseSchema,
-  parseCast,
-  recordingListSchema,
-  type Cast,
-  type RecordingList,
-} from '../server/protocol/index.ts';
+import { httpRequest, postJson, type HttpAnswer } from './harness/http-request.ts';
+import { errorCode, joinClass } from './harness/class-join.ts';
+import { parseCast, recordingListSchema, type Cast, type RecordingList } from '../server/protocol/index.ts';
 import { MAX_CAST_BYTES } from '../server/class/index.ts';
 
 /** Bytes the flood prints: well past the cap, and big enough that holding it in memory would show in RSS. */
@@ -40,18 +34,9 @@ before(async () => {
 });
 after(async () => t?.stop());
 
-const errorCode = (body: string): string =>
-  z.object({ error: z.object({ code: z.string() }) }).parse(JSON.parse(body)).error.code;
 const asInstructor = (path: string) => httpRequest('GET', `${t.origin}${path}`, { Cookie: t.cookie });
 
-async function joinAs(name: string): Promise<{ cookie: string; id: string }> {
-  const answer = await postJson(`${t.origin}/api/join`, { code, name });
-  assert.equal(answer.status, 200, answer.body);
-  return {
-    cookie: cookieFrom(answer.headers['set-cookie']),
-    id: joinResponseSchema.parse(JSON.parse(answer.body)).learnerId,
-  };
-}
+const joinAs = (name: string) => joinClass(t.origin, code, name);
 
 async function recordingsOf(learnerId: string): Promise<RecordingList> {
   const answer = await asInstructor(`/api/class/learners/${learnerId}/recordings`);

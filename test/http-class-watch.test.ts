@@ -7,12 +7,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient } from './harness/terminal-client.ts';
-import { cookieFrom, postJson } from './harness/http-request.ts';
+import { joinClass } from './harness/class-join.ts';
 import {
   CLOSE_BAD_MESSAGE,
   encodeInstructorHello,
   encodeInstructorMessage,
-  joinResponseSchema,
   type InstructorMessageBody,
   type ServerMessage,
 } from '../server/protocol/index.ts';
@@ -39,14 +38,7 @@ before(async () => {
 });
 after(async () => t?.stop());
 
-async function joinAs(name: string): Promise<{ cookie: string; id: string }> {
-  const answer = await postJson(`${t.origin}/api/join`, { code, name });
-  assert.equal(answer.status, 200, answer.body);
-  return {
-    cookie: cookieFrom(answer.headers['set-cookie']),
-    id: joinResponseSchema.parse(JSON.parse(answer.body)).learnerId,
-  };
-}
+const joinAs = (name: string) => joinClass(t.origin, code, name);
 
 /** The instructor's socket, following the class. It never acks: a watcher takes no part in flow control. */
 async function instructorSocket(): Promise<TestClient> {
@@ -63,6 +55,18 @@ const watching = (learnerId: string, withSession: boolean) => (m: ServerMessage)
 /** What the watcher shows of T1: every snapshot's text and every output byte, in arrival order is not needed. */
 const shown = (c: TestClient) =>
   c.messages.map((m) => (m.type === 'snapshot' && m.term === 0 ? m.data : '')).join('') + c.text(0);
+
+/** A learner at T1's prompt in the `steps` lesson, and an instructor socket watching them (T1's snapshot taken). */
+async function watchedLearner(name: string): Promise<{ learner: TestClient; instructor: TestClient }> {
+  const joined = await joinAs(name);
+  const learner = await learnerSocket(joined.cookie);
+  await learner.hello('steps');
+  const instructor = await instructorSocket();
+  send(instructor, { type: 'watch', learnerId: joined.id, lessonId: 'steps' });
+  await instructor.next(watching(joined.id, true));
+  await instructor.next((m) => m.type === 'snapshot' && m.term === 0);
+  return { learner, instructor };
+}
 
 test('watching follows the learner into the lesson: snapshot, then what they type and what comes back', async () => {
   const ana = await joinAs('Ana');
@@ -100,13 +104,7 @@ test('watching follows the learner into the lesson: snapshot, then what they typ
 });
 
 test("keys sent on the instructor's socket never reach the learner's pty", async () => {
-  const ben = await joinAs('Ben');
-  const learner = await learnerSocket(ben.cookie);
-  await learner.hello('steps');
-  const instructor = await instructorSocket();
-  send(instructor, { type: 'watch', learnerId: ben.id, lessonId: 'steps' });
-  await instructor.next(watching(ben.id, true));
-  await instructor.next((m) => m.type === 'snapshot' && m.term === 0);
+  const { learner, instructor } = await watchedLearner('Ben');
 
   for (let term = 0; term < 3; term++) instructor.type(term, 'echo INSTRUCTOR-TYPED > typed.txt\r');
   // A round trip through the learner's shell after the keys: had they reached it, they would have run first.
@@ -148,13 +146,7 @@ test("a learner's socket cannot watch; a watch of someone unknown, or of no less
 });
 
 test('a watcher that stops reading neither pauses the learner nor makes the server hold the flood; it catches up', async () => {
-  const eve = await joinAs('Eve');
-  const learner = await learnerSocket(eve.cookie);
-  await learner.hello('steps');
-  const instructor = await instructorSocket();
-  send(instructor, { type: 'watch', learnerId: eve.id, lessonId: 'steps' });
-  await instructor.next(watching(eve.id, true));
-  await instructor.next((m) => m.type === 'snapshot' && m.term === 0);
+  const { learner, instructor } = await watchedLearner('Eve');
 
   const socket = (instructor.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
   socket.pause(); // the instructor's browser stops reading

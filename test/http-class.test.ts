@@ -7,11 +7,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { z } from 'zod';
 import { bash, lessonMarkdown, startTestServer, type TestServer } from './harness/terminal-server.ts';
 import { TestClient, UpgradeRefused } from './harness/terminal-client.ts';
 import { httpGet } from './harness/http-get.ts';
 import { cookieFrom, httpRequest, postJson } from './harness/http-request.ts';
+import { errorCode, joinClass } from './harness/class-join.ts';
 import { createTestProvider } from './harness/terminal-backend.ts';
 import { createServer, type RunningServer } from '../server/http/server.ts';
 import {
@@ -39,8 +39,6 @@ before(async () => {
 after(async () => t?.stop());
 
 const join_ = (server: TestServer, body: unknown) => postJson(`${server.origin}/api/join`, body);
-const errorCode = (body: string): string =>
-  z.object({ error: z.object({ code: z.string() }) }).parse(JSON.parse(body)).error.code;
 const learnerSocket = (cookie: string, server: TestServer = t) =>
   TestClient.connect(server.wsUrl, { cookie, origin: server.origin });
 
@@ -51,16 +49,7 @@ async function closed(client: TestClient): Promise<{ code: number; reason: strin
   return client.closed ?? { code: 0, reason: 'no close seen' };
 }
 
-async function joinAs(
-  name: string,
-  server: TestServer = t,
-  classCode = code,
-): Promise<{ cookie: string; id: string; rejoinUrl: string }> {
-  const answer = await join_(server, { code: classCode, name });
-  assert.equal(answer.status, 200, answer.body);
-  const body = joinResponseSchema.parse(JSON.parse(answer.body));
-  return { cookie: cookieFrom(answer.headers['set-cookie']), id: body.learnerId, rejoinUrl: body.rejoinUrl };
-}
+const joinAs = (name: string, server: TestServer = t, classCode = code) => joinClass(server.origin, classCode, name);
 
 test('joining: a learner gets an HttpOnly SameSite=Strict cookie and a rejoin link; each kind of bad join has its code', async () => {
   const ok = await join_(t, { code: code.toLowerCase().replace('-', ' '), name: '  Ana\u0301  ' });

@@ -100,7 +100,8 @@ export interface Backend {
   destroy(env: SessionEnv): Promise<void>;
   /** Environments left by an earlier server run, for reaping. */
   list(): Promise<string[]>;
-  /** Keeps `size` environments of each kind made ahead of learners; backends where making one is quick have none. */
+  /** Keeps `size` environments of each kind made ahead of learners (a kind named twice gets one pool); backends
+   *  where making one is quick have none. */
   keepWarm?(kinds: readonly WarmKind[], size: number, onError: (err: unknown) => void): WarmContainers;
 }
 

@@ -330,13 +330,10 @@ function keepEnvironmentsWarm(
   log: Logger,
 ): WarmContainers | null {
   if (size <= 0) return null;
-  const kinds = new Map<string, ReturnType<typeof warmKindOf>>();
-  for (const lesson of catalog.list()) {
-    const kind = warmKindOf(lesson);
-    kinds.set(`${kind.image ?? ''}|${kind.network}|${kind.docker}`, kind);
-  }
-  if (kinds.size === 0) return null;
-  return provider.keepWarm([...kinds.values()], size, (err) =>
+  // Lessons of one kind share a pool: the provider keeps one per kind, however often a kind is named.
+  const kinds = catalog.list().map(warmKindOf);
+  if (kinds.length === 0) return null;
+  return provider.keepWarm(kinds, size, (err) =>
     log.warn({ err }, 'an environment made ahead of learners failed; learners who join meanwhile wait for their own'),
   );
 }

@@ -10,6 +10,8 @@ export const SESSION_LABEL = 'io.stepwise.session';
 /** Which stepwise server (or test) made it; `list()` reports only its own scope, so two servers sharing an
  * engine never reap each other's learners. */
 export const SCOPE_LABEL = 'io.stepwise.scope';
+/** The lesson the container is for (a warm container's says which kind of lesson it waits for). */
+export const LESSON_LABEL = 'io.stepwise.lesson';
 export const DEFAULT_SCOPE = 'default';
 
 /** A fork bomb stops here; a shell, a pipeline of a dozen commands and `tar | gzip` use well under 100. */
@@ -72,7 +74,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerCreateOptions
       [MANAGED_LABEL]: '1',
       [SESSION_LABEL]: input.sessionId,
       [SCOPE_LABEL]: input.scope,
-      'io.stepwise.lesson': input.lessonId,
+      [LESSON_LABEL]: input.lessonId,
     },
     HostConfig: {
       Init: true,

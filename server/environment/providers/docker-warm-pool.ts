@@ -30,10 +30,10 @@ export interface WarmPoolOptions<T> {
 }
 
 export class WarmPool<T> {
-  /** Containers ready to claim, oldest first. */
-  private readonly ready: T[] = [];
+  /** Containers ready to claim, oldest first, with the pool session id each was made under. */
+  private readonly ready: { session: string; item: T }[] = [];
   /** Pool session ids of containers being made or ready: list() must not report them as left by an earlier run. */
-  private readonly sessions = new Map<string, T | null>(); // pool session id → the container once made
+  private readonly sessions = new Set<string>();
   private filling: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
   private failuresInARow = 0;
@@ -50,12 +50,11 @@ export class WarmPool<T> {
 
   /** A ready container, or undefined when none is ready. The pool starts making its replacement. */
   claim(): T | undefined {
-    const item = this.ready.shift();
-    if (item !== undefined) {
-      for (const [session, made] of this.sessions) if (made === item) this.sessions.delete(session);
-      this.fill();
-    }
-    return item;
+    const claimed = this.ready.shift();
+    if (claimed === undefined) return undefined;
+    this.sessions.delete(claimed.session);
+    this.fill();
+    return claimed.item;
   }
 
   /** True for the session label of a container this pool is making or holds ready. */
@@ -74,7 +73,7 @@ export class WarmPool<T> {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
     await this.filling;
-    for (const item of this.ready.splice(0)) await this.removeQuietly(item);
+    for (const { item } of this.ready.splice(0)) await this.removeQuietly(item);
     this.sessions.clear();
   }
 
@@ -88,7 +87,7 @@ export class WarmPool<T> {
   private async fillUntilFull(): Promise<void> {
     while (!this.disposed && this.ready.length < this.opts.size) {
       const session = `${WARM_SESSION_PREFIX}${randomBytes(6).toString('hex')}`;
-      this.sessions.set(session, null);
+      this.sessions.add(session);
       let item: T;
       try {
         item = await this.opts.make(session);
@@ -106,8 +105,7 @@ export class WarmPool<T> {
         await this.removeQuietly(item);
         return;
       }
-      this.sessions.set(session, item);
-      this.ready.push(item);
+      this.ready.push({ session, item });
     }
   }
 

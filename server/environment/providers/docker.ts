@@ -30,6 +30,7 @@ import {
   SESSION_LABEL,
   SUPPORT_DIR,
   containerSpec,
+  type ContainerSpecInput,
 } from './docker-container-spec.ts';
 import { engineMessage, isEngineStatus, readAll } from './docker-engine.ts';
 import { runContainerExec } from './docker-exec.ts';
@@ -149,9 +150,9 @@ export class DockerBackend implements Backend {
       sessionId: spec.sessionId,
       lessonId: spec.lessonId,
       image,
-      env: { ...(spec.env ?? {}), ...(engine?.shell.env ?? {}) },
+      env: spec.env ?? {},
       network: spec.requires.includes('network'),
-      ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+      engine,
     });
     if (engine) this.engines.set(spec.sessionId, engine);
     return this.adopt(spec.sessionId, containerId);
@@ -183,11 +184,24 @@ export class DockerBackend implements Backend {
     return { id: sessionId, backend: 'docker', workdir: LEARNER_HOME, createdAt: Date.now() };
   }
 
-  /** Creates a learner container with stepwise's support files in it and starts it; its id. Nothing is left if it fails. */
-  private async makeContainer(input: Omit<Parameters<typeof containerSpec>[0], 'scope'>): Promise<string> {
+  /**
+   * Creates a learner container with stepwise's support files in it and starts it; its id. Nothing is left if it
+   * fails. With the learner's own engine, its socket folder, the docker CLI and DOCKER_HOST are given to it.
+   */
+  private async makeContainer(
+    input: Omit<ContainerSpecInput, 'scope' | 'engine'> & { engine: LearnerEngine | undefined },
+  ): Promise<string> {
+    const { engine, ...spec } = input;
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(containerSpec({ ...input, scope: this.scope }));
+      container = await this.docker.createContainer(
+        containerSpec({
+          ...spec,
+          scope: this.scope,
+          env: { ...spec.env, ...(engine?.shell.env ?? {}) },
+          ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+        }),
+      );
     } catch (err) {
       throw new BackendError(
         'CREATE_FAILED',
@@ -232,7 +246,7 @@ export class DockerBackend implements Backend {
       if (size <= 0 || this.pools.has(key) || (kind.docker && !this.learnerEngines)) continue;
       const pool = new WarmPool<WarmShell>({
         size,
-        make: (poolSessionId) => this.oneMakeAtATime(() => this.makeWarm(kind, key, poolSessionId)),
+        make: (poolSessionId) => this.oneMakeAtATime(() => this.makeWarm(kind, poolSessionId)),
         remove: (warm) => this.removeWarm(warm),
         onError,
       });
@@ -275,7 +289,7 @@ export class DockerBackend implements Backend {
   }
 
   /** One waiting container of `kind`, with its first shell (and, for a Docker lesson, its learner engine). */
-  private async makeWarm(kind: Required<WarmKind>, key: string, poolSessionId: string): Promise<WarmShell> {
+  private async makeWarm(kind: Required<WarmKind>, poolSessionId: string): Promise<WarmShell> {
     await this.provideImage(kind.image);
     const engines = this.learnerEngines;
     const engine = kind.docker && engines ? await this.startEngine(engines, poolSessionId) : undefined;
@@ -283,11 +297,11 @@ export class DockerBackend implements Backend {
     try {
       containerId = await this.makeContainer({
         sessionId: poolSessionId,
-        lessonId: `warm:${key}`, // no lesson yet: the label says which kind it waits for
+        lessonId: warmLessonLabel(kind), // no lesson yet: the label says which kind it waits for
         image: kind.image,
-        env: engine?.shell.env ?? {},
+        env: {},
         network: kind.network,
-        ...(engine ? { engine: { binds: engine.shell.binds, groupAdd: engine.shell.groupAdd } } : {}),
+        engine,
       });
       // Nothing reads it until a session's first terminal listens (docker-pty.ts): its prompt waits.
       const shell = await this.openShell(containerId, poolSessionId, WARM_SHELL_SIZE);
@@ -462,6 +476,11 @@ const WarmStateSchema = z.object({ State: z.object({ Running: z.boolean() }) });
 
 /** The size a warm shell starts at; the terminal that takes it resizes it to the learner's at once. */
 const WARM_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
+
+/** A warm container's lesson label: the kind of lesson it waits for. */
+export function warmLessonLabel(kind: Required<WarmKind>): string {
+  return `warm:${warmKey(kind)}`;
+}
 
 /** One pool per image, network setting and engine: those are fixed when a container is made. */
 function warmKey(kind: Required<WarmKind>): string {
