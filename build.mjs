@@ -61,7 +61,8 @@ await rm('dist', { recursive: true, force: true });
 await mkdir('dist/client', { recursive: true });
 
 await build({
-  entryPoints: { cli: 'server/cli.ts' },
+  // The layer-scan worker thread's entry (server/core/scan-worker/start.ts finds it as dist/scan-worker.js).
+  entryPoints: { cli: 'server/cli.ts', 'scan-worker': 'server/core/scan-worker/worker.ts' },
   outdir: 'dist',
   // Commands import their implementation on use; splitting keeps each in its own chunk, so `stepwise lint`
   // never loads node-pty, express or dockerode.

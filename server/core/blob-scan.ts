@@ -77,6 +77,16 @@ export class BlobScanner implements TarSink {
     return this.forward(chunk);
   }
 
+  /**
+   * When the scanner no longer holds any chunk written so far, so a reader may reuse their memory; null when it
+   * may keep them (a zstd decoder, or a head too short to tell the compression). The tar reader and capture sinks
+   * copy what they keep before write returns; only a decoder holds chunks past it.
+   */
+  inputReleased(): Promise<void> | null {
+    if (this.compression === null) return null;
+    return this.decoder ? this.decoder.inputReleased() : Promise.resolve();
+  }
+
   async end(): Promise<void> {
     if (this.compression === null) await this.decide();
     if (this.decoder) {

@@ -19,7 +19,7 @@ import type { ArchiveFormat, InspectOptions, InspectResult, ReadPath } from './m
 import { ArchiveBlobStore } from './oci/archive-store.ts';
 import { DirBlobStore } from './oci/dir-store.ts';
 import { resolveOciIndex } from './oci/resolve.ts';
-import { ScanSlots } from './scan-slots.ts';
+import { LayerScanPool } from './scan-worker/pool.ts';
 
 /** Reads of one source for wantFiles: the first finds where links lead (every entry is known by then), the
  *  second captures their targets. A third would only chase a source that changed between reads. */
@@ -38,7 +38,7 @@ interface Session {
   fileRequest: FileRequest | null;
   needs: Set<string>; // link targets the wanted files lead to that this read did not capture
   read: ReadPath; // set by the read, reported in the result
-  slots: ScanSlots; // layer scans at once, for sources with a second reader
+  pool: LayerScanPool; // layer scans on worker threads, for sources with a second reader; disposed after the read
 }
 
 const STREAM_READ: ReadPath = Object.freeze({
@@ -82,7 +82,12 @@ async function readUntilAnswered(
   let wanted = new Set(asked);
   for (let pass = 0; ; pass++) {
     const s = session(label, opts, asked, wanted);
-    const result = await once(s);
+    let result: InspectResult;
+    try {
+      result = await once(s);
+    } finally {
+      await s.pool.dispose();
+    }
     const more = [...s.needs].filter((key) => !wanted.has(key));
     if (more.length === 0 || !repeatable || pass + 1 >= MAX_READ_PASSES) return result;
     wanted = new Set([...wanted, ...more]);
@@ -111,15 +116,14 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
     throw new CoreError('SOURCE_NOT_FOUND', `${source}: ${why}`);
   });
   if (info.isDirectory()) {
-    const store = await DirBlobStore.open(source, source, s.limits, s.budget, {
+    const store = await DirBlobStore.open(source, source, s.limits, s.budget, s.pool, {
       signal: opts.signal,
       capture: s.capture,
-      slots: s.slots,
     });
     s.read = {
       mode: 'parallel',
-      concurrency: s.slots.size,
-      reason: 'a layout directory holds each layer as its own file',
+      concurrency: s.pool.size,
+      reason: 'a layout directory holds each layer as its own file: layers are scanned on worker threads',
     };
     const index = await store.readJson('index.json', 'index.json').catch((e: unknown) => {
       throw e instanceof CoreError && e.code === 'MEMBER_MISSING'
@@ -128,7 +132,7 @@ async function inspectOnce(source: string, s: Session): Promise<InspectResult> {
     });
     return finish(s, 'oci-layout', await resolveOciIndex(store, index, s.limits, s.warnings));
   }
-  const { contents, read } = await readArchiveFile(source, readOptions(s), s.slots);
+  const { contents, read } = await readArchiveFile(source, readOptions(s), s.pool);
   s.read = read;
   return fromContents(s, contents);
 }
@@ -150,7 +154,7 @@ function session(source: string, opts: InspectOptions, asked: readonly string[],
       : null,
     needs: new Set(),
     read: STREAM_READ,
-    slots: new ScanSlots(),
+    pool: new LayerScanPool(),
   };
 }
 

@@ -67,15 +67,33 @@ export function resolveLimits(overrides?: Partial<Limits>): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
 }
 
-/** Counts entries kept across one inspect; throws TAR_TOO_MANY_ENTRIES past the limit. */
+/**
+ * Counts entries kept across one inspect; throws TAR_TOO_MANY_ENTRIES past the limit. The count lives in shared
+ * memory, so layer scans on worker threads (scan-worker/) draw on the same budget as the main thread.
+ */
 export class EntryBudget {
-  private used = 0;
-  constructor(readonly max: number) {}
-  take(n: number): boolean {
-    this.used += n;
-    return this.used <= this.max;
+  private readonly used: Int32Array;
+
+  /** `shared`: the count of a budget made on another thread (`budget.shared`); a new count when absent. */
+  constructor(
+    readonly max: number,
+    readonly shared: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+  ) {
+    // Every take past the limit fails, and a scan stops at its first failure, so the count stays far below 2^31.
+    if (!Number.isInteger(max) || max < 0 || max > MAX_ENTRIES_LIMIT) {
+      throw new RangeError(`maxEntries must be a whole number from 0 to ${MAX_ENTRIES_LIMIT}, not ${max}`);
+    }
+    this.used = new Int32Array(shared);
   }
+
+  take(n: number): boolean {
+    return Atomics.add(this.used, 0, n) + n <= this.max;
+  }
+
   get count(): number {
-    return this.used;
+    return Atomics.load(this.used, 0);
   }
 }
+
+/** The highest maxEntries an EntryBudget takes: its shared count is a 32-bit integer, with room for overshoot. */
+export const MAX_ENTRIES_LIMIT = 2 ** 30;

@@ -1,6 +1,6 @@
 // How many layers are decompressed and hashed at once when a source can be read by more than one reader (a file
-// or an OCI layout directory). Each running scan inflates on libuv's thread pool (node:zlib's async API) and
-// hashes and parses tar headers on the main thread, so N scans keep N cores busy without worker threads.
+// or an OCI layout directory). Each running scan hashes and parses tar headers on its own worker thread
+// (scan-worker/) and inflates on libuv's thread pool (node:zlib's async API).
 import { availableParallelism } from 'node:os';
 
 /** Layer scans at once: one per core. More only adds zlib windows and read buffers that wait for a core. */

@@ -31,6 +31,11 @@ export function sniffCompression(head: Uint8Array): Compression {
 export interface Decoder {
   write(chunk: Uint8Array): void | Promise<void>;
   end(): Promise<void>;
+  /**
+   * When the decoder no longer holds any chunk written so far, so their memory may be reused; null when it may
+   * keep input indefinitely (fzstd keeps a partial frame's bytes as views of the chunk).
+   */
+  inputReleased(): Promise<void> | null;
   /** Decompressed bytes so far. */
   readonly outBytes: number;
 }
@@ -57,6 +62,7 @@ abstract class BaseDecoder implements Decoder {
 
   abstract write(chunk: Uint8Array): void | Promise<void>;
   abstract end(): Promise<void>;
+  abstract inputReleased(): Promise<void> | null;
 
   protected emit(chunk: Uint8Array): void {
     if (this.failure) return;
@@ -86,6 +92,9 @@ abstract class BaseDecoder implements Decoder {
 class GzipDecoder extends BaseDecoder {
   private readonly gz: Gunzip;
   private readonly done: Promise<void>;
+  // zlib holds a written chunk until it has inflated it, then calls the write's callback. Writes are inflated in
+  // order, so the last write's callback releases every chunk. A destroyed stream calls no more callbacks: done.
+  private released: Promise<void> = Promise.resolve();
 
   constructor(label: string, limits: Limits, onData: (chunk: Uint8Array) => void) {
     super(label, limits, onData);
@@ -106,7 +115,9 @@ class GzipDecoder extends BaseDecoder {
   write(chunk: Uint8Array): void | Promise<void> {
     if (this.failure || this.gz.destroyed) return;
     this.inBytes += chunk.length;
-    if (this.gz.write(chunk)) return;
+    let inflated!: () => void;
+    this.released = Promise.race([new Promise<void>((resolve) => (inflated = resolve)), this.done]);
+    if (this.gz.write(chunk, () => inflated())) return;
     return new Promise<void>((resolve) => {
       const done = (): void => {
         this.gz.off('drain', done);
@@ -116,6 +127,10 @@ class GzipDecoder extends BaseDecoder {
       this.gz.on('drain', done);
       this.gz.on('close', done);
     });
+  }
+
+  inputReleased(): Promise<void> {
+    return this.released;
   }
 
   async end(): Promise<void> {
@@ -134,6 +149,10 @@ class ZstdDecoder extends BaseDecoder {
     this.guard = new ZstdFrameGuard(label);
     // fzstd reuses its window buffer after ondata returns; onData consumes synchronously.
     this.zstd = new Decompress((chunk) => this.emit(chunk));
+  }
+
+  inputReleased(): null {
+    return null;
   }
 
   write(chunk: Uint8Array): void {

@@ -21,17 +21,33 @@ export interface CapturedFile {
   dropped: boolean; // a regular file whose bytes were not kept: the read's capture budget was spent
 }
 
-/** Bytes of captured content kept across one read. */
+/**
+ * Bytes of captured content kept across one read. The count lives in shared memory, so layer scans on worker
+ * threads (scan-worker/) draw on the same budget as the main thread.
+ */
 export class ByteBudget {
-  private used = 0;
-  constructor(readonly max: number) {}
-  take(n: number): boolean {
-    if (this.used + n > this.max) return false;
-    this.used += n;
-    return true;
+  private readonly used: BigInt64Array;
+
+  /** `shared`: the count of a budget made on another thread (`budget.shared`); a new count when absent. */
+  constructor(
+    readonly max: number,
+    readonly shared: SharedArrayBuffer = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT),
+  ) {
+    this.used = new BigInt64Array(shared);
   }
+
+  take(n: number): boolean {
+    const want = BigInt(n);
+    const max = BigInt(this.max);
+    for (;;) {
+      const used = Atomics.load(this.used, 0);
+      if (used + want > max) return false;
+      if (Atomics.compareExchange(this.used, 0, used, used + want) === used) return true;
+    }
+  }
+
   give(n: number): void {
-    this.used -= n;
+    Atomics.sub(this.used, 0, BigInt(n));
   }
 }
 

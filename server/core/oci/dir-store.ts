@@ -1,16 +1,12 @@
 // OCI blobs in a layout directory. A blob must resolve (symlinks included) to a file inside the directory.
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { BlobScanner, type BlobScan } from '../blob-scan.ts';
+import type { BlobScan } from '../blob-scan.ts';
 import { CoreError } from '../errors.ts';
 import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
-import { ScanSlots } from '../scan-slots.ts';
+import type { LayerScanPool } from '../scan-worker/pool.ts';
 import { blobPath, type BlobStore } from './blob-store.ts';
-
-/** Read size for layer files: large reads keep per-chunk overhead small against sha256 and tar parsing. */
-export const FILE_READ_CHUNK_BYTES = 1024 * 1024;
 
 export class DirBlobStore implements BlobStore {
   private readonly scans = new Map<string, Promise<BlobScan>>();
@@ -22,7 +18,7 @@ export class DirBlobStore implements BlobStore {
     private readonly budget: EntryBudget,
     private readonly signal: AbortSignal | undefined,
     private readonly capture: CaptureRequest | null,
-    private readonly slots: ScanSlots,
+    private readonly pool: LayerScanPool,
   ) {}
 
   static async open(
@@ -30,17 +26,10 @@ export class DirBlobStore implements BlobStore {
     label: string,
     limits: Limits,
     budget: EntryBudget,
-    opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null; slots?: ScanSlots } = {},
+    pool: LayerScanPool,
+    opts: { signal?: AbortSignal | undefined; capture?: CaptureRequest | null } = {},
   ): Promise<DirBlobStore> {
-    return new DirBlobStore(
-      await realpath(dir),
-      label,
-      limits,
-      budget,
-      opts.signal,
-      opts.capture ?? null,
-      opts.slots ?? new ScanSlots(),
-    );
+    return new DirBlobStore(await realpath(dir), label, limits, budget, opts.signal, opts.capture ?? null, pool);
   }
 
   /** A file of the layout, by relative path: MEMBER_MISSING if absent, TAR_PATH_ESCAPE if it leads outside. */
@@ -77,29 +66,28 @@ export class DirBlobStore implements BlobStore {
     return readFile(path);
   }
 
-  /** Scans run up to the store's slots at once; a caller may ask for every layer before awaiting any. */
+  /** Scans run up to the pool's size at once; a caller may ask for every layer before awaiting any. */
   layer(digest: string, what: string): Promise<BlobScan> {
     let scan = this.scans.get(digest);
     if (!scan) {
-      scan = this.slots.run(() => this.scanFile(blobPath(digest), what));
+      scan = this.scanFile(blobPath(digest), what);
       this.scans.set(digest, scan);
     }
     return scan;
   }
 
   private async scanFile(rel: string, what: string): Promise<BlobScan> {
+    const run = await this.pool.reserve(); // before opening, so at most the pool's size of blobs are open at once
     const { path, size } = await this.file(rel, what);
-    const scanner = new BlobScanner(`${this.label}: ${rel}`, size, this.limits, this.budget, this.capture);
-    for await (const chunk of createReadStream(path, {
-      highWaterMark: FILE_READ_CHUNK_BYTES,
-    }) as AsyncIterable<Buffer>) {
-      this.signal?.throwIfAborted();
-      const wait = scanner.write(chunk);
-      if (wait) await wait;
+    const file = await open(path, 'r');
+    try {
+      const label = `${this.label}: ${rel}`;
+      const scan = { fd: file.fd, start: 0, length: size, label, what: label, limits: this.limits };
+      const result = await run({ ...scan, budget: this.budget, capture: this.capture }, this.signal);
+      if (result.error) throw result.error;
+      return result;
+    } finally {
+      await file.close();
     }
-    await scanner.end();
-    const result = scanner.result();
-    if (result.error) throw result.error;
-    return result;
   }
 }

@@ -1,0 +1,126 @@
+// Layer scans on worker threads, one per core. Hashing the stored and the decompressed bytes (sha256) is the
+// bulk of a scan's work and runs synchronously, so scans that share the main thread take turns on one core:
+// measured on 2 cores, 4 gzip layers of 256 MiB took 4.4 s in-process with the main thread always busy, and
+// 2.1-2.6 s on two workers. Threads start on first use and stop when the pool is disposed, so a read without
+// big layers starts none, and a server keeps none while idle.
+import type { BlobScan } from '../blob-scan.ts';
+import type { CaptureRequest } from '../files/capture.ts';
+import type { EntryBudget } from '../limits.ts';
+import { PARALLEL_LAYER_SCANS, PARALLEL_MIN_MEMBER_BYTES, ScanSlots } from '../scan-slots.ts';
+import type { ScanJob } from './job.ts';
+import { scanRange, type RangeScan } from './scan-range.ts';
+import { ScanThread } from './scan-thread.ts';
+
+/**
+ * Runs one scan in the slot reserved for it: on a worker thread, or on the calling thread when the blob is smaller
+ * than PARALLEL_MIN_MEMBER_BYTES. The file descriptor must stay open until the promise settles.
+ */
+export type ReservedScan = (scan: RangeScan, signal?: AbortSignal) => Promise<BlobScan>;
+
+export class LayerScanPool {
+  private readonly slots: ScanSlots;
+  private readonly idle: ScanThread[] = [];
+  private readonly threads = new Set<ScanThread>();
+  private nextJob = 1;
+  private started = 0;
+  private disposed = false;
+
+  constructor(readonly size: number = PARALLEL_LAYER_SCANS) {
+    this.slots = new ScanSlots(size);
+  }
+
+  /** Waits for a free slot and keeps it for one scan, so a reader can stop reading until a thread is free. */
+  async reserve(): Promise<ReservedScan> {
+    const release = await this.slots.acquire();
+    let used = false;
+    return async (scan, signal) => {
+      if (used) throw new Error('a reserved scan thread runs one scan');
+      used = true;
+      try {
+        if (scan.length < PARALLEL_MIN_MEMBER_BYTES) return await scanRange(scan, () => signal?.throwIfAborted());
+        return await this.runOnThread(scan, signal);
+      } finally {
+        release();
+      }
+    };
+  }
+
+  /** Threads started so far, replacements for dead ones included. */
+  get threadsStarted(): number {
+    return this.started;
+  }
+
+  async scan(scan: RangeScan, signal?: AbortSignal): Promise<BlobScan> {
+    return (await this.reserve())(scan, signal);
+  }
+
+  /** Stops every thread. Scans still running fail; callers await their scans before disposing. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const threads = [...this.threads];
+    this.threads.clear();
+    this.idle.length = 0;
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+
+  private async runOnThread(scan: RangeScan, signal: AbortSignal | undefined): Promise<BlobScan> {
+    if (this.disposed) throw new Error('the layer scan pool is disposed');
+    signal?.throwIfAborted();
+    const thread = this.takeThread();
+    const abort = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const stop = (): void => {
+      Atomics.store(new Int32Array(abort), 0, 1);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await thread.run(this.job(scan, abort));
+    } catch (e: unknown) {
+      signal?.throwIfAborted(); // a stopped scan reports the caller's reason, not the worker's
+      throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      if (thread.alive && !this.disposed) this.idle.push(thread);
+      else this.threads.delete(thread);
+    }
+  }
+
+  private takeThread(): ScanThread {
+    for (let t = this.idle.pop(); t; t = this.idle.pop()) {
+      if (t.alive) return t;
+      this.threads.delete(t);
+    }
+    const thread = new ScanThread();
+    this.threads.add(thread);
+    this.started++;
+    return thread;
+  }
+
+  private job(scan: RangeScan, abort: SharedArrayBuffer): ScanJob {
+    return {
+      id: this.nextJob++,
+      fd: scan.fd,
+      start: scan.start,
+      length: scan.length,
+      label: scan.label,
+      what: scan.what,
+      limits: scan.limits,
+      entries: entryBudgetOf(scan.budget),
+      capture: captureOf(scan.capture),
+      abort,
+    };
+  }
+}
+
+function entryBudgetOf(budget: EntryBudget): ScanJob['entries'] {
+  return { max: budget.max, shared: budget.shared };
+}
+
+function captureOf(capture: CaptureRequest | null): ScanJob['capture'] {
+  if (!capture) return null;
+  return {
+    wanted: [...capture.wanted],
+    maxFileBytes: capture.maxFileBytes,
+    budgetMax: capture.budget.max,
+    budget: capture.budget.shared,
+  };
+}
