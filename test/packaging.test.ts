@@ -1,15 +1,17 @@
 // What someone who never clones the repository does: the published tarball (built by `npm pack`'s prepack)
 // installed globally into a fresh prefix with the README's own command, then the installed `stepwise` run for
-// real: --version, lint and check of the bundled lessons, and serve answering its page.
+// real: --version, lint and check of the bundled lessons, inspect of an archive with big layers (its scan workers),
+// and serve answering its page.
 // It needs the npm registry (for stepwise's dependencies), as any install does; without it this test fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './harness/cli.ts';
 import { httpGet } from './harness/http-get.ts';
+import { dockerArchive, makeLayers } from './harness/parallel-archive.ts';
 
 /** A global install fetches about 120 packages and compiles node-pty and better-sqlite3 (SQLite itself, when no
  *  prebuilt binary can be fetched); beside the rest of the suite on 2 cores that takes minutes (ms). */
@@ -96,6 +98,7 @@ test(
       'LICENSE',
       'bin/stepwise.js',
       'dist/cli.js',
+      'dist/scan-worker.js',
       'dist/client/index.html',
       'dist/client/app.js',
     ]) {
@@ -154,6 +157,16 @@ test(
       engine.out,
       /ENGINE_ERROR: exporting "stepwise-missing:latest" from the Docker engine failed: connect ENOENT/,
     );
+
+    // Big layers are scanned on worker threads, whose entry is its own file in dist: the installed inspect finds it.
+    const archive = join(base, 'parallel.tar');
+    writeFileSync(archive, await dockerArchive(await makeLayers()));
+    const inspected = run(stepwise, ['inspect', '--verify', '--json', archive], { cwd, env });
+    assert.equal(inspected.status, 0, `inspect of a docker-save with big layers failed:\n${inspected.out}`);
+    const doc = JSON.parse(inspected.stdout) as { verified: boolean; read: { mode: string; reason: string } };
+    assert.equal(doc.verified, true);
+    assert.equal(doc.read.mode, 'parallel');
+    assert.match(doc.read.reason, /worker threads/);
 
     // 4. serve from the install: the printed URL logs in and the page and its app load.
     const server = spawn(stepwise, ['serve', join(home, 'scenarios'), '--port', '0'], {
