@@ -2,6 +2,7 @@
 // written into temp folders; reports are parsed strictly (XML by saxes, TAP by its grammar).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, REPO_ROOT, type CliResult } from './harness/cli.ts';
@@ -84,6 +85,53 @@ test('a check that passes before its step is vacuous, and the lesson fails', asy
     /VACUOUS step 1: Make a file .*: 1 check passes before the step runs, so it proves nothing: command test -d \./,
   );
   assert.equal(lastLine(r.stderr), 'stepwise check: 0 passed, 0 failed, 1 vacuous');
+});
+
+/** Files the interrupted lesson makes before it waits, so removing its folder keeps cleanup busy for a while. */
+const CLEANUP_FILES = 20_000;
+
+/** A lesson whose one cell makes many files and then waits; its check is interrupted with signals. */
+async function interruptedLesson(name: string, marker: string): Promise<string> {
+  return writeLesson(join(scratch, name), {
+    'lesson.md': `---\ntitle: Interrupted\n---\n\n## Wait\n\n\`\`\`bash\nmkdir many && (cd many && seq ${CLEANUP_FILES} | xargs touch) && sleep ${marker}\n\`\`\`\n`,
+  });
+}
+
+/** Runs check with its own state dir, sending SIGINT once the cell runs, and again when `again` matches. */
+function interruptCheck(dir: string, state: string, again: RegExp | null): Promise<CliResult> {
+  let sent = 0;
+  return runCli(['check', dir], {
+    env: { XDG_STATE_HOME: state, DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}` },
+    onStderr: (stderr, child) => {
+      const running = sent === 0 && /step 1: Wait\n/.test(stderr) && existsSync(join(state, 'stepwise'));
+      const cleaning = sent === 1 && again !== null && again.test(stderr);
+      if (!running && !cleaning) return;
+      sent++;
+      // The cell needs a moment to reach its sleep; the files are made by then or the run is cut short anyway.
+      setTimeout(() => child.kill('SIGINT'), running ? 1500 : 0);
+    },
+  });
+}
+
+test('Ctrl-C during a cell interrupts the run (exit 130, no summary), and leaves no folder or process', async () => {
+  const marker = `4343.${process.pid}`;
+  const state = join(scratch, 'state-ctrl-c');
+  const r = await interruptCheck(await interruptedLesson('ctrl-c', marker), state, null);
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /stepwise check: SIGINT, cleaning up/);
+  assert.doesNotMatch(r.stderr, /passed, .* failed/, 'an interrupted run prints no summary as if it had ended');
+  assert.deepEqual(await leftoverSessions(state), []);
+  assert.deepEqual(await processesWith(`sleep ${marker}`), []);
+});
+
+test('a second Ctrl-C while check cleans up does not cut the cleanup short', async () => {
+  const marker = `4444.${process.pid}`;
+  const state = join(scratch, 'state-ctrl-c-twice');
+  const r = await interruptCheck(await interruptedLesson('ctrl-c-twice', marker), state, /cleaning up\n/);
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /stepwise check: SIGINT again, still cleaning up; one more quits at once/);
+  assert.deepEqual(await leftoverSessions(state), [], 'the session folder was removed all the same');
+  assert.deepEqual(await processesWith(`sleep ${marker}`), []);
 });
 
 test('a verify script that hangs is killed at its timeout, with nothing left running', async () => {

@@ -178,6 +178,8 @@ async function checkWith(
         onSession: (s: CheckSession | null) => (live = s),
       };
       runs.push(await runLesson(lesson, lessonOpts, reporter));
+      // An abort ends the lesson's steps at once (their terminals close), so its run looks failed: it was not.
+      if (signal?.aborted) return aborted;
     }
     const summary = summarise(runs);
     await reporter.end(runs, summary);

@@ -5,6 +5,9 @@ import { checkOptions, DEFAULT_TIMEOUT_MS, UsageError, type RawCheckOptions } fr
 import type { CheckCommandResult } from '../check-runner/index.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeForSignal } from './exit-codes.ts';
 
+/** Signals that quit at once, cleanup or not: the first starts cleanup, the ones between only say it is running. */
+const SIGNALS_TO_QUIT_AT_ONCE = 3;
+
 function exitCode(result: CheckCommandResult, signal: NodeJS.Signals | null): number {
   switch (result.kind) {
     case 'usage':
@@ -54,16 +57,31 @@ export function registerCheck(program: Command): void {
         return;
       }
       // Ctrl-C or SIGTERM: the runner disposes of the live environment, then the process leaves at once (a
-      // cell may still be running in the shell being killed).
+      // cell may still be running in the shell being killed). A second signal while that cleanup runs only says
+      // so: a quick double Ctrl-C must not leave a session folder, containers or learner engines behind. A third
+      // quits at once, and says what may be left.
       const controller = new AbortController();
       let caught: NodeJS.Signals | null = null;
+      let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
-        caught = signal;
-        process.stderr.write(`stepwise check: ${signal}, cleaning up\n`);
-        controller.abort();
+        signals++;
+        if (signals === 1) {
+          caught = signal;
+          process.stderr.write(`stepwise check: ${signal}, cleaning up\n`);
+          controller.abort();
+        } else if (signals < SIGNALS_TO_QUIT_AT_ONCE) {
+          process.stderr.write(
+            `stepwise check: ${signal} again, still cleaning up; one more quits at once and may leave this run's environment behind\n`,
+          );
+        } else {
+          process.stderr.write(
+            `stepwise check: ${signal}, quitting before cleanup finished; this run's environment may be left behind\n`,
+          );
+          process.exit(exitCodeForSignal(caught ?? signal));
+        }
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         // Loaded on use: the runner pulls in node-pty, dockerode and the core library (see server/cli.ts).
         const { runCheckCommand } = await import('../check-runner/index.ts');

@@ -1,5 +1,5 @@
 // Runs the stepwise CLI from source in a child process, as a user would run the installed one.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,6 +19,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs?: number;
+  /** Called with all of stderr so far after each chunk, and the child, e.g. to signal it at a chosen moment. */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
@@ -31,7 +33,10 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stderr.on('data', (b: Buffer) => {
+      err.push(b);
+      opts.onStderr?.(Buffer.concat(err).toString('utf8'), child);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
