@@ -2,10 +2,10 @@
 // pass every folder above it and the sockets fit, otherwise a short folder of its own under /var/lib/stepwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUTER_ENGINE_FALLBACK_ROOT, outerEngineDir } from './outer-engine.ts';
+import { assertOwnedFolder, OUTER_ENGINE_FALLBACK_ROOT, OuterEngineError, outerEngineDir } from './outer-engine.ts';
 
 test('a state folder below a folder others cannot pass (mkdtemp makes 0700) gets the fallback, one per folder', () => {
   const closed = mkdtempSync(join(tmpdir(), 'sw-outer-'));
@@ -28,4 +28,39 @@ test('a state folder below a folder others cannot pass (mkdtemp makes 0700) gets
 test('a state folder too deep for the outer dockerd sockets gets the fallback', () => {
   const deep = join(tmpdir(), 'x'.repeat(60), 'y'.repeat(40), 'learner-engines');
   assert.ok(outerEngineDir(deep).startsWith(`${OUTER_ENGINE_FALLBACK_ROOT}/outer-`));
+});
+
+test('the fallback folder is trusted only as a real folder of ours that no one else can write', () => {
+  const base = mkdtempSync(join(tmpdir(), 'sw-owned-'));
+  const uid = process.getuid?.() ?? 0;
+  try {
+    const good = join(base, 'good');
+    mkdirSync(good, { mode: 0o711 });
+    chmodSync(good, 0o711);
+    assert.doesNotThrow(() => assertOwnedFolder(good, uid));
+
+    const refused = (path: string, owner = uid): void =>
+      assert.throws(
+        () => assertOwnedFolder(path, owner),
+        (e: unknown) =>
+          e instanceof OuterEngineError &&
+          e.message.includes(`${path} must be a folder owned by uid ${owner} that no one else can write`),
+      );
+    refused(good, uid + 1); // someone else's folder
+    for (const mode of [0o777, 0o731, 0o713]) {
+      const writable = join(base, `writable-${mode.toString(8)}`);
+      mkdirSync(writable);
+      chmodSync(writable, mode); // group- or world-writable: another user could plant a socket or a pid file
+      refused(writable);
+    }
+    const link = join(base, 'link');
+    symlinkSync(good, link); // a symlink to a good folder is still not that folder
+    refused(link);
+    const file = join(base, 'file');
+    writeFileSync(file, '');
+    refused(file);
+    refused(join(base, 'missing'));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
 });

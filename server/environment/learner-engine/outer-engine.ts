@@ -217,10 +217,9 @@ async function remapBase(docker: Docker): Promise<RemapBase> {
  * The shared fallback folder is trusted only if it is a real folder of ours that no one else can write: a
  * planted socket or pid file there would otherwise be adopted (and signalled) by a root server.
  */
-function assertOwnedFolder(path: string): void {
-  const st = lstatSync(path);
-  const uid = process.getuid?.() ?? 0;
-  if (!st.isDirectory() || st.isSymbolicLink() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+export function assertOwnedFolder(path: string, uid: number = process.getuid?.() ?? 0): void {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st || !st.isDirectory() || st.isSymbolicLink() || st.uid !== uid || (st.mode & 0o022) !== 0) {
     throw new OuterEngineError(
       `${path} must be a folder owned by uid ${uid} that no one else can write (it holds the learner engines' dockerd); fix or remove it`,
     );
