@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inspect, inspectStream, isCoreError, toInspectJson, type InspectResult } from '../server/core/index.ts';
+import { PARALLEL_LAYER_SCANS } from '../server/core/scan-slots.ts';
+import { sharedLayerScanPool } from '../server/core/scan-worker/pool.ts';
 import { configOf, dockerArchive, makeLayers, sha256, type Layer } from './harness/parallel-archive.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'stepwise-parallel-read-'));
@@ -101,6 +103,22 @@ describe('the parallel read of a file reports what the single pass reports', asy
     assert.deepEqual(
       r.images[0]!.layers.map((l) => l.diffId),
       layers.map((l) => sha256(l.tar)),
+    );
+  });
+
+  it('many inspects at once share one scan thread per core, as thirty learners checking at once would', async () => {
+    const pool = sharedLayerScanPool();
+    const before = pool.threadsStarted;
+    const results = await Promise.all(Array.from({ length: 6 }, () => inspect(archive)));
+    for (const r of results) assert.equal(r.verified, true, r.warnings.join('; '));
+    assert.ok(pool.threadsAlive >= 1, 'the inspects scanned on the shared pool');
+    assert.ok(
+      pool.threadsAlive <= PARALLEL_LAYER_SCANS,
+      `${pool.threadsAlive} threads for ${PARALLEL_LAYER_SCANS} cores`,
+    );
+    assert.ok(
+      pool.threadsStarted - before <= PARALLEL_LAYER_SCANS,
+      `${pool.threadsStarted - before} threads started for six inspects at once`,
     );
   });
 

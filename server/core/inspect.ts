@@ -19,7 +19,7 @@ import type { ArchiveFormat, InspectOptions, InspectResult, ReadPath } from './m
 import { ArchiveBlobStore } from './oci/archive-store.ts';
 import { DirBlobStore } from './oci/dir-store.ts';
 import { resolveOciIndex } from './oci/resolve.ts';
-import { LayerScanPool } from './scan-worker/pool.ts';
+import { sharedLayerScanPool, type LayerScanPool } from './scan-worker/pool.ts';
 
 /** Reads of one source for wantFiles: the first finds where links lead (every entry is known by then), the
  *  second captures their targets. A third would only chase a source that changed between reads. */
@@ -38,7 +38,7 @@ interface Session {
   fileRequest: FileRequest | null;
   needs: Set<string>; // link targets the wanted files lead to that this read did not capture
   read: ReadPath; // set by the read, reported in the result
-  pool: LayerScanPool; // layer scans on worker threads, for sources with a second reader; disposed after the read
+  pool: LayerScanPool; // layer scans on worker threads, for sources with a second reader: the process's one pool
 }
 
 const STREAM_READ: ReadPath = Object.freeze({
@@ -82,12 +82,7 @@ async function readUntilAnswered(
   let wanted = new Set(asked);
   for (let pass = 0; ; pass++) {
     const s = session(label, opts, asked, wanted);
-    let result: InspectResult;
-    try {
-      result = await once(s);
-    } finally {
-      await s.pool.dispose();
-    }
+    const result = await once(s);
     const more = [...s.needs].filter((key) => !wanted.has(key));
     if (more.length === 0 || !repeatable || pass + 1 >= MAX_READ_PASSES) return result;
     wanted = new Set([...wanted, ...more]);
@@ -154,7 +149,7 @@ function session(source: string, opts: InspectOptions, asked: readonly string[],
       : null,
     needs: new Set(),
     read: STREAM_READ,
-    pool: new LayerScanPool(),
+    pool: sharedLayerScanPool(),
   };
 }
 

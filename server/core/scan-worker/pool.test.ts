@@ -166,4 +166,19 @@ describe('LayerScanPool', () => {
       await pool.dispose();
     }
   });
+
+  it('stops a thread that has had no scan for its idle time, and starts one again when needed', async () => {
+    const idleMs = 200;
+    const pool = new LayerScanPool(1, idleMs);
+    try {
+      await pool.scan(rangeOf(layer.gz.length));
+      assert.equal(pool.threadsAlive, 1, 'the thread waits for the next scan');
+      await new Promise((resolve) => setTimeout(resolve, idleMs * 3));
+      assert.equal(pool.threadsAlive, 0, 'an idle thread stops');
+      assert.equal((await pool.scan(rangeOf(layer.gz.length))).error, null);
+      assert.equal(pool.threadsStarted, 2);
+    } finally {
+      await pool.dispose();
+    }
+  });
 });

@@ -1,8 +1,9 @@
 // Layer scans on worker threads, one per core. Hashing the stored and the decompressed bytes (sha256) is the
 // bulk of a scan's work and runs synchronously, so scans that share the main thread take turns on one core:
 // measured on 2 cores, 4 gzip layers of 256 MiB took 4.4 s in-process with the main thread always busy, and
-// 2.1-2.6 s on two workers. Threads start on first use and stop when the pool is disposed, so a read without
-// big layers starts none, and a server keeps none while idle.
+// 2.1-2.6 s on two workers. Threads start on first use and stop after SCAN_THREAD_IDLE_MS without work, so a read
+// without big layers starts none, and a server keeps none while idle. One pool serves the whole process
+// (sharedLayerScanPool): thirty learners' checks at once still run one scan per core, not thirty times that.
 import type { BlobScan } from '../blob-scan.ts';
 import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget } from '../limits.ts';
@@ -17,16 +18,32 @@ import { ScanThread } from './scan-thread.ts';
  */
 export type ReservedScan = (scan: RangeScan, signal?: AbortSignal) => Promise<BlobScan>;
 
+/** A thread with no scan for this long (ms) stops: a second scan soon after reuses it, an idle server keeps none. */
+export const SCAN_THREAD_IDLE_MS = 10_000;
+
+interface IdleThread {
+  thread: ScanThread;
+  expiry: NodeJS.Timeout;
+}
+
 export class LayerScanPool {
   private readonly slots: ScanSlots;
-  private readonly idle: ScanThread[] = [];
+  private readonly idle: IdleThread[] = [];
   private readonly threads = new Set<ScanThread>();
   private nextJob = 1;
   private started = 0;
   private disposed = false;
 
-  constructor(readonly size: number = PARALLEL_LAYER_SCANS) {
+  constructor(
+    readonly size: number = PARALLEL_LAYER_SCANS,
+    private readonly idleMs: number = SCAN_THREAD_IDLE_MS,
+  ) {
     this.slots = new ScanSlots(size);
+  }
+
+  /** Threads running now, busy or idle. */
+  get threadsAlive(): number {
+    return this.threads.size;
   }
 
   /** Waits for a free slot and keeps it for one scan, so a reader can stop reading until a thread is free. */
@@ -57,9 +74,9 @@ export class LayerScanPool {
   /** Stops every thread. Scans still running fail; callers await their scans before disposing. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const { expiry } of this.idle.splice(0)) clearTimeout(expiry);
     const threads = [...this.threads];
     this.threads.clear();
-    this.idle.length = 0;
     await Promise.all(threads.map((t) => t.terminate()));
   }
 
@@ -79,15 +96,28 @@ export class LayerScanPool {
       throw e;
     } finally {
       signal?.removeEventListener('abort', stop);
-      if (thread.alive && !this.disposed) this.idle.push(thread);
+      if (thread.alive && !this.disposed) this.rest(thread);
       else this.threads.delete(thread);
     }
   }
 
+  /** Keeps an idle thread for the next scan, and stops it if none comes within idleMs. */
+  private rest(thread: ScanThread): void {
+    const expiry = setTimeout(() => {
+      const at = this.idle.findIndex((i) => i.thread === thread);
+      if (at !== -1) this.idle.splice(at, 1);
+      this.threads.delete(thread);
+      void thread.terminate();
+    }, this.idleMs);
+    expiry.unref(); // an idle thread never holds the process open
+    this.idle.push({ thread, expiry });
+  }
+
   private takeThread(): ScanThread {
-    for (let t = this.idle.pop(); t; t = this.idle.pop()) {
-      if (t.alive) return t;
-      this.threads.delete(t);
+    for (let i = this.idle.pop(); i; i = this.idle.pop()) {
+      clearTimeout(i.expiry);
+      if (i.thread.alive) return i.thread;
+      this.threads.delete(i.thread);
     }
     const thread = new ScanThread();
     this.threads.add(thread);
@@ -123,4 +153,12 @@ function captureOf(capture: CaptureRequest | null): ScanJob['capture'] {
     budgetMax: capture.budget.max,
     budget: capture.budget.shared,
   };
+}
+
+let shared: LayerScanPool | null = null;
+
+/** The process's pool, made on first use; its threads stop on their own when idle, so it is never disposed. */
+export function sharedLayerScanPool(): LayerScanPool {
+  shared ??= new LayerScanPool();
+  return shared;
 }
