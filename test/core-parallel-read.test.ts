@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inspect, inspectStream, isCoreError, toInspectJson, type InspectResult } from '../server/core/index.ts';
-import { PARALLEL_LAYER_SCANS } from '../server/core/scan-slots.ts';
+import { PARALLEL_LAYER_SCANS, PARALLEL_MIN_MEMBER_BYTES } from '../server/core/scan-slots.ts';
 import { sharedLayerScanPool } from '../server/core/scan-worker/pool.ts';
 import { configOf, dockerArchive, makeLayers, sha256, type Layer } from './harness/parallel-archive.ts';
 
@@ -109,9 +109,12 @@ describe('the parallel read of a file reports what the single pass reports', asy
   it('many inspects at once share one scan thread per core, as thirty learners checking at once would', async () => {
     const pool = sharedLayerScanPool();
     const before = pool.threadsStarted;
+    const scansBefore = pool.scansOnThreads;
     const results = await Promise.all(Array.from({ length: 6 }, () => inspect(archive)));
     for (const r of results) assert.equal(r.verified, true, r.warnings.join('; '));
-    assert.ok(pool.threadsAlive >= 1, 'the inspects scanned on the shared pool');
+    const big = layers.filter((l) => l.blob.length >= PARALLEL_MIN_MEMBER_BYTES).length;
+    assert.ok(big > 0);
+    assert.equal(pool.scansOnThreads - scansBefore, 6 * big, 'every big layer of every inspect ran on the shared pool');
     assert.ok(
       pool.threadsAlive <= PARALLEL_LAYER_SCANS,
       `${pool.threadsAlive} threads for ${PARALLEL_LAYER_SCANS} cores`,
@@ -120,6 +123,23 @@ describe('the parallel read of a file reports what the single pass reports', asy
       pool.threadsStarted - before <= PARALLEL_LAYER_SCANS,
       `${pool.threadsStarted - before} threads started for six inspects at once`,
     );
+  });
+
+  it('a layout whose layer blob is missing fails each time, and takes no scan slot with it', async () => {
+    const dir = join(work, 'layout-missing-blob');
+    ociLayout(dir, layers);
+    rmSync(join(dir, 'blobs', 'sha256', sha256(layers[0]!.blob).slice('sha256:'.length)));
+    // More inspects than slots: one slot lost per failure would leave the last ones waiting forever.
+    for (let i = 0; i <= PARALLEL_LAYER_SCANS + 1; i++) {
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        codeOf(inspect(dir)),
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still waiting after 20 s'), 20_000))),
+      ]);
+      clearTimeout(timer);
+      assert.equal(code, 'MEMBER_MISSING', `inspect ${i + 1}`);
+    }
+    assert.equal((await inspect(archive)).verified, true, 'and a later inspect still gets its slots');
   });
 
   it('an archive compressed as a whole is read in one pass, and says why', async () => {

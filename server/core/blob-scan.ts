@@ -87,6 +87,11 @@ export class BlobScanner implements TarSink {
     return this.decoder ? this.decoder.inputReleased() : Promise.resolve();
   }
 
+  /** Stops a scan that will not end (its read failed or was stopped), so no decompression goes on behind it. */
+  abandon(): void {
+    this.decoder?.destroy();
+  }
+
   async end(): Promise<void> {
     if (this.compression === null) await this.decide();
     if (this.decoder) {

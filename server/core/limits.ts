@@ -73,21 +73,21 @@ export function resolveLimits(overrides?: Partial<Limits>): Limits {
  */
 export class EntryBudget {
   private readonly used: Int32Array;
+  /** The limit in force: `max`, or MAX_ENTRIES_LIMIT for a larger one (Infinity included). */
+  private readonly limit: number;
 
   /** `shared`: the count of a budget made on another thread (`budget.shared`); a new count when absent. */
   constructor(
     readonly max: number,
     readonly shared: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
   ) {
-    // Every take past the limit fails, and a scan stops at its first failure, so the count stays far below 2^31.
-    if (!Number.isInteger(max) || max < 0 || max > MAX_ENTRIES_LIMIT) {
-      throw new RangeError(`maxEntries must be a whole number from 0 to ${MAX_ENTRIES_LIMIT}, not ${max}`);
-    }
     this.used = new Int32Array(shared);
+    // Every take past the limit fails, and a scan stops at its first failure, so the count stays far below 2^31.
+    this.limit = Math.min(max, MAX_ENTRIES_LIMIT);
   }
 
   take(n: number): boolean {
-    return Atomics.add(this.used, 0, n) + n <= this.max;
+    return Atomics.add(this.used, 0, n) + n <= this.limit;
   }
 
   get count(): number {
@@ -95,5 +95,5 @@ export class EntryBudget {
   }
 }
 
-/** The highest maxEntries an EntryBudget takes: its shared count is a 32-bit integer, with room for overshoot. */
+/** The highest maxEntries an EntryBudget enforces: its shared count is a 32-bit integer, with room for overshoot. */
 export const MAX_ENTRIES_LIMIT = 2 ** 30;

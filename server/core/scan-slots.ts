@@ -22,9 +22,28 @@ export class ScanSlots {
     this.free = size;
   }
 
-  async acquire(): Promise<() => void> {
+  /** Waits for a slot; an abort while waiting rejects with the signal's reason and takes no slot. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else {
+      await new Promise<void>((resolve, reject) => {
+        const waiter = (): void => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = (): void => {
+          const at = this.waiting.indexOf(waiter);
+          if (at !== -1) this.waiting.splice(at, 1);
+          const reason: unknown = signal?.reason;
+          reject(
+            reason instanceof Error ? reason : new Error('the wait for a scan slot was aborted', { cause: reason }),
+          );
+        };
+        this.waiting.push(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
     let released = false;
     return () => {
       if (released) return;

@@ -80,15 +80,15 @@ async function readMembersApart(
   const detach = (member: Member, entry: TarEntry): Promise<void> | null => {
     const start = entry.offset + BLOCK; // a non-sparse entry's data follows its own header block
     if (entry.sparse || entry.size < PARALLEL_MIN_MEMBER_BYTES || start + entry.size > fileSize) return null; // a truncated member is the main reader's error to report
-    return pool.reserve().then((run) => {
+    return pool.reserve(signal).then((slot) => {
       const scan = (async () => {
-        member.scan = await run(
+        member.scan = await slot.run(
           {
             fd: file.fd,
             start,
             length: entry.size,
             label: memberLabel(opts.label, member.rel),
-            what: `${opts.label}: member "${member.rel}"`,
+            truncation: { source: opts.label, member: member.rel },
             limits: opts.limits,
             budget: opts.budget,
             capture: opts.capture ?? null,

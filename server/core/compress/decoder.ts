@@ -36,6 +36,8 @@ export interface Decoder {
    * keep input indefinitely (fzstd keeps a partial frame's bytes as views of the chunk).
    */
   inputReleased(): Promise<void> | null;
+  /** Stops decompressing (a scan that failed or was stopped): nothing more reaches onData. */
+  destroy(): void;
   /** Decompressed bytes so far. */
   readonly outBytes: number;
 }
@@ -63,6 +65,10 @@ abstract class BaseDecoder implements Decoder {
   abstract write(chunk: Uint8Array): void | Promise<void>;
   abstract end(): Promise<void>;
   abstract inputReleased(): Promise<void> | null;
+
+  destroy(): void {
+    this.fail(new Error(`${this.label}: decompression stopped`));
+  }
 
   protected emit(chunk: Uint8Array): void {
     if (this.failure) return;
@@ -93,12 +99,15 @@ class GzipDecoder extends BaseDecoder {
   private readonly gz: Gunzip;
   private readonly done: Promise<void>;
   // zlib holds a written chunk until it has inflated it, then calls the write's callback. Writes are inflated in
-  // order, so the last write's callback releases every chunk. A destroyed stream calls no more callbacks: done.
+  // order, so the last write's callback releases every chunk. A destroyed stream calls its queued writes'
+  // callbacks with an error, which releases them too; 'close' settles the rest.
   private released: Promise<void> = Promise.resolve();
+  private readonly closed: Promise<void>;
 
   constructor(label: string, limits: Limits, onData: (chunk: Uint8Array) => void) {
     super(label, limits, onData);
     this.gz = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    this.closed = new Promise<void>((resolve) => this.gz.once('close', resolve));
     this.gz.on('data', (chunk: Buffer) => {
       this.emit(chunk);
       if (this.failure) this.gz.destroy();
@@ -116,7 +125,7 @@ class GzipDecoder extends BaseDecoder {
     if (this.failure || this.gz.destroyed) return;
     this.inBytes += chunk.length;
     let inflated!: () => void;
-    this.released = Promise.race([new Promise<void>((resolve) => (inflated = resolve)), this.done]);
+    this.released = Promise.race([new Promise<void>((resolve) => (inflated = resolve)), this.closed]);
     if (this.gz.write(chunk, () => inflated())) return;
     return new Promise<void>((resolve) => {
       const done = (): void => {
@@ -131,6 +140,11 @@ class GzipDecoder extends BaseDecoder {
 
   inputReleased(): Promise<void> {
     return this.released;
+  }
+
+  override destroy(): void {
+    super.destroy();
+    this.gz.destroy();
   }
 
   async end(): Promise<void> {

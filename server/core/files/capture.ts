@@ -27,6 +27,7 @@ export interface CapturedFile {
  */
 export class ByteBudget {
   private readonly used: BigInt64Array;
+  private readonly limit: bigint;
 
   /** `shared`: the count of a budget made on another thread (`budget.shared`); a new count when absent. */
   constructor(
@@ -34,11 +35,12 @@ export class ByteBudget {
     readonly shared: SharedArrayBuffer = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT),
   ) {
     this.used = new BigInt64Array(shared);
+    this.limit = BigInt(Math.min(max, Number.MAX_SAFE_INTEGER)); // Infinity: no limit a read can reach
   }
 
   take(n: number): boolean {
     const want = BigInt(n);
-    const max = BigInt(this.max);
+    const max = this.limit;
     for (;;) {
       const used = Atomics.load(this.used, 0);
       if (used + want > max) return false;

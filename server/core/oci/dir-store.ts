@@ -1,5 +1,5 @@
 // OCI blobs in a layout directory. A blob must resolve (symlinks included) to a file inside the directory.
-import { open, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { BlobScan } from '../blob-scan.ts';
 import { CoreError } from '../errors.ts';
@@ -77,17 +77,21 @@ export class DirBlobStore implements BlobStore {
   }
 
   private async scanFile(rel: string, what: string): Promise<BlobScan> {
-    const run = await this.pool.reserve(); // before opening, so at most the pool's size of blobs are open at once
-    const { path, size } = await this.file(rel, what);
-    const file = await open(path, 'r');
+    // Reserved before opening, so at most the pool's size of blobs are open at once.
+    const slot = await this.pool.reserve(this.signal);
+    let file: FileHandle | null = null;
     try {
+      const { path, size } = await this.file(rel, what);
+      file = await open(path, 'r');
       const label = `${this.label}: ${rel}`;
-      const scan = { fd: file.fd, start: 0, length: size, label, what: label, limits: this.limits };
-      const result = await run({ ...scan, budget: this.budget, capture: this.capture }, this.signal);
+      const scan = { fd: file.fd, start: 0, length: size, label, limits: this.limits };
+      const truncation = { source: label, member: null };
+      const result = await slot.run({ ...scan, truncation, budget: this.budget, capture: this.capture }, this.signal);
       if (result.error) throw result.error;
       return result;
     } finally {
-      await file.close();
+      slot.release(); // a blob that could not be found or opened never ran: its slot goes back all the same
+      await file?.close();
     }
   }
 }

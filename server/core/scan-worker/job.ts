@@ -5,6 +5,7 @@ import type { BlobScan } from '../blob-scan.ts';
 import { CoreError, isCoreErrorCode } from '../errors.ts';
 import type { CapturedFile } from '../files/capture.ts';
 import type { Limits } from '../limits.ts';
+import type { Truncation } from './scan-range.ts';
 
 /** What a worker answers when its job was stopped through the job's abort flag. */
 export const SCAN_STOPPED_MESSAGE = 'the scan was stopped';
@@ -15,16 +16,16 @@ export interface ScanJob {
   start: number; // byte offset of the blob in the file
   length: number; // stored bytes of the blob
   label: string; // names the blob in entries' errors
-  what: string; // names the range in a truncation error
+  truncation: Truncation; // names the range when the file ends inside it
   limits: Limits;
   entries: { max: number; shared: SharedArrayBuffer }; // the read's EntryBudget
   capture: { wanted: string[]; maxFileBytes: number; budgetMax: number; budget: SharedArrayBuffer } | null;
   abort: SharedArrayBuffer; // one Int32: non-zero asks the worker to stop between chunks
 }
 
-/** A CoreError as it crosses threads: structured clone keeps neither its class nor its code. */
+/** An error as it crosses threads: structured clone keeps neither a CoreError's class nor an errno's code. */
 export interface WireError {
-  code: string | null; // a CoreErrorCode, or null for any other error
+  code: string | null; // a CoreErrorCode, a system error's code (EIO, EBADF), or null
   message: string;
 }
 
@@ -38,11 +39,15 @@ export type ScanAnswer = { id: number; ok: true; scan: WireScan } | { id: number
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof CoreError) return { code: e.code, message: e.message };
-  return { code: null, message: e instanceof Error ? e.message : String(e) };
+  const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : null;
+  return { code, message: e instanceof Error ? e.message : String(e) };
 }
 
 export function fromWireError(e: WireError): Error {
-  return isCoreErrorCode(e.code) ? new CoreError(e.code, e.message) : new Error(e.message);
+  if (isCoreErrorCode(e.code)) return new CoreError(e.code, e.message);
+  const error: NodeJS.ErrnoException = new Error(e.message);
+  if (e.code !== null) error.code = e.code;
+  return error;
 }
 
 export function toWireScan(scan: BlobScan): WireScan {
@@ -91,7 +96,8 @@ export function parseScanJob(value: unknown): ScanJob {
     typeof value.start !== 'number' ||
     typeof value.length !== 'number' ||
     typeof value.label !== 'string' ||
-    typeof value.what !== 'string' ||
+    !isRecord(value.truncation) ||
+    typeof value.truncation.source !== 'string' ||
     !isRecord(value.limits) ||
     !isRecord(value.entries) ||
     !(value.entries.shared instanceof SharedArrayBuffer) ||

@@ -37,7 +37,7 @@ function rangeOf(length: number, budget = new EntryBudget(1000), capture: Captur
     start: LEAD_BYTES,
     length,
     label: 'test layer',
-    what: 'test layer',
+    truncation: { source: 'test file', member: 'layer.tar.gz' },
     limits: DEFAULT_LIMITS,
     budget,
     capture,
@@ -110,7 +110,7 @@ describe('LayerScanPool', () => {
       await assert.rejects(pool.scan(rangeOf(layer.gz.length + 4096)), (e: unknown) => {
         assert.ok(isCoreError(e));
         assert.equal(e.code, 'TAR_TRUNCATED');
-        assert.match(e.message, /test layer is truncated at byte/);
+        assert.match(e.message, /^test file is truncated at byte \d+ inside member "layer\.tar\.gz"$/);
         return true;
       });
       const after = await pool.scan(rangeOf(layer.gz.length));
@@ -177,6 +177,30 @@ describe('LayerScanPool', () => {
       assert.equal(pool.threadsAlive, 0, 'an idle thread stops');
       assert.equal((await pool.scan(rangeOf(layer.gz.length))).error, null);
       assert.equal(pool.threadsStarted, 2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('gives up waiting for a slot when the signal aborts, and gives back a slot that never ran', async () => {
+    const pool = new LayerScanPool(1);
+    try {
+      const held = await pool.reserve();
+      const stop = new AbortController();
+      const waiting = pool.reserve(stop.signal);
+      stop.abort(new Error('gone'));
+      await assert.rejects(waiting, /gone/);
+      held.release(); // its blob could not be opened, say
+      held.release(); // twice is once
+      const next = await pool.reserve();
+      const third = pool.reserve();
+      const first = await Promise.race([
+        third.then(() => 'a second slot'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 100)),
+      ]);
+      assert.equal(first, 'waiting', 'the slot came back once, not twice');
+      assert.equal((await next.run(rangeOf(layer.gz.length))).error, null);
+      assert.equal((await (await third).run(rangeOf(layer.gz.length))).error, null);
     } finally {
       await pool.dispose();
     }

@@ -13,10 +13,14 @@ import { scanRange, type RangeScan } from './scan-range.ts';
 import { ScanThread } from './scan-thread.ts';
 
 /**
- * Runs one scan in the slot reserved for it: on a worker thread, or on the calling thread when the blob is smaller
- * than PARALLEL_MIN_MEMBER_BYTES. The file descriptor must stay open until the promise settles.
+ * A slot reserved for one scan. `run` scans on a worker thread, or on the calling thread when the blob is smaller
+ * than PARALLEL_MIN_MEMBER_BYTES, and gives the slot back when the scan settles; the file descriptor must stay open
+ * until then. `release` gives back a slot that will not run (its blob could not be opened); it is idempotent.
  */
-export type ReservedScan = (scan: RangeScan, signal?: AbortSignal) => Promise<BlobScan>;
+export interface ReservedScan {
+  run(scan: RangeScan, signal?: AbortSignal): Promise<BlobScan>;
+  release(): void;
+}
 
 /** A thread with no scan for this long (ms) stops: a second scan soon after reuses it, an idle server keeps none. */
 export const SCAN_THREAD_IDLE_MS = 10_000;
@@ -32,6 +36,7 @@ export class LayerScanPool {
   private readonly threads = new Set<ScanThread>();
   private nextJob = 1;
   private started = 0;
+  private onThreads = 0;
   private disposed = false;
 
   constructor(
@@ -46,19 +51,25 @@ export class LayerScanPool {
     return this.threads.size;
   }
 
-  /** Waits for a free slot and keeps it for one scan, so a reader can stop reading until a thread is free. */
-  async reserve(): Promise<ReservedScan> {
-    const release = await this.slots.acquire();
+  /**
+   * Waits for a free slot and keeps it for one scan, so a reader can stop reading until a thread is free. An abort
+   * while waiting rejects with the signal's reason.
+   */
+  async reserve(signal?: AbortSignal): Promise<ReservedScan> {
+    const release = await this.slots.acquire(signal);
     let used = false;
-    return async (scan, signal) => {
-      if (used) throw new Error('a reserved scan thread runs one scan');
-      used = true;
-      try {
-        if (scan.length < PARALLEL_MIN_MEMBER_BYTES) return await scanRange(scan, () => signal?.throwIfAborted());
-        return await this.runOnThread(scan, signal);
-      } finally {
-        release();
-      }
+    return {
+      run: async (scan, runSignal) => {
+        if (used) throw new Error('a reserved scan slot runs one scan');
+        used = true;
+        try {
+          if (scan.length < PARALLEL_MIN_MEMBER_BYTES) return await scanRange(scan, () => runSignal?.throwIfAborted());
+          return await this.runOnThread(scan, runSignal);
+        } finally {
+          release();
+        }
+      },
+      release,
     };
   }
 
@@ -68,7 +79,12 @@ export class LayerScanPool {
   }
 
   async scan(scan: RangeScan, signal?: AbortSignal): Promise<BlobScan> {
-    return (await this.reserve())(scan, signal);
+    return (await this.reserve(signal)).run(scan, signal);
+  }
+
+  /** Scans sent to a thread so far (smaller blobs, scanned on the calling thread, are not counted). */
+  get scansOnThreads(): number {
+    return this.onThreads;
   }
 
   /** Stops every thread. Scans still running fail; callers await their scans before disposing. */
@@ -84,6 +100,7 @@ export class LayerScanPool {
     if (this.disposed) throw new Error('the layer scan pool is disposed');
     signal?.throwIfAborted();
     const thread = this.takeThread();
+    this.onThreads++;
     const abort = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const stop = (): void => {
       Atomics.store(new Int32Array(abort), 0, 1);
@@ -132,7 +149,7 @@ export class LayerScanPool {
       start: scan.start,
       length: scan.length,
       label: scan.label,
-      what: scan.what,
+      truncation: scan.truncation,
       limits: scan.limits,
       entries: entryBudgetOf(scan.budget),
       capture: captureOf(scan.capture),

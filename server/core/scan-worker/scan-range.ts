@@ -19,10 +19,16 @@ export interface RangeScan {
   start: number;
   length: number;
   label: string; // names the blob in its entries' errors
-  what: string; // names the range in a truncation error
+  truncation: Truncation; // names the range when the file ends inside it
   limits: Limits;
   budget: EntryBudget;
   capture: CaptureRequest | null;
+}
+
+/** "<source> is truncated at byte <offset in the file>[ inside member "<member>"]", as the single pass says it. */
+export interface Truncation {
+  source: string;
+  member: string | null;
 }
 
 interface ReadBuffer {
@@ -41,13 +47,34 @@ export async function scanRange(scan: RangeScan, betweenChunks: (bytesRead: numb
     bytes: Buffer.allocUnsafeSlow(size),
     free: Promise.resolve(),
   }));
+  try {
+    await feed(scanner, scan, buffers, size, betweenChunks);
+  } catch (e: unknown) {
+    scanner.abandon();
+    throw e;
+  }
+  await scanner.end();
+  return scanner.result();
+}
+
+async function feed(
+  scanner: BlobScanner,
+  scan: RangeScan,
+  buffers: ReadBuffer[],
+  size: number,
+  betweenChunks: (bytesRead: number) => void,
+): Promise<void> {
   const end = scan.start + scan.length;
   for (let pos = scan.start, turn = 0; pos < end; turn++) {
     betweenChunks(pos - scan.start);
     const buffer = buffers[turn % buffers.length]!;
     await buffer.free;
-    const length = await readInto(scan.fd, buffer.bytes, Math.min(size, end - pos), pos);
-    if (length === 0) throw new CoreError('TAR_TRUNCATED', `${scan.what} is truncated at byte ${pos - scan.start}`);
+    const length = await readChunk(scan.fd, buffer.bytes, Math.min(size, end - pos), pos);
+    if (length === 0) {
+      const { source, member } = scan.truncation;
+      const inside = member === null ? '' : ` inside member "${member}"`;
+      throw new CoreError('TAR_TRUNCATED', `${source} is truncated at byte ${pos}${inside}`);
+    }
     pos += length;
     const wait = scanner.write(buffer.bytes.subarray(0, length));
     if (wait) await wait;
@@ -55,11 +82,9 @@ export async function scanRange(scan: RangeScan, betweenChunks: (bytesRead: numb
     if (released) buffer.free = released;
     else buffer.bytes = Buffer.allocUnsafeSlow(size); // the scanner may keep this one: never write it again
   }
-  await scanner.end();
-  return scanner.result();
 }
 
-function readInto(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
+function readChunk(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) =>
     read(fd, buffer, 0, length, position, (e, bytesRead) => (e ? reject(e) : resolve(bytesRead))),
   );

@@ -1,5 +1,7 @@
 // One scan worker thread and the job it is running. A thread runs one job at a time; it keeps the process alive
-// only while it has one. If the thread dies (an exception, an exit, a terminate), its job fails with the reason.
+// only while it has one. If the thread dies (an exception, an exit, a terminate), its job fails with the reason,
+// once the thread has exited: a read it had started on the job's file descriptor has ended by then, so the caller
+// may close the descriptor.
 import type { Worker } from 'node:worker_threads';
 import type { BlobScan } from '../blob-scan.ts';
 import { fromWireError, fromWireScan, parseScanAnswer, type ScanJob } from './job.ts';
@@ -15,13 +17,19 @@ export class ScanThread {
   private readonly worker: Worker;
   private running: Running | null = null;
   private deadReason: Error | null = null;
+  private crash: Error | null = null; // an uncaught exception, reported when the thread has exited
 
   constructor() {
     this.worker = startScanWorker();
     this.worker.unref(); // an idle thread never holds the process open
     this.worker.on('message', (message: unknown) => this.answered(message));
-    this.worker.on('error', (e: Error) => this.died(e));
-    this.worker.on('exit', (code: number) => this.died(new Error(`a scan worker exited with code ${code}`)));
+    this.worker.on('error', (e: Error) => {
+      this.crash ??= e;
+      this.deadReason ??= e; // no new job; the running one fails on exit
+    });
+    this.worker.on('exit', (code: number) =>
+      this.died(this.crash ?? new Error(`a scan worker exited with code ${code}`)),
+    );
   }
 
   get alive(): boolean {

@@ -5,12 +5,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { GC_FLAG_LOCK } from './young-gc.ts';
+import { GC_FLAG_LOCK, GC_FLAG_LOCK_STALE_MS } from './young-gc.ts';
 
 /** Workers started at once: more than cores, so their starts overlap. */
 const WORKERS = 6;
 
-function probe(): Promise<unknown> {
+/** Starts a worker that makes a YoungGc with `lock`, and answers whether it got gc(). */
+function probe(lock: SharedArrayBuffer = GC_FLAG_LOCK): Promise<unknown> {
   const url = new URL('./young-gc.ts', import.meta.url).href;
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
@@ -22,7 +23,7 @@ function probe(): Promise<unknown> {
         young.afterRead(64 * 1024 * 1024); // a minor GC runs
         parentPort.postMessage(young.available);
       });`;
-  const worker = new Worker(code, { eval: true, workerData: GC_FLAG_LOCK });
+  const worker = new Worker(code, { eval: true, workerData: lock });
   return new Promise((resolve, reject) => {
     worker.once('message', (m: unknown) => {
       resolve(m);
@@ -34,11 +35,37 @@ function probe(): Promise<unknown> {
 
 describe('YoungGc', () => {
   it('gives every worker started at once its gc(), and leaves the flag off', async () => {
-    const answers = await Promise.all(Array.from({ length: WORKERS }, probe));
+    const answers = await Promise.all(Array.from({ length: WORKERS }, () => probe()));
     assert.deepEqual(
       answers,
       Array.from({ length: WORKERS }, () => true),
     );
     assert.equal(runInNewContext('typeof gc'), 'undefined', 'a context made afterwards has no gc()');
+  });
+
+  it('waits for a lock another thread holds, and goes on once it is given back', async () => {
+    const lock = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const held = new Int32Array(lock);
+    Atomics.store(held, 0, 1);
+    const started = Date.now();
+    const answer = probe(lock);
+    const holdMs = 400;
+    setTimeout(() => {
+      Atomics.store(held, 0, 0);
+      Atomics.notify(held, 0);
+    }, holdMs);
+    assert.equal(await answer, true);
+    assert.ok(Date.now() - started >= holdMs, 'the worker waited for the lock');
+    assert.ok(Date.now() - started < GC_FLAG_LOCK_STALE_MS + holdMs, 'and went on when it was given back');
+    assert.equal(Atomics.load(held, 0), 0, 'the worker gave it back in turn');
+  });
+
+  it('takes over a lock left held by a thread that was terminated inside it', async () => {
+    const lock = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    Atomics.store(new Int32Array(lock), 0, 1); // never given back
+    const started = Date.now();
+    assert.equal(await probe(lock), true);
+    assert.ok(Date.now() - started >= GC_FLAG_LOCK_STALE_MS, 'only once the lock was stale');
+    assert.equal(Atomics.load(new Int32Array(lock), 0), 0);
   });
 });

@@ -10,25 +10,42 @@
 // just long enough to make one context that has gc(), then unset. The flag is process-wide: workers take a lock
 // shared by all threads (`lock`, one Int32) around it, so one worker's unset cannot fall between another's set
 // and its context; a context some other code makes in that instant also gets a gc() global, nothing more.
-// Without gc(), afterRead does nothing.
+// A worker terminated inside that section (V8 runs no `finally` on terminate) leaves the lock held: the section
+// takes well under a millisecond, so a lock held for GC_FLAG_LOCK_STALE_MS is taken over. A process started with
+// --expose-gc gives every context gc() already, and the flag is left alone. Without gc(), afterRead does nothing.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Blob bytes read between minor GCs: eight zlib output buffers of dead memory at most. */
 export const SCAN_MINOR_GC_BYTES = 4 * 1024 * 1024;
 
+/** A flag lock held this long (ms) belongs to a worker that was terminated inside it, and is taken over. */
+export const GC_FLAG_LOCK_STALE_MS = 1000;
+
 type GcFunction = (options: { type: 'minor' | 'major' }) => void;
 
 /** The lock around the flag: 0 free, 1 held. Made once by the parent and shared with every worker. */
 export const GC_FLAG_LOCK = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
 
+function asGc(value: unknown): GcFunction | null {
+  return typeof value === 'function' ? (value as GcFunction) : null;
+}
+
 function loadGc(lock: SharedArrayBuffer): GcFunction | null {
+  const own = asGc((globalThis as { gc?: unknown }).gc);
+  if (own) return own; // the process runs with --expose-gc
   const held = new Int32Array(lock);
-  while (Atomics.compareExchange(held, 0, 0, 1) !== 0) Atomics.wait(held, 0, 1);
-  setFlagsFromString('--expose-gc');
+  const deadline = Date.now() + GC_FLAG_LOCK_STALE_MS;
+  while (Atomics.compareExchange(held, 0, 0, 1) !== 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) break; // stale: its holder was terminated inside the section; take it over
+    Atomics.wait(held, 0, 1, left);
+  }
   try {
-    const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
-    return typeof gc === 'function' ? (gc as GcFunction) : null;
+    setFlagsFromString('--expose-gc');
+    return asGc(runInNewContext('typeof gc === "function" ? gc : null'));
+  } catch {
+    return null; // no gc(): scans run without it
   } finally {
     setFlagsFromString('--no-expose-gc');
     Atomics.store(held, 0, 0);
