@@ -13,13 +13,14 @@ import {
   writeFileSync,
   statSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inspect, inspectStream, isCoreError, toInspectJson, type InspectResult } from '../server/core/index.ts';
 import { PARALLEL_LAYER_SCANS, PARALLEL_MIN_MEMBER_BYTES } from '../server/core/scan-slots.ts';
 import { sharedLayerScanPool } from '../server/core/scan-worker/pool.ts';
-import { configOf, dockerArchive, makeLayers, sha256, type Layer } from './harness/parallel-archive.ts';
+import { configOf, dockerArchive, makeLayers, sha256, tarOf, type Layer } from './harness/parallel-archive.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'stepwise-parallel-read-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -123,6 +124,26 @@ describe('the parallel read of a file reports what the single pass reports', asy
       pool.threadsStarted - before <= PARALLEL_LAYER_SCANS,
       `${pool.threadsStarted - before} threads started for six inspects at once`,
     );
+  });
+
+  it('a layout of many layers queues no more than the pool size on the shared pool', async () => {
+    const many: Layer[] = [];
+    for (let i = 0; i < 3 * PARALLEL_LAYER_SCANS + 2; i++) {
+      const t = await tarOf([{ name: `etc/l${i}`, body: randomBytes(64 * 1024) }]);
+      many.push({ tar: t, blob: gzipSync(t) });
+    }
+    const dir = join(work, 'layout-many');
+    ociLayout(dir, many);
+    const pool = sharedLayerScanPool();
+    let most = 0;
+    let done = false;
+    const reading = inspect(dir).finally(() => (done = true));
+    while (!done) {
+      most = Math.max(most, pool.queued);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal((await reading).verified, true);
+    assert.ok(most <= pool.size, `${most} reservations queued on a pool of ${pool.size}`);
   });
 
   it('a layout whose layer blob is missing fails each time, and takes no scan slot with it', async () => {

@@ -17,6 +17,11 @@ export class ScanSlots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
 
+  /** Callers waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   constructor(readonly size: number = PARALLEL_LAYER_SCANS) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`ScanSlots needs a positive whole size, not ${size}`);
     this.free = size;
@@ -56,8 +61,8 @@ export class ScanSlots {
   }
 
   /** Runs `task` in a slot. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.acquire(signal);
     try {
       return await task();
     } finally {

@@ -5,11 +5,16 @@ import type { BlobScan } from '../blob-scan.ts';
 import { CoreError } from '../errors.ts';
 import type { CaptureRequest } from '../files/capture.ts';
 import type { EntryBudget, Limits } from '../limits.ts';
+import { ScanSlots } from '../scan-slots.ts';
 import type { LayerScanPool } from '../scan-worker/pool.ts';
 import { blobPath, type BlobStore } from './blob-store.ts';
 
 export class DirBlobStore implements BlobStore {
   private readonly scans = new Map<string, Promise<BlobScan>>();
+  // A layout asks for every layer at once. The pool is the whole process's, first come first served, so this
+  // read queues at most the pool's size there: a layout of 500 layers does not put every other learner's
+  // inspect behind all of them.
+  private readonly queued: ScanSlots;
 
   private constructor(
     private readonly root: string, // realpath of the layout directory
@@ -19,7 +24,9 @@ export class DirBlobStore implements BlobStore {
     private readonly signal: AbortSignal | undefined,
     private readonly capture: CaptureRequest | null,
     private readonly pool: LayerScanPool,
-  ) {}
+  ) {
+    this.queued = new ScanSlots(pool.size);
+  }
 
   static async open(
     dir: string,
@@ -70,7 +77,7 @@ export class DirBlobStore implements BlobStore {
   layer(digest: string, what: string): Promise<BlobScan> {
     let scan = this.scans.get(digest);
     if (!scan) {
-      scan = this.scanFile(blobPath(digest), what);
+      scan = this.queued.run(() => this.scanFile(blobPath(digest), what), this.signal);
       this.scans.set(digest, scan);
     }
     return scan;

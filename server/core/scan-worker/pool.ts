@@ -46,6 +46,11 @@ export class LayerScanPool {
     this.slots = new ScanSlots(size);
   }
 
+  /** Reservations waiting for a slot now. */
+  get queued(): number {
+    return this.slots.queued;
+  }
+
   /** Threads running now, busy or idle. */
   get threadsAlive(): number {
     return this.threads.size;
