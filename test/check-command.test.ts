@@ -88,27 +88,41 @@ test('a check that passes before its step is vacuous, and the lesson fails', asy
 });
 
 /** Files the interrupted lesson makes before it waits, so removing its folder keeps cleanup busy for a while. */
-const CLEANUP_FILES = 20_000;
+const CLEANUP_FILES = 40_000;
+/** How often (ms) the test looks for the cell's "ready" file before it sends the first signal. */
+const READY_POLL_MS = 50;
 
-/** A lesson whose one cell makes many files and then waits; its check is interrupted with signals. */
+/** A lesson whose one cell makes many files, says it is ready, and waits; its check is interrupted with signals. */
 async function interruptedLesson(name: string, marker: string): Promise<string> {
   return writeLesson(join(scratch, name), {
-    'lesson.md': `---\ntitle: Interrupted\n---\n\n## Wait\n\n\`\`\`bash\nmkdir many && (cd many && seq ${CLEANUP_FILES} | xargs touch) && sleep ${marker}\n\`\`\`\n`,
+    'lesson.md': `---\ntitle: Interrupted\n---\n\n## Wait\n\n\`\`\`bash\nmkdir many && (cd many && seq ${CLEANUP_FILES} | xargs touch) && touch ready && sleep ${marker}\n\`\`\`\n`,
   });
 }
 
-/** Runs check with its own state dir, sending SIGINT once the cell runs, and again when `again` matches. */
-function interruptCheck(dir: string, state: string, again: RegExp | null): Promise<CliResult> {
-  let sent = 0;
+/**
+ * Runs check with its own state dir. Once the cell has made its files (its "ready" file is there), sends `first`;
+ * then, if `again` is given, sends SIGINT again as soon as stderr matches it.
+ */
+function interruptCheck(dir: string, state: string, first: NodeJS.Signals, again: RegExp | null): Promise<CliResult> {
+  let polling = false;
+  let sentAgain = false;
   return runCli(['check', dir], {
     env: { XDG_STATE_HOME: state, DOCKER_HOST: `unix://${join(scratch, 'no-engine.sock')}` },
     onStderr: (stderr, child) => {
-      const running = sent === 0 && /step 1: Wait\n/.test(stderr) && existsSync(join(state, 'stepwise'));
-      const cleaning = sent === 1 && again !== null && again.test(stderr);
-      if (!running && !cleaning) return;
-      sent++;
-      // The cell needs a moment to reach its sleep; the files are made by then or the run is cut short anyway.
-      setTimeout(() => child.kill('SIGINT'), running ? 1500 : 0);
+      const folder = /folder (\S+) \(/.exec(stderr)?.[1];
+      if (folder && !polling) {
+        polling = true;
+        const poll = setInterval(() => {
+          if (!existsSync(join(folder, 'ready'))) return;
+          clearInterval(poll);
+          child.kill(first);
+        }, READY_POLL_MS);
+        child.once('exit', () => clearInterval(poll));
+      }
+      if (again && !sentAgain && again.test(stderr)) {
+        sentAgain = true;
+        child.kill('SIGINT');
+      }
     },
   });
 }
@@ -116,7 +130,7 @@ function interruptCheck(dir: string, state: string, again: RegExp | null): Promi
 test('Ctrl-C during a cell interrupts the run (exit 130, no summary), and leaves no folder or process', async () => {
   const marker = `4343.${process.pid}`;
   const state = join(scratch, 'state-ctrl-c');
-  const r = await interruptCheck(await interruptedLesson('ctrl-c', marker), state, null);
+  const r = await interruptCheck(await interruptedLesson('ctrl-c', marker), state, 'SIGINT', null);
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /stepwise check: SIGINT, cleaning up/);
   assert.doesNotMatch(r.stderr, /passed, .* failed/, 'an interrupted run prints no summary as if it had ended');
@@ -124,10 +138,21 @@ test('Ctrl-C during a cell interrupts the run (exit 130, no summary), and leaves
   assert.deepEqual(await processesWith(`sleep ${marker}`), []);
 });
 
+test('SIGTERM stops check the same way, with exit 143', async () => {
+  const marker = `4545.${process.pid}`;
+  const state = join(scratch, 'state-sigterm');
+  const r = await interruptCheck(await interruptedLesson('sigterm', marker), state, 'SIGTERM', null);
+  assert.equal(r.code, 143, r.stderr);
+  assert.match(r.stderr, /stepwise check: SIGTERM, cleaning up/);
+  assert.deepEqual(await leftoverSessions(state), []);
+  assert.deepEqual(await processesWith(`sleep ${marker}`), []);
+});
+
 test('a second Ctrl-C while check cleans up does not cut the cleanup short', async () => {
   const marker = `4444.${process.pid}`;
   const state = join(scratch, 'state-ctrl-c-twice');
-  const r = await interruptCheck(await interruptedLesson('ctrl-c-twice', marker), state, /cleaning up\n/);
+  const dir = await interruptedLesson('ctrl-c-twice', marker);
+  const r = await interruptCheck(dir, state, 'SIGINT', /cleaning up\n/);
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /stepwise check: SIGINT again, still cleaning up; one more quits at once/);
   assert.deepEqual(await leftoverSessions(state), [], 'the session folder was removed all the same');

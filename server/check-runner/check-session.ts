@@ -19,7 +19,7 @@ export const CHECK_TERMINAL_SIZE: TerminalSize = { cols: 160, rows: 50 };
 
 export class CheckSession {
   private readonly terminals = new Map<number, ShellTerminal>();
-  private disposed = false;
+  private disposing: Promise<void> | null = null;
 
   private constructor(
     readonly env: Environment,
@@ -34,6 +34,7 @@ export class CheckSession {
 
   /** Terminal `n` (1-based), opened on first use or reopened after its shell was discarded. */
   async terminal(n: number): Promise<ShellTerminal> {
+    if (this.disposing) throw new Error('the environment was removed (the run was interrupted)');
     const open = this.terminals.get(n);
     if (open !== undefined && !open.exited) return open;
     open?.dispose();
@@ -66,9 +67,13 @@ export class CheckSession {
     return this.env.describe();
   }
 
-  async dispose(keep: boolean): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
+  /** Closes the terminals and removes the environment. Every call waits for the one removal to finish. */
+  dispose(keep: boolean): Promise<void> {
+    this.disposing ??= this.remove(keep);
+    return this.disposing;
+  }
+
+  private async remove(keep: boolean): Promise<void> {
     for (const shell of this.terminals.values()) shell.dispose();
     this.terminals.clear();
     if (!keep) await this.env.dispose();

@@ -160,36 +160,38 @@ async function checkWith(
   if (opts.ipynb !== undefined) reporters.push(new NotebookReporter(opts.ipynb));
   const reporter = fanOut(reporters);
 
+  // An abort removes the live environment at once (its terminals close, so a running cell ends), then waits for
+  // the lessons to wind down: runLesson starts no further step and awaits the same removal before it returns, and
+  // an environment still being made when the signal came is removed by runLesson as soon as it exists.
   let live: CheckSession | null = null;
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<CheckCommandResult>((resolve) => {
-    onAbort = () =>
-      void (live?.dispose(opts.keep) ?? Promise.resolve()).finally(() => resolve({ kind: 'interrupted' }));
-  });
+  const onAbort = (): void => void live?.dispose(opts.keep).catch(() => undefined); // runLesson reports a failure
   const work = async (): Promise<CheckCommandResult> => {
     const runs: LessonRun[] = [];
     for (const lesson of lessons) {
-      if (signal?.aborted) return aborted;
+      if (signal?.aborted) return { kind: 'interrupted' };
       const lessonOpts = {
         provider,
         timeoutMs: opts.timeoutMs,
         keep: opts.keep,
         ...(opts.step ? { step: opts.step } : {}),
-        onSession: (s: CheckSession | null) => (live = s),
+        ...(signal ? { signal } : {}),
+        onSession: (s: CheckSession | null) => {
+          live = s;
+          if (s && signal?.aborted) onAbort(); // made while the abort was under way
+        },
       };
       runs.push(await runLesson(lesson, lessonOpts, reporter));
       // An abort ends the lesson's steps at once (their terminals close), so its run looks failed: it was not.
-      if (signal?.aborted) return aborted;
+      if (signal?.aborted) return { kind: 'interrupted' };
     }
     const summary = summarise(runs);
     await reporter.end(runs, summary);
     io.err(`${summaryLine(summary)}\n`);
     return { kind: 'done', summary };
   };
-  if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await Promise.race([work(), aborted]);
+    return await work();
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

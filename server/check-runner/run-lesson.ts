@@ -18,6 +18,8 @@ export interface LessonOptions {
   keep: boolean;
   /** Told about the live session, so an interrupted run can still destroy it. */
   onSession?: (session: CheckSession | null) => void;
+  /** Ctrl-C: no further step starts, and the environment is removed before runLesson returns. */
+  signal?: AbortSignal;
 }
 
 /** A stop that ends the lesson: only these become "not run" reasons; anything else is a bug and throws. */
@@ -90,13 +92,14 @@ export async function runLesson(lesson: Lesson, opts: LessonOptions, reporter: R
     if (session !== null) {
       try {
         const onPhase = (p: ProvisionPhase) => reporter.phase(lesson, p.phase, p.detail, p.ms, p.ok);
-        const stopped =
-          (await runSetup(session.env, lesson, { timeoutMs: opts.timeoutMs, onPhase })) ??
-          (await session.runScripts(lesson.intro?.scripts ?? [], opts.timeoutMs, reporter));
+        const stopped = opts.signal?.aborted
+          ? 'the run was interrupted'
+          : ((await runSetup(session.env, lesson, { timeoutMs: opts.timeoutMs, onPhase })) ??
+            (await session.runScripts(lesson.intro?.scripts ?? [], opts.timeoutMs, reporter)));
         if (stopped !== null) stopAll(0, stopped);
         const state: StepState = { lastRun: undefined };
         for (const [i, step] of steps.entries()) {
-          if (stopped !== null) break;
+          if (stopped !== null || opts.signal?.aborted) break;
           try {
             run.steps.push(
               await runStep(

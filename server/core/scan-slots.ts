@@ -29,7 +29,7 @@ export class ScanSlots {
 
   /** Waits for a slot; an abort while waiting rejects with the signal's reason and takes no slot. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw abortError(signal);
     if (this.free > 0) this.free--;
     else {
       await new Promise<void>((resolve, reject) => {
@@ -40,10 +40,7 @@ export class ScanSlots {
         const onAbort = (): void => {
           const at = this.waiting.indexOf(waiter);
           if (at !== -1) this.waiting.splice(at, 1);
-          const reason: unknown = signal?.reason;
-          reject(
-            reason instanceof Error ? reason : new Error('the wait for a scan slot was aborted', { cause: reason }),
-          );
+          reject(abortError(signal));
         };
         this.waiting.push(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -69,4 +66,10 @@ export class ScanSlots {
       release();
     }
   }
+}
+
+/** The signal's reason when it is an Error, else an Error that carries it. */
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('the wait for a scan slot was aborted', { cause: reason });
 }

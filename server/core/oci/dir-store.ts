@@ -97,8 +97,8 @@ export class DirBlobStore implements BlobStore {
       if (result.error) throw result.error;
       return result;
     } finally {
-      slot.release(); // a blob that could not be found or opened never ran: its slot goes back all the same
       await file?.close();
+      slot.release(); // a blob that could not be found or opened never ran: its slot goes back all the same
     }
   }
 }

@@ -23,6 +23,8 @@ export class ScanThread {
     this.worker = startScanWorker();
     this.worker.unref(); // an idle thread never holds the process open
     this.worker.on('message', (message: unknown) => this.answered(message));
+    // An answer that cannot be deserialized would otherwise leave its job, and a slot of the pool, waiting forever.
+    this.worker.on('messageerror', (e: Error) => this.settle()?.reject(e));
     this.worker.on('error', (e: Error) => {
       this.crash ??= e;
       this.deadReason ??= e; // no new job; the running one fails on exit

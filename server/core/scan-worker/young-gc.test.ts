@@ -47,17 +47,38 @@ describe('YoungGc', () => {
     const lock = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const held = new Int32Array(lock);
     Atomics.store(held, 0, 1);
-    const started = Date.now();
-    const answer = probe(lock);
-    const holdMs = 400;
-    setTimeout(() => {
+    const url = new URL('./young-gc.ts', import.meta.url).href;
+    // The worker says when it has loaded the module, then makes its YoungGc and says when it got past the lock.
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import('tsx/esm/api')
+        .then(({ register }) => { register(); return import(${JSON.stringify(url)}); })
+        .then(({ YoungGc }) => {
+          parentPort.postMessage('loaded');
+          const young = new YoungGc(workerData);
+          parentPort.postMessage({ available: young.available, at: Date.now() });
+        });`;
+    const worker = new Worker(code, { eval: true, workerData: lock });
+    try {
+      const next = (): Promise<unknown> =>
+        new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+      assert.equal(await next(), 'loaded');
+      const answer = next();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the worker is waiting on the lock now
+      const releasedAt = Date.now();
       Atomics.store(held, 0, 0);
       Atomics.notify(held, 0);
-    }, holdMs);
-    assert.equal(await answer, true);
-    assert.ok(Date.now() - started >= holdMs, 'the worker waited for the lock');
-    assert.ok(Date.now() - started < GC_FLAG_LOCK_STALE_MS + holdMs, 'and went on when it was given back');
-    assert.equal(Atomics.load(held, 0), 0, 'the worker gave it back in turn');
+      const { available, at } = (await answer) as { available: boolean; at: number };
+      assert.equal(available, true);
+      assert.ok(at >= releasedAt, 'the worker got past the lock only after it was given back');
+      assert.ok(at - releasedAt < GC_FLAG_LOCK_STALE_MS / 2, 'and at once, not by taking over a stale lock');
+      assert.equal(Atomics.load(held, 0), 0, 'the worker gave it back in turn');
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('takes over a lock left held by a thread that was terminated inside it', async () => {

@@ -31,9 +31,14 @@ function asGc(value: unknown): GcFunction | null {
   return typeof value === 'function' ? (value as GcFunction) : null;
 }
 
+/** The process was started with --expose-gc (on its command line or in NODE_OPTIONS): every context has gc(). */
+function exposedByUser(): boolean {
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return options.some((o) => o === '--expose-gc' || o === '--expose_gc');
+}
+
 function loadGc(lock: SharedArrayBuffer): GcFunction | null {
-  const own = asGc((globalThis as { gc?: unknown }).gc);
-  if (own) return own; // the process runs with --expose-gc
+  if (exposedByUser()) return asGc((globalThis as { gc?: unknown }).gc); // the user's flag: left alone
   const held = new Int32Array(lock);
   const deadline = Date.now() + GC_FLAG_LOCK_STALE_MS;
   while (Atomics.compareExchange(held, 0, 0, 1) !== 0) {
