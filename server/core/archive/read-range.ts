@@ -6,13 +6,16 @@ import { read } from 'node:fs';
 /** Read size for layer files: large reads keep per-chunk overhead small against sha256 and tar parsing. */
 export const FILE_READ_CHUNK_BYTES = 1024 * 1024;
 
-/** Reads up to `length` bytes at `position` into a fresh buffer (sinks may keep what they are given). */
-export function readAt(fd: number, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafeSlow(length);
+/** Reads up to `length` bytes at `position` into the start of `buffer`; the bytes read (0 at the end of the file). */
+export function readInto(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) =>
-    read(fd, buffer, 0, length, position, (e, bytesRead) => {
-      if (e) reject(e);
-      else resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
-    }),
+    read(fd, buffer, 0, length, position, (e, bytesRead) => (e ? reject(e) : resolve(bytesRead))),
   );
+}
+
+/** Reads up to `length` bytes at `position` into a fresh buffer (sinks may keep what they are given). */
+export async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  const bytesRead = await readInto(fd, buffer, length, position);
+  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
 }

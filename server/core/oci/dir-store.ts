@@ -91,9 +91,19 @@ export class DirBlobStore implements BlobStore {
       const { path, size } = await this.file(rel, what);
       file = await open(path, 'r');
       const label = `${this.label}: ${rel}`;
-      const scan = { fd: file.fd, start: 0, length: size, label, limits: this.limits };
-      const truncation = { source: label, member: null };
-      const result = await slot.run({ ...scan, truncation, budget: this.budget, capture: this.capture }, this.signal);
+      const result = await slot.run(
+        {
+          fd: file.fd,
+          start: 0,
+          length: size,
+          label,
+          truncation: { source: label, member: null },
+          limits: this.limits,
+          budget: this.budget,
+          capture: this.capture,
+        },
+        this.signal,
+      );
       if (result.error) throw result.error;
       return result;
     } finally {

@@ -16,8 +16,7 @@ interface Running {
 export class ScanThread {
   private readonly worker: Worker;
   private running: Running | null = null;
-  private deadReason: Error | null = null;
-  private crash: Error | null = null; // an uncaught exception, reported when the thread has exited
+  private deadReason: Error | null = null; // set by a crash at once (no new job), by an exit otherwise
 
   constructor() {
     this.worker = startScanWorker();
@@ -25,13 +24,8 @@ export class ScanThread {
     this.worker.on('message', (message: unknown) => this.answered(message));
     // An answer that cannot be deserialized would otherwise leave its job, and a slot of the pool, waiting forever.
     this.worker.on('messageerror', (e: Error) => this.settle()?.reject(e));
-    this.worker.on('error', (e: Error) => {
-      this.crash ??= e;
-      this.deadReason ??= e; // no new job; the running one fails on exit
-    });
-    this.worker.on('exit', (code: number) =>
-      this.died(this.crash ?? new Error(`a scan worker exited with code ${code}`)),
-    );
+    this.worker.on('error', (e: Error) => (this.deadReason ??= e)); // the running job fails on exit, with this
+    this.worker.on('exit', (code: number) => this.died(new Error(`a scan worker exited with code ${code}`)));
   }
 
   get alive(): boolean {
@@ -66,9 +60,9 @@ export class ScanThread {
     }
   }
 
-  private died(reason: Error): void {
-    this.deadReason ??= reason;
-    this.settle()?.reject(reason);
+  private died(exit: Error): void {
+    this.deadReason ??= exit;
+    this.settle()?.reject(this.deadReason);
   }
 
   private settle(): Running | null {

@@ -9,7 +9,15 @@ import { GC_FLAG_LOCK } from './young-gc.ts';
 /** The bundle's file name for the worker (build.mjs writes it at the top of dist/). */
 export const BUNDLED_WORKER_FILE = 'scan-worker.js';
 
+let entry: { url: URL; fromSource: boolean } | null = null;
+
+/** Where the worker's code is: looked up on the first start, the same for every later one. */
 function workerEntry(): { url: URL; fromSource: boolean } {
+  entry ??= findWorkerEntry();
+  return entry;
+}
+
+function findWorkerEntry(): { url: URL; fromSource: boolean } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return { url: new URL('./worker.ts', here), fromSource: true };
   // This module is in dist/cli.js or in a chunk under dist/chunks/.
